@@ -1,0 +1,98 @@
+"""Command line over the same core as the GUI: ``python -m companion COMMAND ...``.
+
+Each command is a module with ``configure(parser)`` and ``run(args) -> int``. Only the module
+of the command being run is imported, so ``lookup`` does not pay for Qt or CTranslate2.
+Errors are one plain line on stderr and a non-zero exit; set ``COMPANION_DEBUG=1`` for the
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from typing import Any
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "translate": ("companion.cli.translate", "translate text (reads stdin when no TEXT is given)"),
+    "packs": ("companion.cli.packs", "list, install or download offline language packs"),
+    "pinyin": ("companion.cli.pinyin", "show the pinyin of Chinese text, word by word"),
+    "define": ("companion.cli.define", "look words up in the CC-CEDICT dictionary"),
+    "lookup": ("companion.cli.lookup", "search the phrasebook (English, Chinese or pinyin)"),
+    "keys": ("companion.cli.keys", "store, delete or check online engine keys (OS keychain)"),
+    "ocr": ("companion.cli.ocr", "read Chinese text from an image"),
+}
+
+
+class CliError(Exception):
+    """An error to print as one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def print_json(value: Any) -> None:
+    """JSON on stdout, Chinese kept readable (not \\u escapes)."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_text_argument(words: list[str]) -> str:
+    """The TEXT words joined, or stdin when there are none (decoded leniently)."""
+    if words:
+        return " ".join(words)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise CliError("no text given: pass TEXT or pipe it on stdin", 2)
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="replace")
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m companion",
+        description="Companion: translation, pinyin and phrasebook for Chinese apps. "
+        "With no command, starts the desktop app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_module, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text)
+    return parser
+
+
+def dispatch(argv: list[str]) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    if not argv or argv[0] not in COMMANDS:
+        _top_parser().parse_args(argv)  # prints help/usage and exits
+        return 2
+    name = argv[0]
+    module_name, help_text = COMMANDS[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            print(f"companion {name}: this command is not available in this build", file=sys.stderr)
+            return 2
+        raise
+    parser = argparse.ArgumentParser(prog=f"python -m companion {name}", description=help_text)
+    module.configure(parser)
+    args = parser.parse_args(argv[1:])
+    try:
+        return int(module.run(args) or 0)
+    except CliError as exc:
+        print(f"companion {name}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"companion {name}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # one line for the user, never a traceback
+        if os.environ.get("COMPANION_DEBUG"):
+            raise
+        print(f"companion {name}: error: {exc}", file=sys.stderr)
+        return 1

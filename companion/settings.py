@@ -1,0 +1,66 @@
+"""User settings, stored as JSON values in the database's ``settings`` table.
+
+Secrets never go here: API keys live in the OS keychain (:mod:`companion.secrets`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from companion.storage.db import Database, default_database
+
+DEFAULTS: dict[str, Any] = {
+    "direction": "auto",  # auto | zh-en | en-zh
+    "preferred_engine": "offline",
+    "offline_only": False,
+    "package_index_url": "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+    "first_run_done": False,
+    "pinyin_style": "marks",  # marks | numbers | zhuyin
+    "tone_colors": "pleco",  # pleco | colorblind | none
+    "tone_sandhi": False,
+    "font_size": 13,
+    "overlay": False,
+    "overlay_opacity": 0.95,
+    "clipboard_watch": False,
+    "hotkey_show": "<ctrl>+<alt>+c",
+    "hotkey_translate_clipboard": "<ctrl>+<alt>+t",
+    "window_geometry": "",  # base64 of QWidget.saveGeometry()
+    "engine_options": {},  # per engine non-secret options, e.g. {"libretranslate": {"url": ...}}
+}
+
+
+class Settings:
+    """Typed-by-default key/value settings; unknown keys are rejected to catch typos."""
+
+    def __init__(self, db: Database | None = None) -> None:
+        self._db = db or default_database()
+
+    def get(self, key: str) -> Any:
+        if key not in DEFAULTS:
+            raise KeyError(f"unknown setting {key!r}")
+        rows = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,))
+        if not rows:
+            return DEFAULTS[key]
+        try:
+            value = json.loads(rows[0]["value"])
+        except ValueError:
+            return DEFAULTS[key]
+        default = DEFAULTS[key]
+        # A value of the wrong type (hand-edited or from an older version) falls back.
+        if default is not None and not isinstance(value, type(default)):
+            if not (isinstance(default, float) and isinstance(value, int)):
+                return default
+        return value
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in DEFAULTS:
+            raise KeyError(f"unknown setting {key!r}")
+        self._db.execute(
+            "INSERT INTO settings(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def all(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in DEFAULTS}

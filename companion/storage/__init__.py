@@ -1,0 +1,1 @@
+"""On-disk state: one SQLite database (WAL) with numbered migrations."""

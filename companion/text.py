@@ -1,0 +1,165 @@
+"""Plain-text helpers shared by every feature: script detection and sentence splitting.
+
+No models: Chinese ends sentences with explicit punctuation, so a character scan splits it
+correctly and costs microseconds, where a sentence-boundary model costs a download and
+hundreds of milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# CJK Unified Ideographs, Extension A, Compatibility Ideographs and the supplementary planes.
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FA1F),
+    (0x30000, 0x323AF),
+)
+
+
+def is_han(ch: str) -> bool:
+    """True for a single Chinese character (hanzi)."""
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+
+
+def han_share(text: str) -> float:
+    """Share of Han characters among the letters of ``text`` (0.0 when it has no letters).
+
+    Digits, punctuation, emoji and spaces do not count, so "666！！" has no letters and
+    "小红书 app" is mostly Han.
+    """
+    han = letters = 0
+    for ch in text:
+        if is_han(ch):
+            han += 1
+            letters += 1
+        elif ch.isalpha():
+            letters += 1
+    return han / letters if letters else 0.0
+
+
+def has_han(text: str) -> bool:
+    return any(is_han(ch) for ch in text)
+
+
+def detect_direction(text: str, threshold: float = 0.3) -> tuple[str, str]:
+    """Pick ``(source, target)``: Chinese->English when enough of the letters are Han.
+
+    English letters are about four times as many per word as Han characters, so a post that
+    is one third Han is still mostly Chinese in meaning; the threshold reflects that.
+    """
+    return ("zh", "en") if han_share(text) >= threshold else ("en", "zh")
+
+
+# Sentence ends: Chinese full-width marks, ASCII marks followed by space or end, ellipses.
+_ZH_END = "。！？；!?;…"
+_CLOSERS = "」』”’）)】》\"'"
+_SPLIT_RE = re.compile(
+    r"""(
+        [。！？；]+[""" + _CLOSERS + r"""]*        # Chinese marks, maybe closed by a quote
+      | …+[""" + _CLOSERS + r"""]*                # ellipsis run
+      | [.!?;]+[""" + _CLOSERS + r"""]*(?=\s|$)   # ASCII marks before whitespace or end
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the input: either a sentence to translate or the whitespace between them.
+
+    Keeping the separators lets a translated text be put back together with the user's own
+    line breaks and paragraphs.
+    """
+
+    text: str
+    translatable: bool
+
+
+def split_segments(text: str, max_chars: int = 400) -> list[Segment]:
+    """Split into sentences and separators; the concatenation of all texts is ``text``.
+
+    Sentences longer than ``max_chars`` (a run-on comment with no punctuation) are cut at a
+    comma or space near the limit so no single piece overwhelms the model.
+    """
+    segments: list[Segment] = []
+    for line in re.split(r"(\n+)", text):
+        if not line:
+            continue
+        if line.startswith("\n"):
+            segments.append(Segment(line, False))
+            continue
+        pos = 0
+        for match in _SPLIT_RE.finditer(line):
+            end = match.end()
+            _append_sentence(segments, line[pos:end], max_chars)
+            pos = end
+        if pos < len(line):
+            _append_sentence(segments, line[pos:], max_chars)
+    return segments
+
+
+def _append_sentence(segments: list[Segment], piece: str, max_chars: int) -> None:
+    stripped = piece.strip()
+    if not stripped:
+        if piece:
+            segments.append(Segment(piece, False))
+        return
+    lead = piece[: len(piece) - len(piece.lstrip())]
+    trail = piece[len(piece.rstrip()) :]
+    if lead:
+        segments.append(Segment(lead, False))
+    for chunk in _cut_long(stripped, max_chars):
+        segments.append(Segment(chunk, True))
+    if trail:
+        segments.append(Segment(trail, False))
+
+
+def _cut_long(sentence: str, max_chars: int) -> list[str]:
+    out: list[str] = []
+    rest = sentence
+    while len(rest) > max_chars:
+        window = rest[:max_chars]
+        cut = max(window.rfind(c) for c in "，,、 ")
+        cut = cut + 1 if cut > max_chars // 2 else max_chars
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        out.append(rest)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Just the translatable sentences of ``text``."""
+    return [s.text for s in split_segments(text) if s.translatable]
+
+
+def is_probably_binary(text: str) -> bool:
+    """True for pasted data that is not human text (control characters, replacement chars)."""
+    if not text:
+        return False
+    sample = text[:4000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    )
+    return bad / len(sample) > 0.1
+
+
+def clean_input(text: str) -> str:
+    """Normalise pasted text without changing what it says.
+
+    Drops NULs and other C0 controls except newlines/tabs, turns CRLF into LF, and NFC-normalises
+    (so a tone-marked pinyin pasted in decomposed form matches).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+    return unicodedata.normalize("NFC", text)
