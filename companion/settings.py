@@ -48,9 +48,9 @@ class Settings:
             return DEFAULTS[key]
         default = DEFAULTS[key]
         # A value of the wrong type (hand-edited or from an older version) falls back.
-        if default is not None and not isinstance(value, type(default)):
-            if not (isinstance(default, float) and isinstance(value, int)):
-                return default
+        int_for_float = isinstance(default, float) and isinstance(value, int)
+        if not isinstance(value, type(default)) and not int_for_float:
+            return default
         return value
 
     def set(self, key: str, value: Any) -> None:

@@ -61,9 +61,15 @@ _ZH_END = "。！？；!?;…"
 _CLOSERS = "」』”’）)】》\"'"
 _SPLIT_RE = re.compile(
     r"""(
-        [。！？；]+[""" + _CLOSERS + r"""]*        # Chinese marks, maybe closed by a quote
-      | …+[""" + _CLOSERS + r"""]*                # ellipsis run
-      | [.!?;]+[""" + _CLOSERS + r"""]*(?=\s|$)   # ASCII marks before whitespace or end
+        [。！？；]+["""
+    + _CLOSERS
+    + r"""]*        # Chinese marks, maybe closed by a quote
+      | …+["""
+    + _CLOSERS
+    + r"""]*                # ellipsis run
+      | [.!?;]+["""
+    + _CLOSERS
+    + r"""]*(?=\s|$)   # ASCII marks before whitespace or end
     )""",
     re.VERBOSE,
 )
@@ -159,7 +165,5 @@ def clean_input(text: str) -> str:
     (so a tone-marked pinyin pasted in decomposed form matches).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
-    )
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     return unicodedata.normalize("NFC", text)

@@ -1,0 +1,311 @@
+"""The translation service: splitting, caching, glossary, fallback and streaming.
+
+Engines only translate lists of sentences. Everything a user notices about translation
+behaviour lives here, once, for every engine: the input is split into sentences and
+translated in chunks so a long post streams in; each sentence is cached so nothing is
+translated twice in a session; phrasebook terms are protected; and a failing online engine
+falls back to the offline one with a plain-words note.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from companion.engines.base import (
+    LANGUAGE_NAMES,
+    CancelToken,
+    Engine,
+    EngineError,
+    ErrorKind,
+)
+from companion.glossary_api import GlossaryPass, Protected, TermHit
+from companion.text import (
+    Segment,
+    clean_input,
+    detect_direction,
+    is_probably_binary,
+    split_segments,
+)
+
+MAX_INPUT_CHARS = 100_000  # about 50 long posts; beyond that it is not a paste meant for us
+
+_FALLBACK_WORDS = {
+    ErrorKind.AUTH: "key rejected",
+    ErrorKind.RATE_LIMIT: "too many requests",
+    ErrorKind.QUOTA: "quota used up",
+    ErrorKind.NETWORK: "no connection",
+    ErrorKind.SERVER: "server error",
+    ErrorKind.BAD_RESPONSE: "unreadable reply",
+    ErrorKind.BAD_INPUT: "refused this text",
+    ErrorKind.INTERNAL: "failed",
+}
+
+
+class InputError(ValueError):
+    """Input we will not send to an engine (binary data, far too long)."""
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    source: str
+    target: str
+    engine: str
+    hits: tuple[TermHit, ...] = ()
+
+
+@dataclass
+class TranslationResult:
+    """A translation, complete or partial (while a long text streams in)."""
+
+    source_text: str
+    source: str
+    target: str
+    text: str = ""
+    sentences: list[SentenceResult] = field(default_factory=list)
+    engine: str = ""  # name of the engine that produced the result ("" when nothing to do)
+    engine_label: str = ""
+    online: bool = False  # True if any of the text was sent to an online engine
+    notes: list[str] = field(default_factory=list)
+    terms: list[TermHit] = field(default_factory=list)  # phrasebook terms found in the source
+    done: int = 0
+    total: int = 0
+    complete: bool = False
+
+    @property
+    def glossary_terms(self) -> list[TermHit]:
+        """Terms whose curated meaning was put into the translation (not just highlighted)."""
+        seen: dict[str, TermHit] = {}
+        for sentence in self.sentences:
+            for hit in sentence.hits:
+                seen.setdefault(hit.term, hit)
+        return list(seen.values())
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": self.source_text,
+            "target": self.text,
+            "from": self.source,
+            "to": self.target,
+            "engine": self.engine,
+            "online": self.online,
+            "sentences": [{"source": s.source, "target": s.target} for s in self.sentences],
+            "glossary": [
+                {"term": h.term, "meaning": h.meaning, "pinyin": h.pinyin}
+                for h in self.glossary_terms
+            ],
+            "notes": self.notes,
+        }
+
+
+class _Cache:
+    """A bounded LRU of sentence translations, shared by every request in the session."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[tuple[str, str, str, bool, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[str, str, str, bool, str]) -> str | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: tuple[str, str, str, bool, str], value: str) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class Translator:
+    """Translate text with a preferred engine, the offline engine as fallback."""
+
+    def __init__(
+        self,
+        offline: Engine,
+        online: Engine | None = None,
+        glossary: GlossaryPass | None = None,
+        cache_size: int = 20_000,
+    ) -> None:
+        self.offline = offline
+        self.online = online
+        self.glossary = glossary
+        self.use_glossary = True
+        self.cache = _Cache(cache_size)
+
+    def resolve_direction(
+        self, text: str, source: str = "auto", target: str | None = None
+    ) -> tuple[str, str]:
+        if source == "auto":
+            source, detected_target = detect_direction(text)
+            target = target or detected_target
+            if target == source:  # user forced the target to the detected source
+                source = "en" if target == "zh" else "zh"
+        if target is None:
+            target = "en" if source == "zh" else "zh"
+        if source not in LANGUAGE_NAMES or target not in LANGUAGE_NAMES or source == target:
+            raise InputError(f"unsupported direction {source}->{target}: use zh->en or en->zh")
+        return source, target
+
+    def translate(
+        self,
+        text: str,
+        source: str = "auto",
+        target: str | None = None,
+        cancel: CancelToken | None = None,
+        on_progress: Callable[[TranslationResult], None] | None = None,
+        chunk_sentences: int = 6,
+    ) -> TranslationResult:
+        """Translate ``text``; ``on_progress`` gets a partial result after each chunk.
+
+        Raises :class:`InputError` for input that is not text, :class:`EngineError` when no
+        engine can translate (e.g. no pack installed), and ``Cancelled`` when cancelled.
+        """
+        if len(text) > MAX_INPUT_CHARS:
+            raise InputError(
+                f"the text is {len(text):,} characters; Companion translates up to "
+                f"{MAX_INPUT_CHARS:,} at a time: split it into parts"
+            )
+        if is_probably_binary(text):
+            raise InputError("this looks like binary data, not text: nothing was translated")
+        text = clean_input(text)
+        source, target = self.resolve_direction(text, source, target)
+        result = TranslationResult(source_text=text, source=source, target=target)
+        segments = split_segments(text)
+        sentences = [s.text for s in segments if s.translatable]
+        result.total = len(sentences)
+        if self.glossary is not None and source == "zh":
+            result.terms = self.glossary.find_terms(text)
+        if not sentences:
+            result.complete = True
+            return result
+
+        translated: list[SentenceResult | None] = [None] * len(sentences)
+        engine = self._first_engine(source, target)
+        glossary = self.glossary if self.use_glossary else None
+        gloss_flag = glossary is not None
+
+        # Serve what the cache has first, so repeated text appears at once.
+        pending: list[int] = []
+        for i, sentence in enumerate(sentences):
+            cached = self.cache.get((engine.info.name, source, target, gloss_flag, sentence))
+            if cached is not None:
+                translated[i] = SentenceResult(sentence, cached, engine.info.name)
+            else:
+                pending.append(i)
+        result.engine, result.engine_label = engine.info.name, engine.info.label
+        if len(pending) < len(sentences):
+            self._publish(result, segments, translated, on_progress, partial=bool(pending))
+
+        for start in range(0, len(pending), chunk_sentences):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            chunk = pending[start : start + chunk_sentences]
+            prepared: list[Protected] = [
+                glossary.protect(sentences[i], source, target)
+                if glossary
+                else Protected(sentences[i])
+                for i in chunk
+            ]
+            outputs, engine = self._run_chunk(
+                engine, [p.text for p in prepared], source, target, cancel, result
+            )
+            for i, prep, out in zip(chunk, prepared, outputs, strict=True):
+                final = prep.restore(out) if prep.hits else out
+                translated[i] = SentenceResult(
+                    sentences[i], final, engine.info.name, tuple(prep.hits)
+                )
+                self.cache.put((engine.info.name, source, target, gloss_flag, sentences[i]), final)
+            self._publish(
+                result, segments, translated, on_progress, partial=start + len(chunk) < len(pending)
+            )
+        result.complete = True
+        return result
+
+    def _first_engine(self, source: str, target: str) -> Engine:
+        if self.online is not None and self.online.supports(source, target):
+            return self.online
+        return self.offline
+
+    def _run_chunk(
+        self,
+        engine: Engine,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        cancel: CancelToken | None,
+        result: TranslationResult,
+    ) -> tuple[list[str], Engine]:
+        try:
+            outputs = engine.translate_batch(texts, source, target, cancel)
+        except EngineError as exc:
+            if engine is self.offline or exc.kind is ErrorKind.CANCELLED:
+                raise
+            words = _FALLBACK_WORDS.get(exc.kind, "failed")
+            result.notes.append(f"{engine.info.label}: {words} - translated offline")
+            engine = self.offline
+            outputs = engine.translate_batch(texts, source, target, cancel)
+        if len(outputs) != len(texts):
+            raise EngineError(
+                engine.info.name, ErrorKind.BAD_RESPONSE, "returned the wrong number of sentences"
+            )
+        if engine.info.online:
+            result.online = True
+        result.engine, result.engine_label = engine.info.name, engine.info.label
+        return outputs, engine
+
+    @staticmethod
+    def _publish(
+        result: TranslationResult,
+        segments: list[Segment],
+        translated: list[SentenceResult | None],
+        on_progress: Callable[[TranslationResult], None] | None,
+        partial: bool,
+    ) -> None:
+        result.sentences = [s for s in translated if s is not None]
+        result.done = len(result.sentences)
+        result.text = _assemble(segments, translated, result.target)
+        if on_progress is not None and partial:
+            on_progress(replace(result, sentences=list(result.sentences), notes=list(result.notes)))
+
+
+def _assemble(
+    segments: list[Segment], translated: Sequence[SentenceResult | None], target: str
+) -> str:
+    """Rebuild the text: translated sentences in order, the user's line breaks kept.
+
+    Stops at the first sentence not yet translated, so a streaming result reads from the top.
+    Chinese output needs no spaces between sentences; English gets one where the source had none.
+    """
+    parts: list[str] = []
+    index = 0
+    for segment in segments:
+        if not segment.translatable:
+            parts.append("\n" * segment.text.count("\n") if "\n" in segment.text else " ")
+            continue
+        item = translated[index]
+        index += 1
+        if item is None:
+            break
+        if parts and target == "en" and not parts[-1].endswith((" ", "\n")):
+            parts.append(" ")
+        parts.append(item.target.strip())
+    text = "".join(parts)
+    if target == "zh":
+        text = text.replace(" \n", "\n")
+    return text.strip(" ")

@@ -1,0 +1,98 @@
+"""Starting the desktop app: one instance, the window, the desktop integration."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY_MESSAGE = (
+    "Companion needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+    "Run it on a virtual screen:  xvfb-run -a python -m companion\n"
+    "or with no window system:    QT_QPA_PLATFORM=offscreen python -m companion"
+)
+APP_ID = "companion-desktop"
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_app(args: list[str]) -> int:
+    """Run the GUI; ``args`` are the desktop flags (--show, --translate-clipboard, --ocr)."""
+    unknown = [a for a in args if not a.startswith("--")]
+    if unknown:
+        print(
+            f"companion: unknown command {unknown[0]!r} (see python -m companion --help)",
+            file=sys.stderr,
+        )
+        return 2
+    if not _has_display():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 2
+
+    from PySide6.QtGui import QFont, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from companion import APP_NAME
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        __import__(
+            "PySide6.QtCore", fromlist=["Qt"]
+        ).Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication([sys.argv[0], *args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("companion")
+    font = QFont(app.font())
+    # Prefer a CJK-complete family so Chinese never falls back to boxes or mixed glyphs.
+    font.setFamilies([font.family(), "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"])
+    app.setFont(font)
+
+    instance = None
+    try:
+        from companion.ui.single_instance import SingleInstance
+    except ImportError:
+        SingleInstance = None
+    if SingleInstance is not None and not os.environ.get("COMPANION_MULTI_INSTANCE"):
+        instance = SingleInstance(APP_ID)
+        if instance.try_forward(args):
+            return 0
+        instance.listen()
+
+    from companion.settings import Settings
+    from companion.ui.main_window import MainWindow
+
+    settings = Settings()
+    window = MainWindow(settings)
+    desktop = None
+    try:
+        from companion.ui.desktop import DesktopIntegration
+    except ImportError:
+        DesktopIntegration = None
+    if DesktopIntegration is not None:
+        desktop = DesktopIntegration(window, settings)
+        window.desktop = desktop
+        actions = desktop.actions
+        window.add_desktop_actions([actions.overlay], menu="view")
+        window.add_desktop_actions(
+            [
+                actions.clipboard_watch,
+                actions.ocr_region,
+                actions.ocr_image,
+                actions.speak_input,
+                actions.speak_result,
+            ]
+        )
+        if instance is not None:
+            instance.argumentsReceived.connect(desktop.handle_arguments)
+    window.show()
+    if desktop is not None and args:
+        desktop.handle_arguments(args)
+    code = app.exec()
+    window.shutdown()
+    return int(code)

@@ -1,0 +1,231 @@
+"""Decides when to translate what the user typed, and keeps the pane honest.
+
+- typing is debounced; a paste (a big jump in length) or Ctrl+Enter translates at once;
+- every request gets a generation number and a cancel token: a newer request cancels the
+  older one, and results of an older generation are dropped, so stale text never overwrites
+  newer text;
+- translation runs on the local worker (offline) or the network pool (online engine);
+  pinyin on its own quick thread, so it shows even while a long post translates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from companion.engines.base import Cancelled, CancelToken, EngineError, ErrorKind
+from companion.settings import Settings
+from companion.text import has_han
+from companion.translator import InputError, TranslationResult, Translator
+from companion.ui.pane import TranslationPane
+from companion.ui.tasks import TaskRunner
+
+TYPING_DEBOUNCE_MS = 400
+PASTE_JUMP_CHARS = 12  # a change this big at once is a paste: no debounce
+
+
+class TranslationController(QObject):
+    """Connects a :class:`TranslationPane` to a :class:`Translator` through a TaskRunner."""
+
+    resultShown = Signal(object)  # the final TranslationResult of the current input
+    backTranslationShown = Signal(str)
+    noPack = Signal(str)  # message; the window offers download/install
+    pinyinShown = Signal()
+    idle = Signal()  # nothing pending for the current input
+
+    def __init__(
+        self,
+        pane: TranslationPane,
+        runner: TaskRunner,
+        translator_factory: Callable[[], Translator],
+        settings: Settings,
+    ) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.runner = runner
+        self.settings = settings
+        self._factory = translator_factory
+        self._translator: Translator | None = None
+        self._translator_lock = threading.Lock()
+        self._generation = 0
+        self._pinyin_generation = 0
+        self._cancel: CancelToken | None = None
+        self._last_text = ""
+        self._last_request: tuple[str, str] | None = None
+        self.last_result: TranslationResult | None = None
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.timeout.connect(self.translate_now)
+        pane.input.textChanged.connect(self._text_changed)
+        pane.translateRequested.connect(self.translate_now)
+        pane.directionChanged.connect(self._direction_changed)
+        pane.swapRequested.connect(self.swap)
+        pane.set_direction(str(settings.get("direction")))
+
+    # Translator lifecycle -----------------------------------------------------------------
+    def translator(self) -> Translator:
+        """The translator, built on first use in a worker thread (the phrasebook loads there)."""
+        with self._translator_lock:
+            if self._translator is None:
+                self._translator = self._factory()
+            return self._translator
+
+    def reset_translator(self) -> None:
+        """Rebuild with new settings (engine changed, pack installed) on the next request."""
+        with self._translator_lock:
+            self._translator = None
+        self._last_request = None
+
+    # Triggers -------------------------------------------------------------------------------
+    def _text_changed(self) -> None:
+        text = self.pane.text()
+        jump = abs(len(text) - len(self._last_text))
+        self._last_text = text
+        self.update_pinyin(text)
+        if not text.strip():
+            self._cancel_current()
+            self._generation += 1
+            self.pane.clear_result()
+            self.idle.emit()
+            return
+        self._debounce.start(0 if jump >= PASTE_JUMP_CHARS else TYPING_DEBOUNCE_MS)
+
+    def _direction_changed(self, key: str) -> None:
+        self.settings.set("direction", key)
+        self._last_request = None
+        if self.pane.text().strip():
+            self.translate_now()
+
+    def swap(self) -> None:
+        """Use the result as the new input and flip the direction, like every translator."""
+        result = self.last_result
+        if result is None or not result.text:
+            return
+        self.pane.set_direction(f"{result.target}-{result.source}")
+        self.pane.set_text(result.text)
+        self.translate_now()
+
+    def _cancel_current(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self._cancel = None
+
+    # Translation ----------------------------------------------------------------------------
+    def translate_now(self) -> None:
+        self._debounce.stop()
+        text = self.pane.text()
+        if not text.strip():
+            return
+        direction = self.pane.direction()
+        if self._last_request == (text, direction):
+            return  # already shown or on its way
+        self._last_request = (text, direction)
+        self._cancel_current()
+        self._generation += 1
+        generation = self._generation
+        cancel = CancelToken()
+        self._cancel = cancel
+        source, target = ("auto", None) if direction == "auto" else tuple(direction.split("-"))
+
+        def job(progress: Callable[[Any], None]) -> tuple[TranslationResult, str | None]:
+            translator = self.translator()
+            cancel.raise_if_cancelled()
+            result = translator.translate(
+                text,
+                source=str(source),
+                target=target,
+                cancel=cancel,
+                on_progress=lambda partial: progress((generation, partial)),
+            )
+            back = None
+            if result.target == "zh" and result.text:
+                progress((generation, result))
+                back = translator.translate(result.text, "zh", "en", cancel=cancel).text
+            return result, back
+
+        def done(value: tuple[TranslationResult, str | None]) -> None:
+            if generation != self._generation:
+                return
+            result, back = value
+            self._show(result)
+            if back is None:
+                self.pane.hide_back_translation()
+            else:
+                self.pane.show_back_translation(back)
+                self.backTranslationShown.emit(back)
+            self.resultShown.emit(result)
+            self.idle.emit()
+
+        def partial(value: tuple[int, TranslationResult]) -> None:
+            gen, result = value
+            if gen == self._generation:
+                self._show(result)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self._last_request = None
+            if isinstance(exc, Cancelled):
+                return
+            if isinstance(exc, EngineError) and exc.kind is ErrorKind.NO_PACK:
+                self.pane.show_no_pack(exc.message)
+                self.noPack.emit(exc.message)
+            elif isinstance(exc, (InputError, EngineError)):
+                self.pane.show_error(str(exc))
+            else:
+                self.pane.show_error(f"Translation failed: {exc}")
+            self.idle.emit()
+
+        uses_network = self._uses_network()
+        run = self.runner.run_network if uses_network else self.runner.run_local
+        run(job, on_done=done, on_error=failed, on_progress=partial)
+
+    def _uses_network(self) -> bool:
+        if self.settings.get("offline_only"):
+            return False
+        return str(self.settings.get("preferred_engine")) != "offline"
+
+    def _show(self, result: TranslationResult) -> None:
+        self.last_result = result
+        self.pane.show_direction(
+            result.source, result.target, detected=self.pane.direction() == "auto"
+        )
+        self.pane.show_result(result)
+        if result.target == "zh" and result.text:
+            self.update_pinyin(result.text)
+
+    # Pinyin ---------------------------------------------------------------------------------
+    def update_pinyin(self, text: str) -> None:
+        """Ruby view of the Chinese in play: the input, or the Chinese about to be posted."""
+        self._pinyin_generation += 1
+        generation = self._pinyin_generation
+        if not has_han(text):
+            self.pane.ruby.set_words([])
+            self.pane.pinyin_label.hide()
+            self.pane.ruby_scroll.hide()
+            return
+        style = str(self.settings.get("pinyin_style"))
+        sandhi = bool(self.settings.get("tone_sandhi"))
+
+        def job() -> list[Any]:
+            from companion.pinyin import annotate
+
+            return annotate(text[:5000], style=style, sandhi=sandhi)
+
+        def done(words: list[Any]) -> None:
+            if generation == self._pinyin_generation:
+                self.pane.ruby.set_words(words)
+                self.pane.pinyin_label.show()
+                self.pane.ruby_scroll.show()
+                self.pinyinShown.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._pinyin_generation:
+                self.pane.ruby.set_words([])
+                self.pane.pinyin_label.setText(f"Pinyin unavailable: {exc}")
+
+        self.runner.run_quick(job, on_done=done, on_error=failed)

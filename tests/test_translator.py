@@ -1,0 +1,179 @@
+"""The translation service's own behaviour: splitting, cache, streaming, fallback, glossary.
+
+These use small engines written here that follow the Engine protocol exactly, because what is
+under test is the service's logic; the real offline engine and the real online engines are
+tested against real models and local servers in their own test files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from companion.engines.base import (
+    Cancelled,
+    CancelToken,
+    EngineError,
+    EngineInfo,
+    ErrorKind,
+)
+from companion.glossary_api import Protected, TermHit
+from companion.translator import InputError, TranslationResult, Translator
+
+
+class BracketEngine:
+    """Marks each sentence so tests can see exactly what was sent and in which order."""
+
+    def __init__(self, name: str = "offline", online: bool = False) -> None:
+        self.info = EngineInfo(name, name.title(), online)
+        self.calls: list[list[str]] = []
+
+    def supports(self, source: str, target: str) -> bool:
+        return True
+
+    def translate_batch(
+        self,
+        sentences: Sequence[str],
+        source: str,
+        target: str,
+        cancel: CancelToken | None = None,
+    ) -> list[str]:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        self.calls.append(list(sentences))
+        return [f"<{self.info.name}:{s}>" for s in sentences]
+
+
+class FailingEngine(BracketEngine):
+    def __init__(self, kind: ErrorKind) -> None:
+        super().__init__("deepl", online=True)
+        self.kind = kind
+
+    def translate_batch(self, sentences, source, target, cancel=None):  # type: ignore[no-untyped-def]
+        self.calls.append(list(sentences))
+        raise EngineError("deepl", self.kind, "key rejected")
+
+
+class NoPackEngine(BracketEngine):
+    def translate_batch(self, sentences, source, target, cancel=None):  # type: ignore[no-untyped-def]
+        raise EngineError("offline", ErrorKind.NO_PACK, "No Chinese→English language pack")
+
+
+def test_auto_direction_and_sentence_order() -> None:
+    engine = BracketEngine()
+    result = Translator(engine).translate("你好。我是新来的！")
+    assert (result.source, result.target) == ("zh", "en")
+    assert result.text == "<offline:你好。> <offline:我是新来的！>"
+    assert result.complete and result.done == result.total == 2
+    assert result.engine == "offline" and not result.online
+
+
+def test_forced_direction_is_respected() -> None:
+    engine = BracketEngine()
+    result = Translator(engine).translate("OK 你好", source="en", target="zh")
+    assert (result.source, result.target) == ("en", "zh")
+    with pytest.raises(InputError):
+        Translator(engine).translate("hi", source="en", target="en")
+
+
+def test_line_breaks_of_the_input_are_kept() -> None:
+    result = Translator(BracketEngine()).translate("第一段。\n\n第二段。")
+    assert result.text == "<offline:第一段。>\n\n<offline:第二段。>"
+
+
+def test_same_text_is_never_translated_twice() -> None:
+    engine = BracketEngine()
+    translator = Translator(engine)
+    translator.translate("绝绝子。好看！")
+    translator.translate("好看！绝绝子。")
+    assert engine.calls == [["绝绝子。", "好看！"]]
+    assert translator.cache.hits == 2
+
+
+def test_long_text_streams_in_chunks_with_progress() -> None:
+    engine = BracketEngine()
+    text = "".join(f"第{i}句。" for i in range(20))
+    partials: list[TranslationResult] = []
+    result = Translator(engine).translate(text, on_progress=partials.append, chunk_sentences=6)
+    assert [len(c) for c in engine.calls] == [6, 6, 6, 2]
+    assert [p.done for p in partials] == [6, 12, 18]
+    assert all(not p.complete for p in partials)
+    assert partials[0].text.startswith("<offline:第0句。>")
+    assert result.done == 20 and result.complete
+
+
+def test_cancel_stops_before_the_next_chunk() -> None:
+    engine = BracketEngine()
+    cancel = CancelToken()
+
+    def on_progress(partial: TranslationResult) -> None:
+        cancel.cancel()
+
+    text = "".join(f"第{i}句。" for i in range(20))
+    with pytest.raises(Cancelled):
+        Translator(engine).translate(text, cancel=cancel, on_progress=on_progress)
+    assert len(engine.calls) == 1
+
+
+@pytest.mark.parametrize("kind", [ErrorKind.AUTH, ErrorKind.NETWORK, ErrorKind.RATE_LIMIT])
+def test_online_failure_falls_back_offline_with_a_plain_note(kind: ErrorKind) -> None:
+    offline, online = BracketEngine(), FailingEngine(kind)
+    result = Translator(offline, online=online).translate("你好。")
+    assert result.text == "<offline:你好。>"
+    assert result.engine == "offline" and not result.online
+    assert len(result.notes) == 1 and result.notes[0].endswith("translated offline")
+    assert result.notes[0].startswith("Deepl: ")
+
+
+def test_online_success_is_marked_as_sent_online() -> None:
+    result = Translator(BracketEngine(), online=BracketEngine("deepl", True)).translate("你好。")
+    assert result.online and result.engine == "deepl"
+
+
+def test_no_pack_is_reported_not_hidden() -> None:
+    with pytest.raises(EngineError) as info:
+        Translator(NoPackEngine()).translate("你好")
+    assert info.value.kind is ErrorKind.NO_PACK
+
+
+def test_bad_input_is_refused_with_a_message() -> None:
+    translator = Translator(BracketEngine())
+    with pytest.raises(InputError, match="binary"):
+        translator.translate("\x00\x01\x02\x03\x04\x05\x06")
+    with pytest.raises(InputError, match="characters"):
+        translator.translate("好" * 100_001)
+    assert translator.translate("   ").text == ""
+
+
+def test_emoji_only_input_goes_through_unharmed() -> None:
+    result = Translator(BracketEngine()).translate("😂😂")
+    assert result.text == "<offline:😂😂>"
+
+
+class OneTermGlossary:
+    """Protects 种草 the way the phrasebook does: a placeholder, then the curated meaning."""
+
+    def find_terms(self, text: str) -> list[TermHit]:
+        start = text.find("种草")
+        return [] if start < 0 else [TermHit("种草", start, start + 2, "tempted to buy")]
+
+    def protect(self, sentence: str, source: str, target: str) -> Protected:
+        hits = self.find_terms(sentence)
+        if not hits:
+            return Protected(sentence)
+        return Protected(
+            sentence.replace("种草", "[T1]"),
+            hits,
+            lambda out: out.replace("[T1]", "tempted to buy"),
+        )
+
+
+def test_glossary_terms_are_protected_and_reported() -> None:
+    engine = BracketEngine()
+    result = Translator(engine, glossary=OneTermGlossary()).translate("被种草了。")
+    assert engine.calls == [["被[T1]了。"]]
+    assert result.text == "<offline:被tempted to buy了。>"
+    assert [h.term for h in result.terms] == ["种草"]
+    assert [h.term for h in result.glossary_terms] == ["种草"]
+    assert result.as_json()["glossary"] == [{"term": "种草", "meaning": "tempted to buy", "pinyin": ""}]
