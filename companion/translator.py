@@ -34,6 +34,7 @@ MAX_INPUT_CHARS = 100_000  # about 50 long posts; beyond that it is not a paste 
 
 _FALLBACK_WORDS = {
     ErrorKind.AUTH: "key rejected",
+    ErrorKind.NO_KEY: "no key stored (add one in Settings → Engines)",
     ErrorKind.RATE_LIMIT: "too many requests",
     ErrorKind.QUOTA: "quota used up",
     ErrorKind.NETWORK: "no connection",
@@ -257,9 +258,18 @@ class Translator:
             if engine is self.offline or exc.kind is ErrorKind.CANCELLED:
                 raise
             words = _FALLBACK_WORDS.get(exc.kind, "failed")
-            result.notes.append(f"{engine.info.label}: {words} - translated offline")
+            failed_label = engine.info.label
             engine = self.offline
-            outputs = engine.translate_batch(texts, source, target, cancel)
+            try:
+                outputs = engine.translate_batch(texts, source, target, cancel)
+            except EngineError as offline_exc:
+                # Both failed: say why the chosen engine failed too, not only the fallback.
+                raise EngineError(
+                    offline_exc.engine,
+                    offline_exc.kind,
+                    f"{offline_exc.message} ({failed_label}: {words})",
+                ) from None
+            result.notes.append(f"{failed_label}: {words} - translated offline")
         if len(outputs) != len(texts):
             raise EngineError(
                 engine.info.name, ErrorKind.BAD_RESPONSE, "returned the wrong number of sentences"

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.storage.db import MIGRATIONS, Database
 from companion.settings import DEFAULTS, Settings
+from companion.storage.db import MIGRATIONS, Database
 
 
 def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:

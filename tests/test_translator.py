@@ -176,4 +176,15 @@ def test_glossary_terms_are_protected_and_reported() -> None:
     assert result.text == "<offline:被tempted to buy了。>"
     assert [h.term for h in result.terms] == ["种草"]
     assert [h.term for h in result.glossary_terms] == ["种草"]
-    assert result.as_json()["glossary"] == [{"term": "种草", "meaning": "tempted to buy", "pinyin": ""}]
+    assert result.as_json()["glossary"] == [
+        {"term": "种草", "meaning": "tempted to buy", "pinyin": ""}
+    ]
+
+
+def test_when_the_fallback_fails_too_both_reasons_are_given() -> None:
+    online = FailingEngine(ErrorKind.NO_KEY)
+    with pytest.raises(EngineError) as info:
+        Translator(NoPackEngine(), online=online).translate("你好")
+    assert info.value.kind is ErrorKind.NO_PACK
+    assert "language pack" in info.value.message
+    assert "no key stored" in info.value.message

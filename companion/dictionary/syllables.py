@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _MARKS = {
     "a": "āáǎà",
@@ -40,6 +40,7 @@ def split_number(syllable: str) -> tuple[str, int]:
     return base, 0 if tone == 5 else tone
 
 
+@lru_cache(maxsize=4096)
 def is_syllable(token: str) -> bool:
     """True for a pinyin syllable with a tone number (``"zhong1"``, ``"r5"``, ``"lu:4"``)."""
     return bool(re.fullmatch(r"[A-Za-zü:]+[1-5]", token))
@@ -76,6 +77,7 @@ def to_marks(syllable: str) -> str:
     return base[:pos] + marked + base[pos + 1 :]
 
 
+@lru_cache(maxsize=4096)
 def to_numbers(syllable: str) -> str:
     """The display form with tone numbers: ``"hao3"``, neutral ``"le5"``, ``"lü4"``."""
     if not is_syllable(syllable):
@@ -84,6 +86,7 @@ def to_numbers(syllable: str) -> str:
     return f"{base}{tone or 5}"
 
 
+@lru_cache(maxsize=4096)
 def tone_of(syllable: str) -> int:
     """1-4, or 0 for the neutral tone and for anything that is not a syllable."""
     if not is_syllable(syllable):
@@ -165,7 +168,7 @@ def to_zhuyin(syllable: str) -> str:
             rest = _ZERO_INITIAL.get(text, text)
         elif initial in "ㄐㄑㄒ" and rest.startswith("u"):
             rest = "ü" + rest[1:]
-        if initial in "ㄓㄔㄕㄖㄗㄘㄙ" and rest == "i":
+        if initial and initial in "ㄓㄔㄕㄖㄗㄘㄙ" and rest == "i":
             final = ""
         else:
             final = _FINALS.get(rest, "")
@@ -204,15 +207,17 @@ def split_joined(pinyin: str, count: int) -> list[str] | None:
     numbered = []
     for token in tokens:
         # "zhong4cao3" -> ["zhong4", "cao3"]
-        numbered.extend(re.findall(r"[A-Za-zü:]+[1-5]?|[^A-Za-zü:1-5]+", token))
+        numbered.extend(re.findall(r"(?:[^\W\d_]|:)+[1-5]?", token))
     syllables = [marks_to_numbers(t) for t in numbered]
     if len(syllables) == count:
         return syllables
     # joined marks: find a split into exactly `count` valid syllables (marks carry the tone)
     flat = "".join(tokens)
+    if any(ch.isdigit() for ch in flat):
+        return None  # tone numbers already delimit syllables: the count is simply wrong
     valid = _syllable_set()
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(pos: int, left: int) -> tuple[str, ...] | None:
         if pos == len(flat):
             return () if left == 0 else None

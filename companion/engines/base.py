@@ -20,7 +20,8 @@ class ErrorKind(str, Enum):
     """Why an engine failed; decides whether the translator falls back and what it says."""
 
     NO_PACK = "no_pack"  # offline: no language pack for this direction
-    AUTH = "auth"  # 401/403, key missing or rejected
+    AUTH = "auth"  # 401/403: key rejected
+    NO_KEY = "no_key"  # the engine needs a key and none is stored
     RATE_LIMIT = "rate_limit"  # 429 after retries
     QUOTA = "quota"  # quota or character limit exhausted (DeepL 456)
     NETWORK = "network"  # DNS, connect, TLS, timeout

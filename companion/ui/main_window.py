@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
 
         edit_menu = menu.addMenu("&Edit")
         self.action_translate = QAction("Translate now", self)
-        self.action_translate.setShortcut(QKeySequence("Ctrl+Return"))
+        self.action_translate.setShortcuts(
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        )
         self.action_translate.triggered.connect(self.controller.translate_now)
         self.action_copy = QAction("Copy translation", self)
         self.action_copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._first_paint_done:
             self._first_paint_done = True
+            self.pane.input.setFocus()
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:

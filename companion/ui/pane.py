@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -202,8 +202,6 @@ class TranslationPane(QWidget):
         self.swap_button.clicked.connect(self.swapRequested)
         self.translate_button.clicked.connect(self.translateRequested)
         self.copy_button.clicked.connect(self.copyRequested)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.translateRequested.emit)
         self.clear_result()
 
     # What the user asked for -------------------------------------------------------------

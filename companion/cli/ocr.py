@@ -1,0 +1,41 @@
+"""``python -m companion ocr IMAGE [--json]``: read Chinese text from a screenshot, offline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from companion.cli import CliError, print_json
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "image", metavar="IMAGE", help="image file (PNG, JPEG, BMP, WebP), or - for stdin"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"text", "lines": [{"text", "box", "score", "row"}]} in reading order',
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion.ocr import OcrError, recognize
+
+    source: str | bytes = args.image
+    if args.image == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("IMAGE is - but nothing is piped on stdin", 2)
+        source = sys.stdin.buffer.read()
+    try:
+        result = recognize(source)
+    except OcrError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    if not result.text:
+        print("companion ocr: no text found in the image", file=sys.stderr)
+        return 1
+    sys.stdout.write(result.text + "\n")
+    return 0

@@ -1,0 +1,311 @@
+"""The CC-CEDICT dictionary: lookup by simplified or traditional form, and word segmentation.
+
+Nothing is read at import time. ``get_dictionary()`` returns the process-wide instance at
+once; its data loads on first use (or earlier, in the background, via ``ensure_loaded()``), so
+importing this package costs nothing at start-up. All methods are thread-safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from companion.dictionary.cedict import CompactIndex, DictionaryError, Entry, load_index
+from companion.dictionary.syllables import split_joined
+from companion.text import _HAN_RANGES, is_han
+
+# Runs of hanzi, the same ranges as companion.text.is_han, matched in C rather than per char.
+HAN_RUN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HAN_RANGES) + "]+")
+
+__all__ = [
+    "Dictionary",
+    "DictionaryError",
+    "Entry",
+    "ensure_loaded",
+    "get_dictionary",
+]
+
+ExtraWord = tuple[str, str, str, "str | Iterable[str]"]
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Dictionary:
+    """CC-CEDICT plus extra words (our supplement, the phrasebook's terms)."""
+
+    def __init__(self, source: Path | None = None, cache: Path | None = None) -> None:
+        self._source = source
+        self._cache = cache
+        self._lock = threading.RLock()
+        self._idx: CompactIndex | None = None
+        self._error: DictionaryError | None = None
+        self._extra: dict[str, list[Entry]] = {}
+        self._extra_max: dict[str, int] = {}
+        self._listeners: list[Callable[[], None]] = []
+        self._thread: threading.Thread | None = None
+        from companion.dictionary.supplement import SUPPLEMENT
+
+        self.add_extra_words(SUPPLEMENT, source="supplement")
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._idx is not None
+
+    @property
+    def error(self) -> DictionaryError | None:
+        """Why loading failed (data missing/corrupt), or None."""
+        return self._error
+
+    def load(self) -> None:
+        """Load now (blocking; builds the cache file the first time). Raises DictionaryError.
+
+        Callbacks registered with ``ensure_loaded`` run afterwards, on success or failure
+        (``error`` tells which), so a waiting UI never hangs on "Loading…".
+        """
+        if self._idx is not None:
+            return
+        failure: DictionaryError | None = None
+        with self._lock:
+            if self._idx is not None:
+                return
+            try:
+                self._idx = load_index(self._source, self._cache)
+                self._error = None
+                _trim_heap()
+            except DictionaryError as exc:
+                self._error = failure = exc
+            listeners, self._listeners = self._listeners, []
+        for callback in listeners:
+            try:
+                callback()
+            except Exception:  # a listener that went away (deleted widget) must not break loading
+                continue
+        if failure is not None:
+            raise failure
+
+    def ensure_loaded(self, on_loaded: Callable[[], None] | None = None) -> None:
+        """Start loading in a background thread; a no-op when loaded or already loading.
+
+        ``on_loaded`` runs (in the loading thread) once the data is ready, or at once when it
+        already is; a Qt caller should relay it to the GUI thread with a queued signal.
+        """
+        with self._lock:
+            if self._idx is not None:
+                ready = True
+            else:
+                ready = False
+                if on_loaded is not None:
+                    self._listeners.append(on_loaded)
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(
+                        target=self._load_quietly, name="dictionary-load", daemon=True
+                    )
+                    self._thread.start()
+        if ready and on_loaded is not None:
+            on_loaded()
+
+    def _load_quietly(self) -> None:
+        with contextlib.suppress(DictionaryError):  # kept in self.error for the UI to show
+            self.load()
+
+    def _index(self) -> CompactIndex:
+        if self._idx is None:
+            self.load()
+        assert self._idx is not None
+        return self._idx
+
+    # --- extra words ---------------------------------------------------------------------
+
+    def add_extra_words(self, words: Iterable[ExtraWord], source: str = "phrasebook") -> int:
+        """Add (simplified, traditional, pinyin, english) terms; returns how many were taken.
+
+        Pinyin may use tone numbers or marks, spaced or joined ("zhòngcǎo"); English may be a
+        string (senses split on "/" or ";") or a list. They take part in segmentation and are
+        listed before CEDICT's entries for the same word. Unusable rows are skipped.
+        """
+        added = 0
+        with self._lock:
+            for row in words:
+                try:
+                    simp, trad, pinyin, english = row
+                except (TypeError, ValueError):
+                    continue
+                simp = (simp or "").strip()
+                trad = (trad or "").strip() or simp
+                if not simp or not any(is_han(ch) for ch in simp):
+                    continue
+                syllables = split_joined(pinyin or "", len(simp)) if pinyin else None
+                if syllables is None:
+                    syllables = []  # reading filled from CEDICT per character when used
+                if isinstance(english, str):
+                    senses = tuple(s.strip() for s in english.replace(";", "/").split("/"))
+                else:
+                    senses = tuple(str(s).strip() for s in english)
+                entry = Entry(
+                    simp, trad, " ".join(syllables), tuple(s for s in senses if s), (), source
+                )
+                for key in {simp, trad}:
+                    bucket = self._extra.setdefault(key, [])
+                    if entry not in bucket:
+                        # the caller's terms (phrasebook) go before our built-in supplement
+                        at = next(
+                            (k for k, e in enumerate(bucket) if e.source == "supplement"),
+                            len(bucket),
+                        )
+                        bucket.insert(len(bucket) if source == "supplement" else at, entry)
+                    if len(key) > self._extra_max.get(key[0], 1):
+                        self._extra_max[key[0]] = len(key)
+                added += 1
+        return added
+
+    # --- lookup ----------------------------------------------------------------------------
+
+    def lookup(self, word: str) -> list[Entry]:
+        """All entries whose simplified or traditional form is ``word`` (likely reading first)."""
+        word = word.strip()
+        if not word:
+            return []
+        extra = self._extra.get(word, [])
+        entries = self._index().entries(word)
+        if not extra:
+            return entries
+        out = list(extra)
+        for entry in entries:
+            if not any(
+                e.pinyin.lower() == entry.pinyin.lower() and e.senses == entry.senses for e in extra
+            ):
+                out.append(entry)
+        # fill an extra entry's missing reading from CEDICT
+        return [self._with_reading(e) if not e.pinyin else e for e in out]
+
+    def _with_reading(self, entry: Entry) -> Entry:
+        syllables = [self.reading(ch) or "" for ch in entry.simplified]
+        return Entry(
+            entry.simplified,
+            entry.traditional,
+            " ".join(s or "?" for s in syllables),
+            entry.senses,
+            entry.measure_words,
+            entry.source,
+        )
+
+    def contains(self, word: str) -> bool:
+        return word in self._extra or word in self._index().index
+
+    def reading(self, word: str) -> str | None:
+        """The most likely tone-number reading of ``word`` on its own, or None if unknown."""
+        extra = self._extra.get(word)
+        if extra and extra[0].pinyin:
+            return extra[0].pinyin
+        return self._index().first_reading(word)
+
+    def gloss(self, word: str) -> str:
+        """A short first meaning ('' if none): for tooltips and the word list.
+
+        Decodes entries one at a time and stops at the first real sense (usually the first
+        entry), since this runs for every word of every text shown.
+        """
+        extra = self._extra.get(word, [])
+        entries = itertools.chain(extra, self._index().iter_entries(word))
+        fallback = ""
+        for entry in entries:
+            for sense in entry.senses:
+                if not sense.lower().startswith(("variant of", "old variant", "surname ")):
+                    return sense
+                fallback = fallback or sense
+        return fallback
+
+    # --- segmentation ----------------------------------------------------------------------
+
+    def segment(self, text: str) -> list[str]:
+        """Split ``text`` into words; ``"".join(result) == text`` always holds.
+
+        Dictionary words are found over CC-CEDICT plus extra words; among all ways to cover a
+        run of hanzi, the one with the fewest words wins, then the one with fewer one-character
+        words, then the longer first word: forward longest-match with its classic mistakes
+        fixed ("研究生命" -> 研究 生命).
+        Everything between hanzi runs comes back as one piece per run.
+        """
+        idx = self._index()
+        words: list[str] = []
+        pos = 0
+        for match in HAN_RUN.finditer(text):
+            if match.start() > pos:
+                words.append(text[pos : match.start()])
+            words.extend(self._segment_run(text, match.start(), match.end(), idx))
+            pos = match.end()
+        if pos < len(text):
+            words.append(text[pos:])
+        return words
+
+    def _segment_run(self, text: str, start: int, end: int, idx: CompactIndex) -> list[str]:
+        index = idx.index
+        extra = self._extra
+        first_max = idx.first_char_max
+        extra_max = self._extra_max
+        length = end - start
+        # best[k] = cost of the best split of text[start+k:end]: (words, one-character words)
+        best_cost: list[tuple[int, int]] = [(0, 0)] * (length + 1)
+        best_len = [0] * (length + 1)
+        for k in range(length - 1, -1, -1):
+            pos = start + k
+            ch = text[pos]
+            top = max(first_max.get(ch, 1), extra_max.get(ch, 1))
+            top = min(top, length - k)
+            rest = best_cost[k + 1]
+            chosen, cost = 1, (rest[0] + 1, rest[1] + 1)
+            for size in range(top, 1, -1):
+                candidate = text[pos : pos + size]
+                if candidate in index or candidate in extra:
+                    rest = best_cost[k + size]
+                    option = (rest[0] + 1, rest[1])
+                    if option < cost or (option == cost and chosen == 1):
+                        chosen, cost = size, option
+            best_cost[k] = cost
+            best_len[k] = chosen
+        out = []
+        k = 0
+        while k < length:
+            size = best_len[k]
+            out.append(text[start + k : start + k + size])
+            k += size
+        return out
+
+
+def _trim_heap() -> None:
+    """Give the loader's scratch memory back to the OS (glibc keeps it otherwise: ~8 MB)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc (musl): nothing to do
+
+
+_default: Dictionary | None = None
+_default_lock = threading.Lock()
+
+
+def get_dictionary() -> Dictionary:
+    """The process-wide dictionary (created on first call; data loads on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Dictionary()
+        return _default
+
+
+def ensure_loaded(on_loaded: Callable[[], None] | None = None) -> None:
+    """Start loading the process-wide dictionary in the background (no-op when loaded)."""
+    get_dictionary().ensure_loaded(on_loaded)

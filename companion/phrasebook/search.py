@@ -1,0 +1,336 @@
+"""Phrasebook search: Chinese, English, pinyin (marks, numbers, none, spaced or joined),
+pinyin initials, and small typos, ranked exact-first.
+
+Everything is precomputed into dictionaries when the book loads, so a lookup is a handful of
+hash probes plus one scan of the (few hundred) Chinese forms: well under a millisecond, fast
+enough to run on every keystroke. Typo tolerance uses a delete-neighbourhood index (every key
+with one letter removed), which finds edit distance 1 without comparing against every key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.phrasebook.book import Entry
+
+# Scores: higher is better. Exact forms first, then exact pinyin, English, prefixes, typos.
+S_EXACT = 1000
+S_ALSO = 960
+S_FULL = 900
+S_PINYIN = 880
+S_TONES = 20
+S_EN_EXACT = 860
+S_INITIALS = 720
+S_EN_WORDS = 600
+S_PREFIX = 500
+S_SUBSTRING = 450
+S_CONTAINED = 400
+S_TYPO = 300
+
+_MARKED = {
+    "ā": ("a", 1), "á": ("a", 2), "ǎ": ("a", 3), "à": ("a", 4),
+    "ē": ("e", 1), "é": ("e", 2), "ě": ("e", 3), "è": ("e", 4),
+    "ī": ("i", 1), "í": ("i", 2), "ǐ": ("i", 3), "ì": ("i", 4),
+    "ō": ("o", 1), "ó": ("o", 2), "ǒ": ("o", 3), "ò": ("o", 4),
+    "ū": ("u", 1), "ú": ("u", 2), "ǔ": ("u", 3), "ù": ("u", 4),
+    "ǖ": ("v", 1), "ǘ": ("v", 2), "ǚ": ("v", 3), "ǜ": ("v", 4), "ü": ("v", 0),
+    "ń": ("n", 2), "ň": ("n", 3), "ǹ": ("n", 4), "ḿ": ("m", 2),
+}  # fmt: skip
+_STOPWORDS = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is", "be", "sb",
+              "sth", "someone", "something", "your", "you", "i", "my", "it", "with"}  # fmt: skip
+_WORD_RE = re.compile(r"[a-z0-9']+")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_BRACKETS = str.maketrans("", "", "[]【】")
+
+
+def is_han(ch: str) -> bool:
+    code = ord(ch)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x323AF
+
+
+def has_han(text: str) -> bool:
+    return any(is_han(ch) for ch in text)
+
+
+def norm(text: str) -> str:
+    """Case-, width- and space-insensitive form of a query or a Chinese form."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(text.split()).translate(_BRACKETS)
+
+
+def pinyin_syllables(pinyin: str) -> list[tuple[str, int]]:
+    """``"zhòng cǎo"``/``"zhong4cao3"``/``"nǚ"`` -> [(letters, tone)], tone 0 = none/neutral.
+
+    Joined marks stay one token ("zhòngcǎo" -> [("zhongcao", 0)] with tones kept separately by
+    :func:`pinyin_key`); this is only used where each token is one syllable or a word.
+    """
+    out = []
+    text = unicodedata.normalize("NFC", pinyin).lower().replace("u:", "v")
+    for token in re.findall(r"[a-zü\u0100-\u01ff\u1e3f\u0144\u0148\u01f9]+[1-5]?", text):
+        letters = []
+        tone = 0
+        for ch in token:
+            if ch in _MARKED:
+                base, mark = _MARKED[ch]
+                letters.append(base)
+                tone = mark or tone
+            elif ch.isdigit():
+                tone = int(ch) % 5
+            else:
+                letters.append(ch)
+        out.append(("".join(letters), tone))
+    return out
+
+
+def pinyin_key(pinyin: str) -> tuple[str, str]:
+    """Toneless letters and the sequence of (non-neutral) tones: zhòngcǎo -> ("zhongcao", "43")."""
+    syllables = pinyin_syllables(pinyin)
+    letters = "".join(s for s, _ in syllables)
+    tones = "".join(str(t) for _, t in syllables if t)
+    return letters, tones
+
+
+def initials(pinyin: str) -> str:
+    """First letter of each syllable: zhòng cǎo -> "zc" (as Chinese netizens abbreviate)."""
+    return "".join(s[0] for s, _ in pinyin_syllables(pinyin) if s)
+
+
+def english_key(meaning: str) -> str:
+    """A meaning without its parenthetical remarks, lower case, for exact English matches."""
+    text = _PAREN_RE.sub(" ", meaning.casefold())
+    return " ".join(_WORD_RE.findall(text))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def _close(a: str, b: str) -> bool:
+    """Edit distance <= 1, counting a swap of neighbours as one edit."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [k for k in range(la) if a[k] != b[k]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+            a[diff[1]] == b[diff[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    k = 0
+    while k < len(a) and a[k] == b[k]:
+        k += 1
+    return a[k:] == b[k + 1 :]
+
+
+class _TypoIndex:
+    """Keys reachable by one deletion, for edit-distance-1 lookups without a full scan."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._by_delete: dict[str, set[str]] = defaultdict(set)
+        for key in keys:
+            if len(key) >= 3:
+                self._by_delete[key].add(key)
+                for variant in _deletes(key):
+                    self._by_delete[variant].add(key)
+
+    def near(self, word: str) -> set[str]:
+        found: set[str] = set()
+        for variant in _deletes(word) | {word}:
+            found |= self._by_delete.get(variant, set())
+        return {key for key in found if key != word and _close(word, key)}
+
+
+class SearchIndex:
+    """Precomputed lookups over a list of entries."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = list(entries)
+        self._surface: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._pinyin: dict[str, list[int]] = defaultdict(list)
+        self._tones: list[str] = []
+        self._initials: dict[str, list[int]] = defaultdict(list)
+        self._en_exact: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._en_words: dict[str, set[int]] = defaultdict(set)
+        self._han_forms: list[tuple[int, str]] = []
+        self._latin_forms: list[tuple[int, str]] = []
+        for idx, entry in enumerate(self.entries):
+            self._add(idx, entry)
+        self._pinyin_sorted = sorted(self._pinyin)
+        self._words_sorted = sorted(self._en_words)
+        self._latin_sorted = sorted((form, idx) for idx, form in self._latin_forms)
+        self._typo: _TypoIndex | None = None
+
+    def _add(self, idx: int, entry: Entry) -> None:
+        forms = [(entry.simplified, S_EXACT), (entry.traditional, S_EXACT)]
+        forms += [(a, S_ALSO) for a in entry.also] + [(entry.full, S_FULL)]
+        seen: set[str] = set()
+        for form, score in forms:
+            key = norm(form)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            self._surface[key].append((idx, score))
+            if has_han(key):
+                self._han_forms.append((idx, key))
+            else:
+                self._latin_forms.append((idx, key))
+        letters, tones = pinyin_key(entry.pinyin)
+        self._tones.append(tones)
+        if letters:
+            self._pinyin[letters].append(idx)
+            abbr = initials(entry.pinyin)
+            if len(abbr) >= 2:
+                self._initials[abbr].append(idx)
+        for rank, meaning in enumerate(entry.english):
+            key = english_key(meaning)
+            if key:
+                self._en_exact[key].append((idx, rank))
+            for word in _WORD_RE.findall(_PAREN_RE.sub(" ", meaning.casefold())):
+                self._en_words[word].add(idx)
+            for word in _WORD_RE.findall(meaning.casefold()):  # words in remarks count too
+                self._en_words.setdefault(word, set()).add(idx)
+        for phrase in entry.en_terms:
+            self._en_exact[english_key(phrase)].append((idx, 0))
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def scored(
+        self, query: str, limit: int = 20, category: str | None = None
+    ) -> list[tuple[tuple[int, int, int], Entry]]:
+        """``(rank, entry)`` pairs, best first; ``rank`` sorts ascending across indexes."""
+        q = norm(query)
+        if not q:
+            return []
+        scores: dict[int, int] = {}
+
+        def give(idx: int, score: int) -> None:
+            if score > scores.get(idx, -1):
+                scores[idx] = score
+
+        for idx, score in self._surface.get(q, ()):
+            give(idx, score)
+        if has_han(q):
+            self._han_query(q, give)
+        else:
+            self._latin_query(query, q, give, scores)
+        out = []
+        for idx, score in scores.items():
+            entry = self.entries[idx]
+            if category is not None and entry.category != category:
+                continue
+            out.append(((-score, len(entry.simplified), idx), entry))
+        out.sort(key=lambda item: item[0])
+        return out[:limit]
+
+    def _han_query(self, q: str, give: _Give) -> None:
+        many = len(q) >= 2
+        for idx, form in self._han_forms:
+            if q == form:
+                continue
+            if q in form:
+                give(idx, S_SUBSTRING + (100 * len(q)) // len(form))
+            elif many and len(form) >= 2 and form in q:
+                give(idx, S_CONTAINED + len(form))
+            elif many and len(form) == len(q) >= 3:
+                if sum(a != b for a, b in zip(form, q)) == 1:
+                    give(idx, S_TYPO)
+
+    def _latin_query(self, raw: str, q: str, give: _Give, scores: dict[int, int]) -> None:
+        letters, tones = pinyin_key(raw)
+        # surface prefixes (yy -> yyds, 66 -> 666, 笑 codes typed in latin)
+        for form, idx in self._prefixed(self._latin_sorted, q):
+            if form != q:
+                give(idx, S_PREFIX + (100 * len(q)) // len(form))
+        if letters:
+            for idx in self._pinyin.get(letters, ()):
+                bonus = S_TONES if tones and tones == self._tones[idx] else 0
+                if tones and tones != self._tones[idx]:
+                    bonus = -S_TONES
+                give(idx, S_PINYIN + bonus)
+            if len(letters) <= 6:
+                for idx in self._initials.get(letters, ()):
+                    give(idx, S_INITIALS)
+            if len(letters) >= 2:
+                for key in self._prefixed(self._pinyin_sorted, letters):
+                    if key != letters:
+                        for idx in self._pinyin[key]:
+                            give(idx, S_PREFIX + (100 * len(letters)) // len(key) - 5)
+        self._english(raw, give)
+        if len(scores) < 5 and len(letters) >= 4:
+            self._typos(letters, give)
+
+    def _english(self, raw: str, give: _Give) -> None:
+        text = unicodedata.normalize("NFKC", raw).casefold()
+        phrase = english_key(text)
+        if phrase:
+            for idx, rank in self._en_exact.get(phrase, ()):
+                give(idx, S_EN_EXACT - min(rank, 5) * 10)
+        words = _WORD_RE.findall(text)
+        content = [w for w in words if w not in _STOPWORDS] or words
+        if not content:
+            return
+        matched: set[int] | None = None
+        typo_used = False
+        for k, word in enumerate(content):
+            found = set(self._en_words.get(word, ()))
+            if k == len(content) - 1 and len(word) >= 2:
+                for key in self._prefixed(self._words_sorted, word):
+                    found |= self._en_words[key]
+            if not found and len(word) >= 4:
+                typo_used = True
+                for key in self._typo_index().near(word):
+                    found |= self._en_words.get(key, set())
+            matched = found if matched is None else matched & found
+            if not matched:
+                return
+        for idx in matched or ():
+            first = english_key(self.entries[idx].english[0]).split()
+            bonus = 40 if all(w in first for w in content[:-1]) else 0
+            bonus += 30 if content[-1] in first else 0
+            give(idx, S_EN_WORDS + bonus - (200 if typo_used else 0) - min(len(first), 10))
+
+    def _typos(self, letters: str, give: _Give) -> None:
+        index = self._typo_index()
+        for key in index.near(letters):
+            for idx in self._pinyin.get(key, ()):
+                give(idx, S_TYPO + 10)
+            for idx, _score in self._surface.get(key, ()):
+                give(idx, S_TYPO + 5)
+            for idx in self._en_words.get(key, ()):
+                give(idx, S_TYPO)
+
+    def _typo_index(self) -> _TypoIndex:
+        if self._typo is None:  # built on the first typo: most sessions never need it
+            keys = list(self._pinyin) + [f for _i, f in self._latin_forms]
+            keys += [w for w in self._en_words if len(w) >= 4]
+            self._typo = _TypoIndex(keys)
+        return self._typo
+
+    @staticmethod
+    def _prefixed(items: list, prefix: str) -> list:  # type: ignore[type-arg]
+        """Items of a sorted list (strings or (string, x) pairs) starting with ``prefix``."""
+        start = bisect_left(items, prefix if not items or isinstance(items[0], str) else (prefix,))
+        out = []
+        for item in items[start : start + 200]:
+            key = item if isinstance(item, str) else item[0]
+            if not key.startswith(prefix):
+                break
+            out.append(item)
+        return out
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    _Give = Callable[[int, int], None]

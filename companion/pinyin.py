@@ -1,0 +1,235 @@
+"""Text -> words with pinyin, tones and a short gloss, for the ruby view and the CLI.
+
+Readings come from the dictionary's segmentation (CC-CEDICT words, so 银行行长 reads
+yín háng háng zhǎng), refined by a few context rules for particles (得/地) and, on request,
+the tone sandhi of 不 and 一. Non-Chinese runs (English, digits, emoji, URLs, punctuation) are
+returned untouched as their own words, so ``"".join(w.text for w in words) == text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from companion.dictionary import HAN_RUN, Dictionary, get_dictionary
+from companion.dictionary.syllables import is_syllable, to_marks, to_numbers, to_zhuyin, tone_of
+
+STYLES = ("marks", "numbers", "zhuyin")
+
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"]+", re.IGNORECASE)
+_NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
+_DEI_BEFORE = {"我", "你", "他", "她", "它", "咱", "您", "我们", "你们", "他们", "她们",
+               "咱们", "谁", "也", "就", "还", "都", "必须", "总", "又"}  # fmt: skip
+_WIDE_PUNCT = str.maketrans(
+    {"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "、": ",", "（": "(",
+     "）": ")", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "‘": "'",
+     "’": "'", "《": '"', "》": '"', "【": "[", "】": "]", "～": "~", "…": "...", "—": "-",
+     "　": " "}
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Word:
+    """One word of annotated text.
+
+    ``pinyin`` and ``tones`` have one item per character for Chinese words and are empty for
+    passthrough text. ``numbers`` keeps the tone-number syllables so a view can switch style
+    without annotating again. Tones: 1-4, 0 for neutral or unknown.
+    """
+
+    text: str
+    pinyin: list[str] = field(default_factory=list)
+    tones: list[int] = field(default_factory=list)
+    is_chinese: bool = False
+    gloss: str = ""
+    numbers: list[str] = field(default_factory=list)
+
+    def joined_pinyin(self, style: str = "marks") -> str:
+        """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ")."""
+        return join_syllables(self.numbers, style) if self.is_chinese else ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"hanzi": self.text, "pinyin": list(self.pinyin), "tones": list(self.tones)}
+
+
+def format_syllable(numbers: str, style: str = "marks") -> str:
+    """One tone-number syllable ("hao3") in ``style``: "hǎo", "hao3" or "ㄏㄠˇ"."""
+    if not numbers:
+        return ""
+    if style == "numbers":
+        return to_numbers(numbers)
+    if style == "zhuyin":
+        return to_zhuyin(numbers)
+    return to_marks(numbers)
+
+
+def join_syllables(numbers: list[str], style: str = "marks") -> str:
+    """Syllables written as one word; marks style adds the apostrophe before a/o/e (xī'ān)."""
+    if style == "zhuyin":
+        return "-".join(format_syllable(s, style) or "?" for s in numbers)
+    out = []
+    for k, syllable in enumerate(numbers):
+        text = format_syllable(syllable, style) or "?"
+        if style == "marks" and k and text[:1].lower() in "aoeāáǎàōóǒòēéěè":
+            text = "'" + text
+        out.append(text)
+    return "".join(out)
+
+
+def _check_style(style: str) -> None:
+    if style not in STYLES:
+        raise ValueError(f"unknown pinyin style {style!r}: use one of {', '.join(STYLES)}")
+
+
+def _word_readings(dictionary: Dictionary, word: str) -> tuple[list[str], str]:
+    """Tone-number syllables (one per character) and a short gloss for a Chinese word."""
+    reading = dictionary.reading(word)
+    syllables = reading.split() if reading else []
+    if len(syllables) != len(word) or not all(is_syllable(s) for s in syllables):
+        syllables = []
+        for ch in word:
+            single = dictionary.reading(ch)
+            first = single.split()[0] if single else ""
+            syllables.append(first if is_syllable(first) else "")
+    return syllables, dictionary.gloss(word)
+
+
+def _apply_context(words: list[Word]) -> None:
+    """Particle readings that depend on the neighbours: 得 (de/děi/dé) and 地 (de/dì)."""
+    for k, word in enumerate(words):
+        if not word.is_chinese or word.text not in ("得", "地"):
+            continue
+        prev = words[k - 1] if k and words[k - 1].is_chinese else None
+        nxt = words[k + 1] if k + 1 < len(words) and words[k + 1].is_chinese else None
+        if word.text == "得":
+            if prev is not None and prev.text in _DEI_BEFORE:
+                word.numbers = ["dei3"]
+            elif prev is not None:
+                word.numbers = ["de5"]
+        elif prev is not None and nxt is not None and len(prev.text) >= 2:
+            word.numbers = ["de5"]  # 慢慢地走: adverbial particle
+
+
+def _apply_sandhi(words: list[Word]) -> None:
+    """Spoken tones of 不 and 一 (bú shì, yí gè, yìqǐ), across word boundaries."""
+    # flatten consecutive Chinese words into one run of (word, position) slots
+    runs: list[list[tuple[Word, int]]] = [[]]
+    for word in words:
+        if word.is_chinese:
+            runs[-1].extend((word, i) for i in range(len(word.text)))
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        for k, (word, i) in enumerate(run):
+            ch = word.text[i]
+            if ch not in "不一":
+                continue
+            current = word.numbers[i]
+            prev_ch = run[k - 1][0].text[run[k - 1][1]] if k else ""
+            if k + 1 >= len(run):
+                continue  # sentence-final 一/不 keep their tone
+            nxt_word, nxt_i = run[k + 1]
+            next_ch = nxt_word.text[nxt_i]
+            next_tone = tone_of(nxt_word.numbers[nxt_i])
+            if prev_ch and prev_ch == next_ch and prev_ch not in "不一":
+                new = "bu5" if ch == "不" else "yi5"  # 好不好, 看一看
+            elif ch == "不":
+                if current != "bu4":
+                    continue
+                new = "bu2" if next_tone == 4 else current
+            else:
+                if current != "yi1" or prev_ch == "第" or prev_ch in _NUMERALS:
+                    continue
+                if next_ch in _NUMERALS:
+                    continue
+                if next_tone == 4:
+                    new = "yi2"
+                elif next_tone in (1, 2, 3):
+                    new = "yi4"
+                else:
+                    continue
+            word.numbers[i] = new
+
+
+def annotate(text: str, style: str = "marks", sandhi: bool = False) -> list[Word]:
+    """Segment ``text`` and give each Chinese word its pinyin, tones and gloss.
+
+    Loads the dictionary on first use (blocking: call it off the GUI thread, or after
+    ``companion.dictionary.ensure_loaded`` has finished). Raises ``DictionaryError`` when the
+    CC-CEDICT data is missing, ``ValueError`` for an unknown style.
+    """
+    _check_style(style)
+    if not text:
+        return []
+    dictionary = get_dictionary()
+    words: list[Word] = []
+    pos = 0
+    pieces: list[tuple[str, bool]] = []
+    for match in _URL_RE.finditer(text):
+        if match.start() > pos:
+            pieces.append((text[pos : match.start()], False))
+        pieces.append((match.group(0), True))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    for piece, is_url in pieces:
+        if is_url:
+            words.append(Word(piece))
+            continue
+        for token in dictionary.segment(piece):
+            if token and HAN_RUN.match(token):
+                numbers, gloss = _word_readings(dictionary, token)
+                words.append(Word(token, is_chinese=True, gloss=gloss, numbers=numbers))
+            elif token:
+                words.append(Word(token))
+    _apply_context(words)
+    if sandhi:
+        _apply_sandhi(words)
+    for word in words:
+        if word.is_chinese:
+            word.pinyin = [format_syllable(s, style) for s in word.numbers]
+            word.tones = [tone_of(s) for s in word.numbers]
+    return words
+
+
+def restyle(words: list[Word], style: str) -> None:
+    """Re-render every word's ``pinyin`` in another style, in place (cheap: no lookup)."""
+    _check_style(style)
+    for word in words:
+        if word.is_chinese:
+            word.pinyin = [format_syllable(s, style) for s in word.numbers]
+
+
+def pinyin_text(words: list[Word], style: str = "marks") -> str:
+    """The whole text's pinyin, words separated by spaces, punctuation kept in ASCII form.
+
+    "银行行长，你好！" -> "yínháng hángzhǎng, nǐhǎo!". Passthrough text is kept as is apart
+    from full-width punctuation and runs of white space; "@小红书" -> "@Xiǎohóngshū",
+    "#日常#" -> "#rìcháng#". In zhuyin a word's syllables are joined with "-" (first-tone
+    syllables carry no mark, so run together they would be ambiguous).
+    """
+    out: list[str] = []
+    hash_open = False
+
+    def glue_next() -> bool:
+        last = out[-1][-1:] if out else ""
+        return not out or last in "@([\"'" or (last == "#" and hash_open)
+
+    for word in words:
+        if word.is_chinese:
+            text = word.joined_pinyin(style)
+            out.append(text if glue_next() else " " + text)
+            continue
+        text = word.text.translate(_WIDE_PUNCT)
+        if not text.strip():
+            continue
+        lead_space = text[:1].isspace()
+        parts = text.split()
+        for n, part in enumerate(parts):
+            closing = part[:1] in ",.!?:;)]}%" or (part[:1] == "#" and hash_open)
+            if n == 0 and not lead_space and (closing or glue_next()):
+                out.append(part)
+            else:
+                out.append(part if not out else " " + part)
+            hash_open ^= part.count("#") % 2 == 1
+    return "".join(out).strip()

@@ -1,0 +1,95 @@
+"""The real app, as a user runs it, on a private X server.
+
+Starts ``python -m companion`` under Xvfb with the fixture packs installed, types Chinese into
+the window with xdotool, copies the translation with Ctrl+Shift+C and reads it back from the
+X clipboard, then takes a screenshot of the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
+
+SCREENSHOT_SCRIPT = """
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication(["shot", "-platform", "xcb"])
+pixmap = app.primaryScreen().grabWindow(0)
+sys.exit(0 if pixmap.save(sys.argv[1]) else 1)
+"""
+
+
+def _wait_for(predicate, timeout: float, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def _run(args: list[str], env: dict[str, str], timeout: float = 10) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
+def test_real_app_translates_typed_chinese(
+    xvfb_display: str, installed_packs: list[Path], tmp_path: Path
+) -> None:
+    env = dict(os.environ)
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", COMPANION_MULTI_INSTANCE="1")
+    env.pop("WAYLAND_DISPLAY", None)
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "companion"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        window = _wait_for(
+            lambda: _run(["xdotool", "search", "--onlyvisible", "--name", "^Companion$"], env),
+            timeout=30,
+        )
+        assert window, "the Companion window did not appear"
+        window_id = window.splitlines()[0]
+        _run(["xdotool", "windowactivate", "--sync", window_id], env)
+        time.sleep(1.0)  # let the packs warm up and the input take focus
+        _run(["xdotool", "type", "--delay", "60", "小红书上的家人们好。"], env, timeout=30)
+        _run(["xdotool", "key", "ctrl+Return"], env)
+
+        def copied() -> str:
+            _run(["xdotool", "key", "--window", window_id, "ctrl+shift+c"], env)
+            if shutil.which("xclip") is None:
+                return "(xclip missing)"
+            return _run(["xclip", "-o", "-selection", "clipboard"], env, timeout=5)
+
+        translation = _wait_for(copied, timeout=30, interval=1.0)
+        assert translation, "no translation reached the clipboard"
+        assert "小红书" not in translation  # the result, not the input
+
+        shot = tmp_path / "companion.png"
+        subprocess.run(
+            [sys.executable, "-c", SCREENSHOT_SCRIPT, str(shot)], env=env, check=True, timeout=30
+        )
+        assert shot.stat().st_size > 10_000  # a real picture, not an empty frame
+        keep = os.environ.get("COMPANION_SCREENSHOT_DIR")
+        if keep:
+            shutil.copy(shot, Path(keep) / "companion-xvfb.png")
+        assert app.poll() is None, "the app exited on its own"
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        log.close()
+    output = (tmp_path / "app.log").read_text(errors="replace")
+    assert "Traceback" not in output, output

@@ -1,0 +1,98 @@
+"""``python -m companion pinyin`` and ``define`` run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One COMPANION_HOME for every command here, so the dictionary cache is built once."""
+    return tmp_path_factory.mktemp("cli-home")
+
+
+def _run(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COMPANION_HOME=str(home), PYTHONPATH=str(REPO))
+    env.pop("COMPANION_DEBUG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    )
+
+
+def test_pinyin_json(shared_home: Path) -> None:
+    text = "银行行长 said hi 👋 @小红书 #穿搭#"
+    result = _run(shared_home, "pinyin", "--json", text)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["text"] == text
+    assert "".join(w["hanzi"] for w in data["words"]) == text
+    assert data["words"][0] == {"hanzi": "银行", "pinyin": ["yín", "háng"], "tones": [2, 2]}
+    assert data["words"][1] == {"hanzi": "行长", "pinyin": ["háng", "zhǎng"], "tones": [2, 3]}
+    assert data["words"][2] == {"hanzi": " said hi 👋 @", "pinyin": [], "tones": []}
+    assert data["pinyin"] == "yínháng hángzhǎng said hi 👋 @Xiǎohóngshū #chuāndā#"
+
+
+@pytest.mark.parametrize(
+    ("style", "first"),
+    [("numbers", ["hai2", "mei2", "you3"]), ("zhuyin", ["ㄏㄞˊ", "ㄇㄟˊ", "ㄧㄡˇ"])],
+)
+def test_pinyin_styles(shared_home: Path, style: str, first: list[str]) -> None:
+    result = _run(shared_home, "pinyin", "--json", "--style", style, "還沒有還錢")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["words"][0]["pinyin"] == first
+    assert data["words"][1]["tones"] == [2, 2]
+
+
+def test_pinyin_readable_and_stdin(shared_home: Path) -> None:
+    result = _run(shared_home, "pinyin", "--sandhi", "--words", stdin="不是一个\n".encode())
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "búshì yí gè"
+    assert any(line.startswith("不是\tbú shì\t") for line in lines)
+
+
+def test_pinyin_bad_input(shared_home: Path) -> None:
+    empty = _run(shared_home, "pinyin", "   ")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    binary = _run(shared_home, "pinyin", stdin=bytes(range(0, 32)) * 20)
+    assert binary.returncode == 2 and "binary" in binary.stderr
+    assert "Traceback" not in binary.stderr
+
+
+def test_define_json(shared_home: Path) -> None:
+    result = _run(shared_home, "define", "--json", "银行", "銀行", "xyzzy")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [d["query"] for d in data] == ["银行", "銀行", "xyzzy"]
+    bank = data[0]["entries"][0]
+    assert bank["simplified"] == "银行" and bank["traditional"] == "銀行"
+    assert bank["pinyin"] == "yín háng"
+    assert "bank" in bank["senses"]
+    assert {"simplified": "个", "traditional": "個", "pinyin": "gè"} in bank["measure_words"]
+    assert data[1]["entries"] == data[0]["entries"]
+    assert data[2]["entries"] == []
+
+
+def test_define_readable(shared_home: Path) -> None:
+    result = _run(shared_home, "define", "行", "研究生命")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "行  xíng" in out and "行  háng" in out
+    assert "研究生命: no entry; its words: 研究 生命" in out

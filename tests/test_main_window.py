@@ -1,0 +1,129 @@
+"""The real window offscreen, with the real offline engine on the fixture packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from companion.settings import Settings
+from companion.translator import TranslationResult
+from companion.ui.main_window import MainWindow
+
+WAIT = 60_000  # generous: two cores shared with the rest of the suite
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+    settings = Settings()
+    settings.set("first_run_done", True)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
+        win.show()
+    yield win
+    win.controller._cancel_current()
+    win.runner.wait_idle(WAIT)
+    QApplication.processEvents()
+
+
+def _type(win: MainWindow, qtbot, text: str) -> TranslationResult:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(win.controller.resultShown, timeout=WAIT) as blocker:
+        win.pane.set_text(text)
+    return blocker.args[0]
+
+
+def test_chinese_is_translated_offline_with_pinyin(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.controller.pinyinShown, timeout=WAIT):
+        result = _type(window, qtbot, "小红书上的家人们好。")
+    assert (result.source, result.target) == ("zh", "en")
+    assert window.pane.result_text() == result.text != ""
+    assert "stays on this computer" in window.pane.engine_badge.text()
+    assert window.pane.detected_label.text() == "Detected: Chinese → English"
+    assert window.pane.ruby_scroll.isVisible()
+    assert not window.pane.back_output.isVisible()
+
+
+def test_english_gets_chinese_with_back_translation(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.controller.backTranslationShown, timeout=WAIT):
+        result = _type(window, qtbot, "Hello, I'm new here. I'm an American from TikTok.")
+    assert (result.source, result.target) == ("en", "zh")
+    assert window.pane.back_output.isVisible()
+    assert window.pane.back_output.text() != ""
+
+
+def test_no_pack_shows_actions_not_a_traceback(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.controller.noPack, timeout=WAIT) as blocker:
+        window.pane.set_text("你好")
+    assert "language pack" in blocker.args[0]
+    banner = window.pane.banner
+    assert banner.isVisible()
+    assert banner.download_button.isVisible() and banner.file_button.isVisible()
+    assert "Traceback" not in window.pane.output.toPlainText()
+    # Pinyin still helps without a pack.
+    qtbot.waitUntil(lambda: window.pane.ruby_scroll.isVisible(), timeout=WAIT)
+
+
+def test_newer_input_wins_over_stale_results(window: MainWindow, installed_packs, qtbot) -> None:  # type: ignore[no-untyped-def]
+    long_text = "".join(f"这是第{i}句话，家人们。" for i in range(40))
+    window.pane.set_text(long_text)
+    result = _type(window, qtbot, "好的。")
+    assert result.source_text == "好的。"
+    window.runner.wait_idle(WAIT)
+    QApplication.processEvents()
+    assert window.controller.last_result is not None
+    assert window.controller.last_result.source_text == "好的。"
+
+
+def test_long_post_streams_in_with_progress(
+    window: MainWindow, installed_packs, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    shown: list[tuple[int, int, bool]] = []
+    original = window.pane.show_result
+
+    def spy(result: TranslationResult) -> None:
+        shown.append((result.done, result.total, result.complete))
+        original(result)
+
+    monkeypatch.setattr(window.pane, "show_result", spy)
+    text = "\n".join(f"今天第{i}次去打卡，真的绝绝子！" for i in range(30))
+    result = _type(window, qtbot, text)
+    assert result.complete and result.total == 30
+    partial = [s for s in shown if not s[2]]
+    assert partial, "a long post should appear part by part"
+    assert partial[0][0] < 30
+    assert result.text.count("\n") == 29  # the user's lines are kept
+
+
+def test_same_text_is_served_from_the_cache(window: MainWindow, installed_packs, qtbot) -> None:  # type: ignore[no-untyped-def]
+    _type(window, qtbot, "谢谢分享。")
+    _type(window, qtbot, "好看。")
+    translator = window.controller.translator()
+    hits_before = translator.cache.hits
+    _type(window, qtbot, "谢谢分享。")
+    assert translator.cache.hits == hits_before + 1
+
+
+def test_copy_puts_the_translation_on_the_clipboard(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    result = _type(window, qtbot, "谢谢。")
+    window.action_copy.trigger()
+    assert QApplication.clipboard().text() == result.text
+
+
+def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings()
+    settings.set("first_run_done", True)
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    first.resize(611, 707)
+    first.save_geometry()
+    second = MainWindow(settings)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (611, 707)
