@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,7 +89,7 @@ FLOOR = (
     "tr = ctranslate2.Translator(os.path.join(root, 'model'), device='cpu', "
     "compute_type='int8', intra_threads=os.cpu_count())\n"
     "res = tr.translate_batch([sp.encode(s, out_type=str) for s in SENTENCES], beam_size=4, "
-    "length_penalty=0.2, replace_unknowns=True, max_batch_size=1024, batch_type='tokens')\n"
+    "length_penalty=0.2, replace_unknowns=True, max_batch_size=4, batch_type='examples')\n"
     "OUT = [sp.decode_pieces(r.hypotheses[0]) for r in res]\n" + _REPORT
 )
 
@@ -115,9 +116,9 @@ def _steady_state(pack_dir: Path, rounds: int) -> tuple[float, float]:
     import ctranslate2
     import sentencepiece
 
-    from companion.engines.offline import OfflineEngine
+    from companion.engines import offline
 
-    engine = OfflineEngine()
+    engine = offline.OfflineEngine()
     engine.warm("zh", "en")
     sp = sentencepiece.SentencePieceProcessor(model_file=str(pack_dir / "sentencepiece.model"))
     raw = ctranslate2.Translator(
@@ -129,19 +130,29 @@ def _steady_state(pack_dir: Path, rounds: int) -> tuple[float, float]:
     tokens = [sp.encode(s, out_type=str) for s in SENTENCES]
     ours_times: list[float] = []
     raw_times: list[float] = []
-    for s, tok in zip(SENTENCES * 1, tokens, strict=True):  # warm both once
+
+    def raw_call(tok: list[str]) -> None:  # the engine's own settings, nothing around them
+        raw.translate_batch(
+            [tok],
+            beam_size=offline.BEAM_SIZE,
+            length_penalty=offline.LENGTH_PENALTY,
+            replace_unknowns=True,
+            max_batch_size=offline.MAX_BATCH_SIZE,
+            batch_type=offline.BATCH_TYPE,
+            max_decoding_length=min(
+                offline.DECODE_CAP, int(len(tok) * offline.DECODE_RATIO) + offline.DECODE_EXTRA
+            ),
+        )
+
+    for s, tok in zip(SENTENCES, tokens, strict=True):  # warm both once
         engine.translate_batch([s], "zh", "en")
-        raw.translate_batch([tok], beam_size=4, length_penalty=0.2, replace_unknowns=True,
-                            max_batch_size=1024, batch_type="tokens",
-                            max_decoding_length=min(512, int(len(tok) * 2.5) + 10))
+        raw_call(tok)
     for _ in range(rounds):  # interleaved so drift affects both the same
         for s, tok in zip(SENTENCES, tokens, strict=True):
             t0 = time.perf_counter()
             engine.translate_batch([s], "zh", "en")
             t1 = time.perf_counter()
-            raw.translate_batch([tok], beam_size=4, length_penalty=0.2, replace_unknowns=True,
-                                max_batch_size=1024, batch_type="tokens",
-                                max_decoding_length=min(512, int(len(tok) * 2.5) + 10))
+            raw_call(tok)
             t2 = time.perf_counter()
             ours_times.append(t1 - t0)
             raw_times.append(t2 - t1)
@@ -156,6 +167,13 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    try:
+        return _bench(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, work: Path) -> int:
     env = dict(os.environ)
     for key, sub in (
         ("ARGOS_PACKAGES_DIR", "argos"),
@@ -178,10 +196,17 @@ def main() -> int:
     build_dir = args.keep or work / "build"
     # Built in a child so this process stays small (its children inherit nothing big).
     subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; "
-         "from tests.fixture_pack import build_pack; "
-         "build_pack(Path(sys.argv[1]), 'zh', 'en', size='base')", str(build_dir)],
-        cwd=REPO, env=env, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; "
+            "from tests.fixture_pack import build_pack; "
+            "build_pack(Path(sys.argv[1]), 'zh', 'en', size='base')",
+            str(build_dir),
+        ],
+        cwd=REPO,
+        env=env,
+        check=True,
     )
     archive = build_pack(build_dir, "zh", "en", size="base")  # cached: returns the file
     pack = install_pack(archive)
@@ -198,9 +223,9 @@ def main() -> int:
     outputs: dict[str, object] = {}
     for _ in range(args.repeats):
         for name, code in variants.items():  # interleaved: drift hits every variant alike
-            elapsed, peak, out = _run_child(code, env, pack.path)
+            elapsed, peak_kb, out = _run_child(code, env, pack.path)
             times[name].append(elapsed)
-            rss[name].append(peak)
+            rss[name].append(peak_kb)
             outputs[name] = out
     cold = {name: statistics.median(v) for name, v in times.items()}
     peak = {name: statistics.median(v) for name, v in rss.items()}
@@ -218,8 +243,13 @@ def main() -> int:
     rows = [
         ("(a) cold first translation", cold["ours"], cold["argos"], "s", 0.7),
         ("(b) steady-state per sentence", steady_ours, steady_raw, "s", 1.15),
-        ("(c) peak RSS after first translation", peak["ours"] / 1024, peak["argos"] / 1024,
-         "MB", 0.8),
+        (
+            "(c) peak RSS after first translation",
+            peak["ours"] / 1024,
+            peak["argos"] / 1024,
+            "MB",
+            0.8,
+        ),
     ]
     print()
     print(f"{'measurement':40} {'ours':>10} {'baseline':>10} {'ratio':>7} {'target':>8}  result")
@@ -230,18 +260,22 @@ def main() -> int:
         ok = ratio <= target
         failed += not ok
         print(
-            f"{label:40} {ours:9.3f}{unit[0]} {base:9.3f}{unit[0]} {ratio:7.2f} {'<= ' + str(target):>8}"
-            f"  {'PASS' if ok else 'FAIL'}"
+            f"{label:40} {ours:9.3f}{unit[0]} {base:9.3f}{unit[0]} {ratio:7.2f} "
+            f"{'<= ' + str(target):>8}  {'PASS' if ok else 'FAIL'}"
         )
     print("-" * 90)
-    print("baselines: (a) argostranslate.translate.translate  (b) raw ctranslate2 translate_batch"
-          "  (c) argos")
+    print(
+        "baselines: (a) argostranslate.translate.translate  (b) raw ctranslate2 translate_batch"
+        "  (c) argos"
+    )
     print(
         f"floor (bare ctranslate2+sentencepiece script): cold {cold['floor']:.3f} s "
         f"(ours/floor {cold['ours'] / cold['floor']:.2f}), peak RSS {peak['floor'] / 1024:.0f} MB"
     )
-    print(f"cold runs (s): " + "; ".join(
-        f"{n} {', '.join(f'{x:.2f}' for x in v)}" for n, v in times.items()))
+    print(
+        "cold runs (s): "
+        + "; ".join(f"{n} {', '.join(f'{x:.2f}' for x in v)}" for n, v in times.items())
+    )
     return 1 if failed else 0
 
 

@@ -12,27 +12,25 @@ No Qt here and no argos import (argos reads its settings and creates directories
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
-import stat
-import tempfile
 import time
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlparse
 
 from companion import paths
 from companion.engines.base import Cancelled, CancelToken
 
 if TYPE_CHECKING:
+    import zipfile
+
     import httpx
+
+# hashlib, zipfile, tempfile, shutil and urllib are imported where used: listing packs is on
+# the offline engine's first-translation path, and hashlib alone loads OpenSSL (~4 MB).
 
 Progress = Callable[[int, "int | None"], None]
 
@@ -170,6 +168,8 @@ def _safe_name(name: str) -> str:
 
 def _member_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
     """The entry's path parts, refusing anything that could land outside the target."""
+    import stat
+
     name = info.filename
     if "\x00" in name:
         raise PackError("the archive contains an invalid file name")
@@ -271,6 +271,8 @@ def _extract(zf: zipfile.ZipFile, dest: Path) -> None:
 
 def _clean_stale(root: Path) -> None:
     """Remove hidden work folders left by a crash (older than an hour, so not in use)."""
+    import shutil
+
     now = time.time()
     for entry in root.iterdir():
         if entry.name.startswith(_HIDDEN_PREFIXES) and entry.is_dir():
@@ -287,6 +289,11 @@ def install_pack(archive: Path, expect: tuple[str, str] | None = None) -> Instal
     ``expect`` is the ``(from_code, to_code)`` the caller asked for (a download), so a
     mislabelled file is refused instead of silently installed.
     """
+    import shutil
+    import tempfile
+    import zipfile
+    import zlib
+
     archive = Path(archive)
     if not archive.is_file():
         raise PackError(f"{archive.name}: no such file")
@@ -315,6 +322,8 @@ def install_pack(archive: Path, expect: tuple[str, str] | None = None) -> Instal
                 _extract(zf, work)
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise PackError(f"{archive.name} is damaged: {exc}") from exc
+            except (NotImplementedError, RuntimeError) as exc:  # e.g. an unknown compression
+                raise PackError(f"{archive.name} cannot be unpacked: {exc}") from exc
         extracted = work / top
         try:
             _read_installed(extracted)
@@ -351,6 +360,9 @@ def install_pack(archive: Path, expect: tuple[str, str] | None = None) -> Instal
 
 def _remove_dir(path: Path) -> None:
     """Rename out of sight first, so a half-deleted pack never looks installed."""
+    import shutil
+    import tempfile
+
     hidden = Path(tempfile.mkdtemp(prefix=".removing-", dir=path.parent)) / "pack"
     os.replace(path, hidden)
     shutil.rmtree(hidden.parent, ignore_errors=True)
@@ -409,6 +421,8 @@ def _parse_size(entry: dict[str, Any]) -> int | None:
 
 def parse_index(data: object, base_url: str = "") -> list[AvailablePack]:
     """Index entries that name a translation pair and at least one http(s) link."""
+    from urllib.parse import urljoin, urlparse
+
     if not isinstance(data, list):
         raise PackError("the package index is not a list of packs")
     packs = []
@@ -454,6 +468,8 @@ def _network_message(exc: Exception) -> str:
 
 def fetch_index(url: str, client: httpx.Client | None = None) -> list[AvailablePack]:
     """Download and parse an argos package index (a local path or file:// URL also works)."""
+    from urllib.parse import unquote, urlparse
+
     parsed = urlparse(url)
     if parsed.scheme in ("", "file"):
         local = Path(unquote(parsed.path) if parsed.scheme == "file" else url)
@@ -512,6 +528,8 @@ def _download_one(
     progress: Progress | None,
     cancel: CancelToken | None,
 ) -> None:
+    import hashlib
+
     with http.stream("GET", url) as response:
         if response.status_code != 200:
             raise PackError(f"the pack could not be downloaded (HTTP {response.status_code})")

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # CJK Unified Ideographs, Extension A, Compatibility Ideographs and the supplementary planes.
-_HAN_RANGES = (
+HAN_RANGES = (
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
     (0xF900, 0xFAFF),
@@ -24,7 +24,7 @@ _HAN_RANGES = (
 def is_han(ch: str) -> bool:
     """True for a single Chinese character (hanzi)."""
     code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
 
 
 def han_share(text: str) -> float:

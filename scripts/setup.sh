@@ -8,7 +8,8 @@ purpose="${1:-run}"
 # System packages Qt needs on a bare Debian, plus CJK glyphs; the tests add Xvfb, keyring, tools.
 apt_run=(libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 fontconfig-config libxkbcommon0
          libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
-         libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxkbcommon-x11-0 fonts-noto-cjk)
+         libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxkbcommon-x11-0 fonts-noto-cjk
+         fonts-noto-color-emoji libpulse0 gcc libc6-dev python3-dev python3-venv)
 apt_test=(xvfb xauth gnome-keyring dbus-daemon dbus xdotool xclip)
 want=("${apt_run[@]}")
 [ "$purpose" = test ] && want+=("${apt_test[@]}")
@@ -41,6 +42,13 @@ if [ ! -f "$stamp" ]; then
   extra=""
   [ "$purpose" = test ] && extra="[dev]"
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  # OCR engine without its opencv-python requirement (see pyproject); needs Python < 3.13.
+  if .venv/bin/python -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+      "rapidocr_onnxruntime==1.4.4"
+  else
+    echo "setup: Python 3.13+ has no RapidOCR wheel: screenshot OCR will be unavailable" >&2
+  fi
   rm -f .venv/.companion-installed-"$purpose"-*
   touch "$stamp"
 fi

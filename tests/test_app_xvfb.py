@@ -60,7 +60,8 @@ def test_real_app_translates_typed_chinese(
         )
         assert window, "the Companion window did not appear"
         window_id = window.splitlines()[0]
-        _run(["xdotool", "windowactivate", "--sync", window_id], env)
+        # No window manager on Xvfb: focus the window directly (activation needs a WM).
+        _run(["xdotool", "windowfocus", "--sync", window_id], env)
         time.sleep(1.0)  # let the packs warm up and the input take focus
         _run(["xdotool", "type", "--delay", "60", "小红书上的家人们好。"], env, timeout=30)
         _run(["xdotool", "key", "ctrl+Return"], env)

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from companion.cli import dispatch
 from companion.ocr import OcrError, engine_available, join_lines, order_segments, recognize
@@ -169,3 +170,21 @@ def test_cli_bad_image_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert dispatch(["ocr", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not an image" in err and "Traceback" not in err
+
+
+# GUI worker --------------------------------------------------------------------------------
+def test_worker_reads_a_pasted_image_off_the_gui_thread(qtbot: QtBot) -> None:
+    from companion.ui.ocr_worker import OcrWorker
+
+    worker = OcrWorker()
+    image = QImage.fromData(render([("隐私设置", 20, 60)]))
+    progress: list[str] = []
+    worker.progress.connect(progress.append)
+    with qtbot.waitSignal(worker.finished, timeout=30000) as blocker:
+        worker.run_image(image)
+        assert worker.busy
+    assert blocker.args[0].text == "隐私设置"
+    assert progress and not worker.busy
+    with qtbot.waitSignal(worker.failed) as failed:
+        worker.run_image(QImage())
+    assert failed.args == ["the image is empty"]

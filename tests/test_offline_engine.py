@@ -80,7 +80,7 @@ def test_same_as_argos_pipeline_for_the_same_pack(installed_packs: list[Path]) -
             sentence,
             translator,
             OneSentence(),
-            num_hypotheses=1,  # type: ignore[arg-type]
+            num_hypotheses=1,
         )[0]
         theirs = " ".join(hyp.value.split())
         if len(theirs) < 40:  # argos has no length cap; compare where neither hit ours

@@ -11,6 +11,7 @@ import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -292,7 +293,7 @@ def test_missing_file_is_a_plain_error(tmp_path: Path) -> None:
 # The index and downloads, against a real HTTP server on 127.0.0.1
 
 
-def _serve_index(server: LocalServer, entries: list[dict]) -> str:
+def _serve_index(server: LocalServer, entries: list[Any]) -> str:
     server.routes["/index.json"] = Route(json.dumps(entries).encode(), 200, "application/json")
     return server.url("/index.json")
 

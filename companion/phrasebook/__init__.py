@@ -1,7 +1,11 @@
 """The phrasebook of RedNote interface words and internet slang.
 
 Kept light: importing this package loads nothing; :func:`get_book` reads the data files on
-first use (once per process, thread-safe).
+first use (once per process, thread-safe). The built book (entries and search index) is
+cached as a pickle in the user's cache directory, keyed by the data and code files' sizes
+and times, because unpickling is about three times faster than parsing and indexing: it is
+what makes a ``python -m companion lookup`` start quickly. A stale or damaged cache is
+simply rebuilt.
 """
 
 from __future__ import annotations
@@ -23,10 +27,52 @@ def get_book() -> Book:
     if _book is None:
         with _lock:
             if _book is None:
-                from companion.phrasebook.book import Book, load_entries
-
-                _book = Book(load_entries())
+                _book = _load_book()
     return _book
+
+
+def _cache_key() -> str:
+    import hashlib
+    import sys
+    from pathlib import Path
+
+    from companion.phrasebook.book import DATA_DIR
+
+    here = Path(__file__).resolve().parent
+    parts = [sys.version]
+    for path in [*sorted(DATA_DIR.glob("*.tsv")), here / "book.py", here / "search.py"]:
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _load_book() -> Book:
+    import contextlib
+    import os
+    import pickle
+
+    from companion import paths
+    from companion.phrasebook.book import Book, load_entries
+
+    try:
+        cache = paths.cache_dir() / f"phrasebook-{_cache_key()}.pickle"
+    except OSError:
+        return Book(load_entries())
+    try:
+        with cache.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Book):
+            return cached
+    except Exception:  # no cache yet, or damaged: rebuild below
+        pass
+    book = Book(load_entries())
+    with contextlib.suppress(OSError):  # a read-only cache only costs start-up time
+        for old in cache.parent.glob("phrasebook-*.pickle"):
+            old.unlink(missing_ok=True)
+        part = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+        part.write_bytes(pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
+        part.replace(cache)
+    return book
 
 
 def segmentation_terms() -> Iterator[tuple[str, str, str, str]]:

@@ -142,9 +142,8 @@ def read_file(path: Path, category: str) -> Iterator[Entry]:
             continue
         if len(row) > len(COLUMNS):
             raise BookError(f"{path.name}:{number}: {len(row)} columns, expected {len(COLUMNS)}")
-        values = dict(zip(COLUMNS, (unicodedata.normalize("NFC", c.strip()) for c in row)))
-        for name in COLUMNS:
-            values.setdefault(name, "")
+        cells = [unicodedata.normalize("NFC", c.strip()) for c in row]
+        values = dict(zip(COLUMNS, cells + [""] * (len(COLUMNS) - len(cells)), strict=True))
         flags, en_terms = parse_flags(values["flags"])
         unknown = flags - KNOWN_FLAGS
         if unknown:

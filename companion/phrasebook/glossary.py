@@ -48,7 +48,7 @@ class PhrasebookGlossary:
         self._lock = threading.Lock()
         self._zh: dict[str, _Term] = {}
         self._en: dict[str, _Term] = {}
-        self._en_max = 1
+        self._longest: dict[str, int] = {}  # first character -> longest term starting with it
         self._built_for: object = None
 
     def book(self) -> Book:
@@ -91,7 +91,10 @@ class PhrasebookGlossary:
                 if key and key not in en:
                     en[key] = _Term(entry, key)
         self._zh, self._en = zh, en
-        self._en_max = max((len(k) for k in en), default=1)
+        longest: dict[str, int] = {}
+        for key in (*zh, *en):
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        self._longest = longest
 
     # --- finding ---------------------------------------------------------------------------
 
@@ -110,11 +113,11 @@ class PhrasebookGlossary:
 
     def _find(self, text: str, table: dict[str, _Term], to_chinese: bool) -> list[TermHit]:
         lower = _lower_same_length(text)
-        longest = self._en_max if to_chinese else _MAX_TERM
         candidates: list[tuple[int, int, _Term]] = []
         n = len(lower)
         for start in range(n):
-            if to_chinese and start and _is_word_char(lower[start - 1]):
+            longest = self._longest.get(lower[start], 0)
+            if not longest or (to_chinese and start and _is_word_char(lower[start - 1])):
                 continue
             for end in range(min(n, start + longest), start, -1):
                 term = table.get(lower[start:end])

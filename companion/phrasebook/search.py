@@ -1,10 +1,10 @@
 """Phrasebook search: Chinese, English, pinyin (marks, numbers, none, spaced or joined),
 pinyin initials, and small typos, ranked exact-first.
 
-Everything is precomputed into dictionaries when the book loads, so a lookup is a handful of
-hash probes plus one scan of the (few hundred) Chinese forms: well under a millisecond, fast
-enough to run on every keystroke. Typo tolerance uses a delete-neighbourhood index (every key
-with one letter removed), which finds edit distance 1 without comparing against every key.
+Everything is precomputed into dictionaries when the book loads (Chinese forms indexed by
+character), so a lookup is a handful of hash probes: well under a millisecond, fast enough
+to run on every keystroke. Typo tolerance compares a misspelt word only with keys of nearly
+the same length that share its first or last letter.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def pinyin_syllables(pinyin: str) -> list[tuple[str, int]]:
     """
     out = []
     text = unicodedata.normalize("NFC", pinyin).lower().replace("u:", "v")
-    for token in re.findall(r"[a-zü\u0100-\u01ff\u1e3f\u0144\u0148\u01f9]+[1-5]?", text):
+    for token in re.findall(r"[a-z\u00e0-\u00fc\u0100-\u01ff\u1e3f]+[1-5]?", text):
         letters = []
         tone = 0
         for ch in token:
@@ -107,8 +107,8 @@ def english_key(meaning: str) -> str:
     return " ".join(_WORD_RE.findall(text))
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+def _one_char_off(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _close(a: str, b: str) -> bool:
@@ -122,8 +122,11 @@ def _close(a: str, b: str) -> bool:
         diff = [k for k in range(la) if a[k] != b[k]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
-            a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
         )
     if la > lb:
         a, b = b, a
@@ -134,20 +137,26 @@ def _close(a: str, b: str) -> bool:
 
 
 class _TypoIndex:
-    """Keys reachable by one deletion, for edit-distance-1 lookups without a full scan."""
+    """Keys grouped by (length, first letter) and (length, last letter).
+
+    A one-letter typo keeps the length within one and, almost always, the first or the last
+    letter, so only a few dozen keys need the exact edit-distance check.
+    """
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self._by_delete: dict[str, set[str]] = defaultdict(set)
+        self._buckets: dict[tuple[int, str, str], set[str]] = defaultdict(set)
         for key in keys:
             if len(key) >= 3:
-                self._by_delete[key].add(key)
-                for variant in _deletes(key):
-                    self._by_delete[variant].add(key)
+                self._buckets[(len(key), "^", key[0])].add(key)
+                self._buckets[(len(key), "$", key[-1])].add(key)
 
     def near(self, word: str) -> set[str]:
+        if len(word) < 3:
+            return set()
         found: set[str] = set()
-        for variant in _deletes(word) | {word}:
-            found |= self._by_delete.get(variant, set())
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            found |= self._buckets.get((length, "^", word[0]), set())
+            found |= self._buckets.get((length, "$", word[-1]), set())
         return {key for key in found if key != word and _close(word, key)}
 
 
@@ -166,6 +175,10 @@ class SearchIndex:
         self._latin_forms: list[tuple[int, str]] = []
         for idx, entry in enumerate(self.entries):
             self._add(idx, entry)
+        self._by_char: dict[str, set[int]] = defaultdict(set)
+        for k, (_idx, form) in enumerate(self._han_forms):
+            for ch in form:
+                self._by_char[ch].add(k)
         self._pinyin_sorted = sorted(self._pinyin)
         self._words_sorted = sorted(self._en_words)
         self._latin_sorted = sorted((form, idx) for idx, form in self._latin_forms)
@@ -207,7 +220,7 @@ class SearchIndex:
 
     def scored(
         self, query: str, limit: int = 20, category: str | None = None
-    ) -> list[tuple[tuple[int, int, int], Entry]]:
+    ) -> list[tuple[tuple[int, int, int, int], Entry]]:
         """``(rank, entry)`` pairs, best first; ``rank`` sorts ascending across indexes."""
         q = norm(query)
         if not q:
@@ -229,21 +242,35 @@ class SearchIndex:
             entry = self.entries[idx]
             if category is not None and entry.category != category:
                 continue
-            out.append(((-score, len(entry.simplified), idx), entry))
+            latin = 0 if has_han(entry.simplified) else 1  # at equal score, Chinese words first
+            out.append(((-score, latin, len(entry.simplified), idx), entry))
         out.sort(key=lambda item: item[0])
         return out[:limit]
 
     def _han_query(self, q: str, give: _Give) -> None:
-        many = len(q) >= 2
-        for idx, form in self._han_forms:
-            if q == form:
-                continue
-            if q in form:
+        # forms containing the query: intersect the forms holding each of its characters
+        sets = sorted((self._by_char.get(ch, set()) for ch in set(q)), key=len)
+        holding = set.intersection(*sets) if sets else set()
+        for k in holding:
+            idx, form = self._han_forms[k]
+            if q != form and q in form:
                 give(idx, S_SUBSTRING + (100 * len(q)) // len(form))
-            elif many and len(form) >= 2 and form in q:
-                give(idx, S_CONTAINED + len(form))
-            elif many and len(form) == len(q) >= 3:
-                if sum(a != b for a, b in zip(form, q)) == 1:
+        if len(q) < 2:
+            return
+        # forms inside the query (a pasted sentence): probe every substring
+        for start in range(len(q)):
+            for end in range(start + 2, min(len(q), start + 16) + 1):
+                for idx, _score in self._surface.get(q[start:end], ()):
+                    if q[start:end] != q:
+                        give(idx, S_CONTAINED + end - start)
+        # one character off (a wrong candidate picked in the IME)
+        if len(q) >= 3:
+            near: set[int] = set()
+            for ch in set(q):
+                near |= self._by_char.get(ch, set())
+            for k in near:
+                idx, form = self._han_forms[k]
+                if len(form) == len(q) and _one_char_off(form, q):
                     give(idx, S_TYPO)
 
     def _latin_query(self, raw: str, q: str, give: _Give, scores: dict[int, int]) -> None:
@@ -260,7 +287,8 @@ class SearchIndex:
                 give(idx, S_PINYIN + bonus)
             if len(letters) <= 6:
                 for idx in self._initials.get(letters, ()):
-                    give(idx, S_INITIALS)
+                    # abbreviations are a slang habit: slang first among equals
+                    give(idx, S_INITIALS + (5 if self.entries[idx].protect else 0))
             if len(letters) >= 2:
                 for key in self._prefixed(self._pinyin_sorted, letters):
                     if key != letters:
@@ -274,8 +302,12 @@ class SearchIndex:
         text = unicodedata.normalize("NFKC", raw).casefold()
         phrase = english_key(text)
         if phrase:
+            plain = " ".join(text.split())
             for idx, rank in self._en_exact.get(phrase, ()):
-                give(idx, S_EN_EXACT - min(rank, 5) * 10)
+                senses = self.entries[idx].english
+                meaning = senses[rank] if rank < len(senses) else ""
+                exact = 5 if meaning.casefold() == plain else 0  # no remark in brackets: closer
+                give(idx, S_EN_EXACT - min(rank, 5) * 10 + exact)
         words = _WORD_RE.findall(text)
         content = [w for w in words if w not in _STOPWORDS] or words
         if not content:
@@ -318,7 +350,7 @@ class SearchIndex:
         return self._typo
 
     @staticmethod
-    def _prefixed(items: list, prefix: str) -> list:  # type: ignore[type-arg]
+    def _prefixed(items: list, prefix: str) -> list:
         """Items of a sorted list (strings or (string, x) pairs) starting with ``prefix``."""
         start = bisect_left(items, prefix if not items or isinstance(items[0], str) else (prefix,))
         out = []

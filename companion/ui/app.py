@@ -53,12 +53,11 @@ def run_app(args: list[str]) -> int:
     font.setFamilies([font.family(), "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"])
     app.setFont(font)
 
+    from companion.ui.desktop import DesktopIntegration
+    from companion.ui.single_instance import SingleInstance
+
     instance = None
-    try:
-        from companion.ui.single_instance import SingleInstance
-    except ImportError:
-        SingleInstance = None
-    if SingleInstance is not None and not os.environ.get("COMPANION_MULTI_INSTANCE"):
+    if not os.environ.get("COMPANION_MULTI_INSTANCE"):
         instance = SingleInstance(APP_ID)
         if instance.try_forward(args):
             return 0
@@ -69,29 +68,23 @@ def run_app(args: list[str]) -> int:
 
     settings = Settings()
     window = MainWindow(settings)
-    desktop = None
-    try:
-        from companion.ui.desktop import DesktopIntegration
-    except ImportError:
-        DesktopIntegration = None
-    if DesktopIntegration is not None:
-        desktop = DesktopIntegration(window, settings)
-        window.desktop = desktop
-        actions = desktop.actions
-        window.add_desktop_actions([actions.overlay], menu="view")
-        window.add_desktop_actions(
-            [
-                actions.clipboard_watch,
-                actions.ocr_region,
-                actions.ocr_image,
-                actions.speak_input,
-                actions.speak_result,
-            ]
-        )
-        if instance is not None:
-            instance.argumentsReceived.connect(desktop.handle_arguments)
+    desktop = DesktopIntegration(window, settings)
+    window.desktop = desktop
+    actions = desktop.actions
+    window.add_desktop_actions([actions.overlay], menu="view")
+    window.add_desktop_actions(
+        [
+            actions.clipboard_watch,
+            actions.ocr_region,
+            actions.ocr_image,
+            actions.speak_input,
+            actions.speak_result,
+        ]
+    )
+    if instance is not None:
+        instance.argumentsReceived.connect(desktop.handle_arguments)
     window.show()
-    if desktop is not None and args:
+    if args:
         desktop.handle_arguments(args)
     code = app.exec()
     window.shutdown()

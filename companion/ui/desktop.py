@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequ
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from companion.ocr import OcrResult, engine_available
-from companion.settings import DEFAULTS, Settings
+from companion.settings import Settings
 from companion.text import has_han
 from companion.ui.clipboard_watch import ClipboardWatcher
 from companion.ui.hotkeys import WAYLAND_COMMANDS, HotkeyManager
@@ -33,7 +33,7 @@ from companion.ui.tray import Tray
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
-POSITIONS_KEY = "overlay_positions"  # not in settings DEFAULTS yet: kept in memory until it is
+POSITIONS_KEY = "overlay_positions"
 
 
 class CompanionWindow(Protocol):
@@ -134,6 +134,7 @@ class DesktopIntegration(QObject):
         overlay_window.installEventFilter(self)
 
         a.clipboard_watch.setChecked(bool(settings.get("clipboard_watch")))
+        self._show_watch_state(a.clipboard_watch.isChecked())
         a.overlay.setChecked(bool(settings.get("overlay")))
         self.restart_hotkeys()
 
@@ -152,15 +153,13 @@ class DesktopIntegration(QObject):
 
     # Settings ---------------------------------------------------------------------------------
     def _load_positions(self) -> dict[str, list[float]]:
-        if POSITIONS_KEY in DEFAULTS:
-            saved = self.settings.get(POSITIONS_KEY)
-            if isinstance(saved, dict):
-                return {str(k): list(v) for k, v in saved.items() if isinstance(v, list)}
+        saved = self.settings.get(POSITIONS_KEY)
+        if isinstance(saved, dict):
+            return {str(k): list(v) for k, v in saved.items() if isinstance(v, list)}
         return {}
 
     def _save_positions(self, positions: dict[str, list[float]]) -> None:
-        if POSITIONS_KEY in DEFAULTS:
-            self.settings.set(POSITIONS_KEY, positions)
+        self.settings.set(POSITIONS_KEY, positions)
 
     def apply_settings(self) -> None:
         """Re-read settings the settings dialog may have changed (font size, hotkeys)."""
@@ -192,12 +191,15 @@ class DesktopIntegration(QObject):
     def set_clipboard_watch(self, on: bool) -> None:
         self.settings.set("clipboard_watch", bool(on))
         self.clipboard.set_enabled(on)
-        self.actions.clipboard_watch.setText(
-            "Watch &clipboard (on)" if on else "Watch &clipboard (off)"
-        )
+        self._show_watch_state(on)
         if self.actions.clipboard_watch.isChecked() != on:
             self.actions.clipboard_watch.setChecked(on)
         self._say("Clipboard watch is on" if on else "Clipboard watch is off")
+
+    def _show_watch_state(self, on: bool) -> None:
+        self.actions.clipboard_watch.setText(
+            "Watch &clipboard (on)" if on else "Watch &clipboard (off)"
+        )
 
     def _clipboard_text(self, text: str) -> None:
         self.window.set_input_text(text, "clipboard")

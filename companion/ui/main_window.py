@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from companion import packs
 from companion.engines.offline import OfflineEngine
-from companion.service import build_translator
+from companion.service import build_translator, prepare_dictionary
 from companion.settings import Settings
 from companion.translator import Translator
 from companion.ui.about import show_about
 from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
 from companion.ui.translation_controller import TranslationController
+from companion.wordlist import WordToSave, save_word
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.pane.banner.downloadRequested.connect(self.open_packs_dialog)
         self.pane.banner.installFromFileRequested.connect(self.install_pack_from_file)
         self.controller.resultShown.connect(self._result_shown)
+        self.pane.ruby.saveRequested.connect(self.save_word)
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
@@ -156,7 +158,7 @@ class MainWindow(QMainWindow):
 
         self.status_label.setText("Loading language packs…" if installed else "")
         self.runner.run_local(warm, on_done=warmed, on_error=warm_failed)
-        self.runner.run_network(_load_dictionary)
+        self.runner.run_network(prepare_dictionary)
         if not installed and not self.settings.get("first_run_done"):
             QTimer.singleShot(300, self._first_run_prompt)
 
@@ -224,6 +226,9 @@ class MainWindow(QMainWindow):
 
     def settings_changed(self) -> None:
         self.apply_font_size()
+        apply_desktop = getattr(self.desktop, "apply_settings", None)
+        if callable(apply_desktop):
+            apply_desktop()
         self.pane.ruby.set_style(
             str(self.settings.get("tone_colors")), str(self.settings.get("pinyin_style"))
         )
@@ -259,6 +264,12 @@ class MainWindow(QMainWindow):
     def _insert_phrase(self, text: str) -> None:
         self.tabs.setCurrentIndex(0)
         self.set_input_text(text, "phrasebook")
+
+    def save_word(self, word: WordToSave) -> None:
+        """The popup's "Save word": kept in the database for the learning list."""
+        added = save_word(word)
+        message = "saved" if added else "already in your saved words"
+        self.statusBar().showMessage(f"{word.simplified}: {message}", 3000)
 
     # Results -------------------------------------------------------------------------------
     def _result_shown(self, _result: object) -> None:
@@ -341,9 +352,3 @@ class MainWindow(QMainWindow):
         if callable(shutdown):
             shutdown()
         self.runner.wait_idle(5000)
-
-
-def _load_dictionary() -> None:
-    from companion.dictionary import get_dictionary
-
-    get_dictionary().ensure_loaded()

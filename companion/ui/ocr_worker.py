@@ -59,19 +59,21 @@ class OcrWorker(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._busy = 0
+        # One relay for all jobs (they run one at a time): its signals cross from the pool
+        # thread to this object's thread through Qt's event queue.
+        self._signals = _Signals(self)
+        self._signals.progress.connect(self.progress)
+        self._signals.finished.connect(self._done)
+        self._signals.failed.connect(self._fail)
 
     @property
     def busy(self) -> bool:
         return self._busy > 0
 
     def run(self, source: str | bytes) -> None:
-        signals = _Signals(self)
-        signals.progress.connect(self.progress)
-        signals.finished.connect(lambda result: self._done(signals, result))
-        signals.failed.connect(lambda message: self._fail(signals, message))
         self._busy += 1
         self.started.emit()
-        self._pool.start(_Job(source, signals))
+        self._pool.start(_Job(source, self._signals))
 
     def run_image(self, image: QImage) -> None:
         if image.isNull():
@@ -79,14 +81,12 @@ class OcrWorker(QObject):
             return
         self.run(image_to_png(image))
 
-    def _done(self, signals: _Signals, result: OcrResult) -> None:
+    def _done(self, result: OcrResult) -> None:
         self._busy -= 1
-        signals.deleteLater()
         self.finished.emit(result)
 
-    def _fail(self, signals: _Signals, message: str) -> None:
+    def _fail(self, message: str) -> None:
         self._busy -= 1
-        signals.deleteLater()
         self.failed.emit(message)
 
     def wait(self, msecs: int = 60_000) -> bool:

@@ -92,6 +92,9 @@ class OverlayWindow(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        opacity_label = QLabel("Opacity")
+        opacity_label.setBuddy(self.opacity_slider)
+        bar.addWidget(opacity_label)
         bar.addWidget(self.opacity_slider)
         bar.addStretch(1)
         for button in (speak, open_main, close):

@@ -234,6 +234,9 @@ class TranslationPane(QWidget):
         self.engine_badge.clear()
         self.detected_label.clear()
         self.input.setExtraSelections([])
+        if not self.text().strip():
+            self.pinyin_label.hide()
+            self.ruby_scroll.hide()
 
     def show_direction(self, source: str, target: str, detected: bool) -> None:
         prefix = "Detected: " if detected else ""
@@ -307,8 +310,8 @@ class TranslationPane(QWidget):
             cursor.setPosition(
                 _utf16_offset(self.input.toPlainText(), hit.end), QTextCursor.MoveMode.KeepAnchor
             )
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            selection.format = fmt
             selections.append(selection)
         self.input.setExtraSelections(selections)
 

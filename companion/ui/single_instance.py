@@ -87,8 +87,15 @@ class SingleInstance(QObject):
         return self._server is not None and self._server.isListening()
 
     def close(self) -> None:
+        """Stop listening and drop open connections (their signals must not outlive us)."""
+        for socket in list(self._buffers):
+            socket.blockSignals(True)
+            socket.abort()
+            socket.deleteLater()
+        self._buffers.clear()
         if self._server is not None:
             self._server.close()
+            self._server.deleteLater()
             self._server = None
 
     @Slot()
@@ -117,6 +124,7 @@ class SingleInstance(QObject):
         args = decode_message(line)
         socket.write(b"ok\n" if args is not None else b"error\n")
         socket.flush()
+        socket.disconnectFromServer()  # one message per connection
         if args is not None:
             self.argumentsReceived.emit(args)
 

@@ -1,0 +1,80 @@
+"""``python -m companion lookup``: JSON shape, several queries, no match, user entries."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion.__main__ import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:  # type: ignore[type-arg]
+    assert main(["lookup", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_shape_and_order(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "种草", "zhongcao", "verification code", "qqqqxxxzzz")
+    assert [d["query"] for d in data] == ["种草", "zhongcao", "verification code", "qqqqxxxzzz"]
+    top = data[0]["results"][0]
+    assert list(top)[:5] == ["simplified", "traditional", "pinyin", "english", "category"]
+    assert (top["simplified"], top["traditional"], top["pinyin"]) == ("种草", "種草", "zhòng cǎo")
+    assert isinstance(top["english"], list) and top["category"] == "slang"
+    assert data[1]["results"][0]["simplified"] == "种草"
+    assert data[2]["results"][0]["simplified"] == "验证码"
+    assert data[3]["results"] == []
+
+
+def test_limit_and_category(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "--limit", "2", "--category", "interface", "like")
+    assert len(data[0]["results"]) <= 2
+    assert all(r["category"] == "interface" for r in data[0]["results"])
+
+
+def test_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lookup", "--category", "nope", "x"]) == 2
+    assert "unknown category" in capsys.readouterr().err
+    assert main(["lookup", "--limit", "0", "x"]) == 2
+
+
+def test_readable_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lookup", "yyds", "qqqqxxxzzz"]) == 0
+    out = capsys.readouterr().out
+    assert "yyds" in out and "GOAT" in out and "永远的神" in out
+    assert "qqqqxxxzzz: not in the phrasebook" in out
+
+
+def test_user_entries_are_included(capsys: pytest.CaptureFixture[str]) -> None:
+    from companion import paths
+    from companion.phrasebook.user_entries import UserPhrases
+    from companion.storage.db import Database
+
+    store = UserPhrases(Database(paths.database_path()))
+    store.add("猫猫", "kitty")
+    store.db.close()
+    data = run_json(capsys, "kitty")
+    assert data[0]["results"][0]["simplified"] == "猫猫"
+    assert data[0]["results"][0]["category"] == "mine"
+
+
+def test_no_qt_or_pypinyin_at_start() -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from companion.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['lookup', '--json', '种草', 'zc'])\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pypinyin', 'ctranslate2'))]\n"
+        "print(bad)\n"
+    )
+    env = dict(os.environ)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
