@@ -97,6 +97,10 @@ class TranslationResult:
                 {"term": h.term, "meaning": h.meaning, "pinyin": h.pinyin}
                 for h in self.glossary_terms
             ],
+            "terms": [
+                {"term": h.term, "start": h.start, "end": h.end, "meaning": h.meaning}
+                for h in self.terms
+            ],
             "notes": self.notes,
         }
 

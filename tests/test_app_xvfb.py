@@ -56,9 +56,11 @@ def test_real_app_translates_typed_chinese(
     try:
         window = _wait_for(
             lambda: _run(["xdotool", "search", "--onlyvisible", "--name", "^Companion$"], env),
-            timeout=30,
+            timeout=90,
         )
-        assert window, "the Companion window did not appear"
+        assert window, "the Companion window did not appear:\n" + (tmp_path / "app.log").read_text(
+            errors="replace"
+        )
         window_id = window.splitlines()[0]
         # No window manager on Xvfb: focus the window directly (activation needs a WM).
         _run(["xdotool", "windowfocus", "--sync", window_id], env)

@@ -62,6 +62,9 @@ def test_user_entries_are_included(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(capsys, "kitty")
     assert data[0]["results"][0]["simplified"] == "猫猫"
     assert data[0]["results"][0]["category"] == "mine"
+    from companion.phrasebook import get_book
+
+    get_book().set_user_entries([])  # the book is process-wide: leave it as found
 
 
 def test_no_qt_or_pypinyin_at_start() -> None:

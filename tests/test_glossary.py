@@ -122,3 +122,9 @@ def test_through_the_translator_with_the_fixture_pack(installed_packs: list) -> 
     assert {h.term for h in result.glossary_terms} == {"种草", "绝绝子"}
     assert "make someone want to buy" in result.text and "absolutely amazing" in result.text
     assert [h.term for h in result.terms] == ["口红", "种草", "绝绝子"]
+
+
+def test_inline_meaning_leaves_remarks_to_the_pane(glossary: PhrasebookGlossary) -> None:
+    prepared = glossary.protect("我的猫税来了", "zh", "en")
+    assert prepared.hits[0].meaning.startswith("cat tax (")  # the pane shows the full meaning
+    assert prepared.restore("My ZQ1 is here.") == "My cat tax is here."

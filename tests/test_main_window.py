@@ -59,14 +59,17 @@ def test_english_gets_chinese_with_back_translation(
 
 def test_no_pack_shows_actions_not_a_traceback(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(window.controller.noPack, timeout=WAIT) as blocker:
-        window.pane.set_text("你好")
+        window.pane.set_text("姐妹们被种草了")
     assert "language pack" in blocker.args[0]
     banner = window.pane.banner
     assert banner.isVisible()
     assert banner.download_button.isVisible() and banner.file_button.isVisible()
     assert "Traceback" not in window.pane.output.toPlainText()
-    # Pinyin still helps without a pack.
+    # Pinyin and the phrasebook still help without a pack.
     qtbot.waitUntil(lambda: window.pane.ruby_scroll.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.pane.terms_view.isVisible(), timeout=WAIT)
+    assert "种草" in window.pane.terms_view.text()
+    assert len(window.pane.input.extraSelections()) >= 2  # 姐妹们 and 种草 highlighted
 
 
 def test_newer_input_wins_over_stale_results(window: MainWindow, installed_packs, qtbot) -> None:  # type: ignore[no-untyped-def]

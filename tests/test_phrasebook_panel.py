@@ -23,6 +23,8 @@ def panel(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     yield widget
     widget.runner.wait_idle()
     store.db.close()
+    if widget.book is not None:
+        widget.book.set_user_entries([])  # the book is process-wide: leave it as found
 
 
 def test_search_as_you_type(panel: PhrasebookPanel) -> None:

@@ -180,3 +180,35 @@ def test_entry_json_has_the_cli_fields() -> None:
     entry = Entry("种草", "種草", "zhòng cǎo", ("recommend",), "slang")
     data = entry.to_json()
     assert list(data)[:5] == ["simplified", "traditional", "pinyin", "english", "category"]
+
+
+def test_get_book_is_loaded_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import companion.phrasebook as phrasebook
+
+    monkeypatch.setattr(phrasebook, "_book", None)
+    books: list[Book] = []
+    threads = [threading.Thread(target=lambda: books.append(get_book())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(books) == 4 and all(b is books[0] for b in books)
+
+
+def test_damaged_index_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    import companion.phrasebook as phrasebook
+    from companion import paths
+
+    monkeypatch.setattr(phrasebook, "_book", None)
+    fresh = get_book()  # writes the cache in this test's own cache directory
+    caches = list(paths.cache_dir().glob("phrasebook-*.pickle"))
+    assert len(caches) == 1
+    caches[0].write_bytes(b"not a pickle")
+    monkeypatch.setattr(phrasebook, "_book", None)
+    rebuilt = get_book()
+    assert len(rebuilt.entries) == len(fresh.entries)
+    assert rebuilt.search("种草")[0].simplified == "种草"
+    monkeypatch.setattr(phrasebook, "_book", None)
+    assert get_book().search("yyds")[0].simplified == "yyds"  # from the rewritten cache

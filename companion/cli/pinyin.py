@@ -33,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from companion.dictionary import DictionaryError
     from companion.pinyin import annotate, pinyin_text
+    from companion.service import prepare_dictionary
     from companion.text import clean_input, is_probably_binary
 
     raw = read_text_argument(args.text)
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if not text.strip():
         raise CliError("the text is empty: nothing to show", 2)
     try:
+        prepare_dictionary()  # phrasebook slang (绝绝子) reads as one word
         words = annotate(text, style=args.style, sandhi=args.sandhi)
     except DictionaryError as exc:
         raise CliError(str(exc)) from None

@@ -81,7 +81,7 @@ def segmentation_terms() -> Iterator[tuple[str, str, str, str]]:
     Only all-Chinese words: initialisms, number slang, sticker codes and whole sentences are
     not words to split text into.
     """
-    from companion.phrasebook.search import is_han
+    from companion.text import is_han
 
     for entry in get_book().entries:
         if entry.category != "phrases" and all(is_han(ch) for ch in entry.simplified):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from companion.glossary_api import Protected, TermHit
 from companion.phrasebook.book import Book, Entry
-from companion.phrasebook.search import has_han, is_han
+from companion.text import has_han, is_han
 
 PLACEHOLDER = "ZQ{n}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Qq]\s?-?\s?(\d{1,2})(?!\d)")
@@ -198,8 +198,14 @@ class PhrasebookGlossary:
         return Protected("".join(parts), chosen, _restorer(chosen, to_chinese))
 
 
+def inline(meaning: str) -> str:
+    """A meaning as it reads inside a sentence: remarks in brackets left for the pane."""
+    short = re.sub(r"\s*\([^)]*\)", "", meaning).strip()
+    return short or meaning
+
+
 def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
-    meanings = {number: hit.meaning for number, hit in enumerate(hits, start=1)}
+    meanings = {number: inline(hit.meaning) for number, hit in enumerate(hits, start=1)}
 
     def restore(translated: str) -> str:
         placed: set[int] = set()

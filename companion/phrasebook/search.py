@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from companion.text import has_han
+
 if TYPE_CHECKING:
     from companion.phrasebook.book import Entry
 
@@ -32,6 +34,7 @@ S_PREFIX = 500
 S_SUBSTRING = 450
 S_CONTAINED = 400
 S_TYPO = 300
+MAX_QUERY = 300  # a pasted post is searched by its start; keeps every keystroke cheap
 
 _MARKED = {
     "ā": ("a", 1), "á": ("a", 2), "ǎ": ("a", 3), "à": ("a", 4),
@@ -47,15 +50,6 @@ _STOPWORDS = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "is"
 _WORD_RE = re.compile(r"[a-z0-9']+")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _BRACKETS = str.maketrans("", "", "[]【】")
-
-
-def is_han(ch: str) -> bool:
-    code = ord(ch)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x323AF
-
-
-def has_han(text: str) -> bool:
-    return any(is_han(ch) for ch in text)
 
 
 def norm(text: str) -> str:
@@ -103,7 +97,7 @@ def initials(pinyin: str) -> str:
 
 def english_key(meaning: str) -> str:
     """A meaning without its parenthetical remarks, lower case, for exact English matches."""
-    text = _PAREN_RE.sub(" ", meaning.casefold())
+    text = _PAREN_RE.sub(" ", meaning.casefold()).replace("&", " and ")
     return " ".join(_WORD_RE.findall(text))
 
 
@@ -222,7 +216,7 @@ class SearchIndex:
         self, query: str, limit: int = 20, category: str | None = None
     ) -> list[tuple[tuple[int, int, int, int], Entry]]:
         """``(rank, entry)`` pairs, best first; ``rank`` sorts ascending across indexes."""
-        q = norm(query)
+        q = norm(query)[:MAX_QUERY]
         if not q:
             return []
         scores: dict[int, int] = {}

@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
             str(self.settings.get("tone_colors")), str(self.settings.get("pinyin_style"))
         )
         self.controller.reset_translator()
-        self.controller.update_pinyin(self.pane.text())
+        self.controller.update_reading_aids(self.pane.text())
         if self.pane.text().strip():
             self.controller.translate_now()
 
@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
 
             from companion.ui.phrasebook_panel import PhrasebookPanel
 
-            panel = PhrasebookPanel(self._phrasebook_host)
+            panel = PhrasebookPanel(self._phrasebook_host, runner=self.runner)
             layout = QVBoxLayout(self._phrasebook_host)
             layout.setContentsMargins(0, 0, 0, 0)
             layout.addWidget(panel)

@@ -200,6 +200,7 @@ class TranslationPane(QWidget):
             lambda _i: self.directionChanged.emit(self.direction())
         )
         self.swap_button.clicked.connect(self.swapRequested)
+        self._terms: list[TermHit] = []
         self.translate_button.clicked.connect(self.translateRequested)
         self.copy_button.clicked.connect(self.copyRequested)
         self.clear_result()
@@ -268,11 +269,16 @@ class TranslationPane(QWidget):
             self.notes_label.show()
         else:
             self.notes_label.hide()
-        self.show_terms(result.terms, result)
+        if result.glossary_terms:
+            self.show_terms(self._terms, {hit.term for hit in result.glossary_terms})
 
-    def show_terms(self, terms: list[TermHit], result: TranslationResult | None = None) -> None:
-        """List phrasebook terms of the input and highlight them in the input box."""
-        protected = {hit.term for hit in result.glossary_terms} if result else set()
+    def show_terms(self, terms: list[TermHit], used: set[str] | None = None) -> None:
+        """List phrasebook terms of the input and highlight them in the input box.
+
+        ``used`` names the terms whose curated meaning went into the translation.
+        """
+        self._terms = terms
+        protected = used or set()
         if not terms:
             self.terms_label.hide()
             self.terms_view.hide()

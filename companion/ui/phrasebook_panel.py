@@ -384,20 +384,23 @@ class PhrasebookPanel(QWidget):
         self.status.setText(f"Importing {path.name}…")
         self.runner.run_quick(
             lambda: self._import_work(path),
-            lambda value: self._csv_done(*value),
+            lambda value: self._imported(*value),
             lambda exc: self._csv_done(False, f"Nothing imported: {exc}"),
         )
 
-    def _import_work(self, path: Path) -> tuple[bool, str]:
+    def _import_work(self, path: Path) -> tuple[bool, str, list[Entry]]:
         try:
             result = self.store().import_csv(path)
             mine = self.store().entries()
         except (UserEntriesError, sqlite3.Error) as exc:
-            return False, f"Nothing imported: {exc}"
-        if self.book is not None:
-            self.book.set_user_entries(mine)
+            return False, f"Nothing imported: {exc}", []
         skipped = f" ({result.skipped} already there)" if result.skipped else ""
-        return True, f"Imported {result.added} phrases from {path.name}{skipped}"
+        return True, f"Imported {result.added} phrases from {path.name}{skipped}", mine
+
+    def _imported(self, ok: bool, message: str, mine: list[Entry]) -> None:
+        if ok and self.book is not None:
+            self.book.set_user_entries(mine)  # on the GUI thread, where searches run
+        self._csv_done(ok, message)
 
     def export_csv(self, path: Path) -> None:
         """Write the user's phrases to ``path`` on a worker; outcome as for :meth:`import_csv`."""

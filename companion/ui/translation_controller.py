@@ -17,6 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion.engines.base import Cancelled, CancelToken, EngineError, ErrorKind
+from companion.glossary_api import TermHit
+from companion.phrasebook.glossary import PhrasebookGlossary
 from companion.settings import Settings
 from companion.text import has_han
 from companion.translator import InputError, TranslationResult, Translator
@@ -24,6 +26,7 @@ from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
 
 TYPING_DEBOUNCE_MS = 400
+MAX_PINYIN_CHARS = 5000  # a ruby view of more than this is no reading aid
 PASTE_JUMP_CHARS = 12  # a change this big at once is a paste: no debounce
 
 
@@ -51,7 +54,8 @@ class TranslationController(QObject):
         self._translator: Translator | None = None
         self._translator_lock = threading.Lock()
         self._generation = 0
-        self._pinyin_generation = 0
+        self._aids_generation = 0
+        self._term_finder = PhrasebookGlossary()
         self._cancel: CancelToken | None = None
         self._last_text = ""
         self._last_request: tuple[str, str] | None = None
@@ -85,7 +89,7 @@ class TranslationController(QObject):
         text = self.pane.text()
         jump = abs(len(text) - len(self._last_text))
         self._last_text = text
-        self.update_pinyin(text)
+        self.update_reading_aids(text)
         if not text.strip():
             self._cancel_current()
             self._generation += 1
@@ -198,34 +202,62 @@ class TranslationController(QObject):
         if result.target == "zh" and result.text:
             self.update_pinyin(result.text)
 
-    # Pinyin ---------------------------------------------------------------------------------
+    # Reading aids: pinyin and phrasebook terms -----------------------------------------
+    def update_reading_aids(self, text: str) -> None:
+        """Pinyin of the input and its phrasebook terms: shown at once, pack or no pack."""
+        self._aids_generation += 1
+        generation = self._aids_generation
+        style = str(self.settings.get("pinyin_style"))
+        sandhi = bool(self.settings.get("tone_sandhi"))
+        finder = self._term_finder
+
+        def job() -> tuple[list[Any], list[TermHit]]:
+            from companion.pinyin import annotate
+
+            sample = text[:MAX_PINYIN_CHARS]
+            words = annotate(sample, style=style, sandhi=sandhi) if has_han(sample) else []
+            return words, finder.find_terms(text) if text.strip() else []
+
+        def done(value: tuple[list[Any], list[TermHit]]) -> None:
+            if generation != self._aids_generation:
+                return
+            words, terms = value
+            self._show_words(words)
+            self.pane.show_terms(terms)
+
+        self.runner.run_quick(job, on_done=done, on_error=self._pinyin_failed(generation))
+
     def update_pinyin(self, text: str) -> None:
-        """Ruby view of the Chinese in play: the input, or the Chinese about to be posted."""
-        self._pinyin_generation += 1
-        generation = self._pinyin_generation
-        if not has_han(text):
-            self.pane.ruby.set_words([])
-            self.pane.pinyin_label.hide()
-            self.pane.ruby_scroll.hide()
-            return
+        """Pinyin of the Chinese about to be posted (the en->zh result)."""
+        self._aids_generation += 1
+        generation = self._aids_generation
         style = str(self.settings.get("pinyin_style"))
         sandhi = bool(self.settings.get("tone_sandhi"))
 
         def job() -> list[Any]:
             from companion.pinyin import annotate
 
-            return annotate(text[:5000], style=style, sandhi=sandhi)
+            return annotate(text[:MAX_PINYIN_CHARS], style=style, sandhi=sandhi)
 
         def done(words: list[Any]) -> None:
-            if generation == self._pinyin_generation:
-                self.pane.ruby.set_words(words)
-                self.pane.pinyin_label.show()
-                self.pane.ruby_scroll.show()
-                self.pinyinShown.emit()
+            if generation == self._aids_generation:
+                self._show_words(words)
 
+        self.runner.run_quick(job, on_done=done, on_error=self._pinyin_failed(generation))
+
+    def _show_words(self, words: list[Any]) -> None:
+        self.pane.ruby.set_words(words)
+        visible = bool(words)
+        self.pane.pinyin_label.setVisible(visible)
+        self.pane.ruby_scroll.setVisible(visible)
+        if visible:
+            self.pinyinShown.emit()
+
+    def _pinyin_failed(self, generation: int) -> Callable[[BaseException], None]:
         def failed(exc: BaseException) -> None:
-            if generation == self._pinyin_generation:
+            if generation == self._aids_generation:
                 self.pane.ruby.set_words([])
                 self.pane.pinyin_label.setText(f"Pinyin unavailable: {exc}")
+                self.pane.pinyin_label.show()
 
-        self.runner.run_quick(job, on_done=done, on_error=failed)
+        return failed
