@@ -10,7 +10,8 @@ from functools import cache
 import pytest
 
 from companion.phrasebook.book import CATEGORIES, DATA_DIR, Entry, load_entries
-from companion.phrasebook.search import has_han, is_han, norm, pinyin_syllables
+from companion.phrasebook.search import norm, pinyin_syllables
+from companion.text import has_han, is_han
 
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _PUNCT = ".,!?…/:;'\"()，。！？、：；（）@#~-"
