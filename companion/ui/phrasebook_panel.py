@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -119,8 +122,17 @@ class PhrasebookPanel(QWidget):
         self.search.textChanged.connect(self._refresh)
         outer.addWidget(self.search)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.categories = QListWidget(splitter)
+        # Companion is a narrow side window: categories wrap as a row of chips above the
+        # results, and the details sit under the results rather than beside them.
+        self.categories = QListWidget(self)
+        self.categories.setFlow(QListView.Flow.LeftToRight)
+        self.categories.setWrapping(True)
+        self.categories.setResizeMode(QListView.ResizeMode.Adjust)
+        self.categories.setSpacing(2)
+        self.categories.setMaximumHeight(64)
+        self.categories.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.categories)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         for key, label in [(ALL, "All"), *CATEGORIES.items(), (FAVOURITES, "★ Favourites"),
                            (USER_CATEGORY, "My phrases")]:  # fmt: skip
             item = QListWidgetItem(label)
@@ -155,17 +167,28 @@ class PhrasebookPanel(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_entry(self.current_entry()))
         self.delete_button = QPushButton("Delete", right)
         self.delete_button.clicked.connect(self.delete_current)
-        self.import_button = QPushButton("Import CSV…", right)
-        self.import_button.clicked.connect(self._choose_import)
-        self.export_button = QPushButton("Export CSV…", right)
-        self.export_button.clicked.connect(self._choose_export)
-        for button in (self.add_button, self.edit_button, self.delete_button,
-                       self.import_button, self.export_button):  # fmt: skip
-            mine.addWidget(button)
+        self.import_button = QAction("Import CSV…", right)
+        self.import_button.triggered.connect(self._choose_import)
+        self.export_button = QAction("Export CSV…", right)
+        self.export_button.triggered.connect(self._choose_export)
+        csv_button = QToolButton(right)
+        csv_button.setText("CSV")
+        csv_button.setToolTip("Import or export your own phrases as CSV")
+        csv_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        csv_menu = QMenu(csv_button)
+        csv_menu.addActions([self.import_button, self.export_button])
+        csv_button.setMenu(csv_menu)
+        own_buttons: tuple[QWidget, ...] = (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            csv_button,
+        )
+        for widget in own_buttons:
+            mine.addWidget(widget)
         detail_box.addLayout(mine)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         outer.addWidget(splitter, 1)
         self.status = QLabel("Loading the phrasebook…", self)
         self.status.setWordWrap(True)
