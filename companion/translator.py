@@ -34,7 +34,6 @@ MAX_INPUT_CHARS = 100_000  # about 50 long posts; beyond that it is not a paste 
 
 _FALLBACK_WORDS = {
     ErrorKind.AUTH: "key rejected",
-    ErrorKind.NO_KEY: "no key stored (add one in Settings → Engines)",
     ErrorKind.RATE_LIMIT: "too many requests",
     ErrorKind.QUOTA: "quota used up",
     ErrorKind.NETWORK: "no connection",
@@ -42,6 +41,8 @@ _FALLBACK_WORDS = {
     ErrorKind.BAD_RESPONSE: "unreadable reply",
     ErrorKind.BAD_INPUT: "refused this text",
     ErrorKind.INTERNAL: "failed",
+    ErrorKind.NO_PACK: "no language pack",
+    ErrorKind.CANCELLED: "cancelled",
 }
 
 
@@ -261,7 +262,8 @@ class Translator:
         except EngineError as exc:
             if engine is self.offline or exc.kind is ErrorKind.CANCELLED:
                 raise
-            words = _FALLBACK_WORDS.get(exc.kind, "failed")
+            # A missing key or keychain needs the engine's own advice; the rest, plain words.
+            words = exc.message if exc.kind is ErrorKind.NO_KEY else _FALLBACK_WORDS[exc.kind]
             failed_label = engine.info.label
             engine = self.offline
             try:

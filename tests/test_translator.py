@@ -46,13 +46,14 @@ class BracketEngine:
 
 
 class FailingEngine(BracketEngine):
-    def __init__(self, kind: ErrorKind) -> None:
+    def __init__(self, kind: ErrorKind, message: str = "HTTP 403") -> None:
         super().__init__("deepl", online=True)
         self.kind = kind
+        self.message = message
 
     def translate_batch(self, sentences, source, target, cancel=None):  # type: ignore[no-untyped-def]
         self.calls.append(list(sentences))
-        raise EngineError("deepl", self.kind, "key rejected")
+        raise EngineError("deepl", self.kind, self.message)
 
 
 class NoPackEngine(BracketEngine):
@@ -124,6 +125,7 @@ def test_online_failure_falls_back_offline_with_a_plain_note(kind: ErrorKind) ->
     assert result.engine == "offline" and not result.online
     assert len(result.notes) == 1 and result.notes[0].endswith("translated offline")
     assert result.notes[0].startswith("Deepl: ")
+    assert "HTTP 403" not in result.notes[0]  # plain words, not the provider's status
 
 
 def test_online_success_is_marked_as_sent_online() -> None:
@@ -182,9 +184,15 @@ def test_glossary_terms_are_protected_and_reported() -> None:
 
 
 def test_when_the_fallback_fails_too_both_reasons_are_given() -> None:
-    online = FailingEngine(ErrorKind.NO_KEY)
+    online = FailingEngine(ErrorKind.NO_KEY, "no API key stored: add one in Settings")
     with pytest.raises(EngineError) as info:
         Translator(NoPackEngine(), online=online).translate("你好")
     assert info.value.kind is ErrorKind.NO_PACK
     assert "language pack" in info.value.message
-    assert "no key stored" in info.value.message
+    assert "no API key stored: add one in Settings" in info.value.message
+
+
+def test_a_missing_key_is_not_called_rejected() -> None:
+    online = FailingEngine(ErrorKind.NO_KEY, "no API key stored: add one in Settings")
+    result = Translator(BracketEngine(), online=online).translate("你好。")
+    assert result.notes == ["Deepl: no API key stored: add one in Settings - translated offline"]

@@ -490,7 +490,7 @@ class OnlineEngine:
             except SecretsError as exc:
                 if not self.needs_key:  # the key is optional: go on without one
                     return None
-                raise EngineError(self.info.label, ErrorKind.AUTH, str(exc)) from None
+                raise EngineError(self.info.label, ErrorKind.NO_KEY, str(exc)) from None
             if value:  # a missing key is looked up again: the user may add one meanwhile
                 self._key, self._key_loaded = value, True
             return value or None
