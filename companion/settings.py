@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from companion.packs import DEFAULT_INDEX_URL
 from companion.storage.db import Database, default_database
 
 DEFAULTS: dict[str, Any] = {
     "direction": "auto",  # auto | zh-en | en-zh
     "preferred_engine": "offline",
     "offline_only": False,
-    "package_index_url": "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json",
+    "package_index_url": DEFAULT_INDEX_URL,
     "first_run_done": False,
     "pinyin_style": "marks",  # marks | numbers | zhuyin
     "tone_colors": "pleco",  # pleco | colorblind | none

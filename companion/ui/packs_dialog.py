@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from companion import packs
 from companion.engines.base import CancelToken
-from companion.settings import Settings
+from companion.settings import DEFAULTS, Settings
 from companion.ui.tasks import TaskRunner
 
 
@@ -65,6 +66,14 @@ class PacksDialog(QDialog):
         self.progress = QProgressBar(self)
         self.progress.hide()
         layout.addWidget(self.progress)
+        index_row = QHBoxLayout()
+        index_row.addWidget(QLabel("Package index:", self))
+        self.index_edit = QLineEdit(str(settings.get("package_index_url")), self)
+        self.index_edit.setToolTip(
+            "Where packs are downloaded from: argos's index by default, or a mirror"
+        )
+        index_row.addWidget(self.index_edit, 1)
+        layout.addLayout(index_row)
         buttons = QHBoxLayout()
         self.download_button = QPushButton("Download Chinese↔English packs", self)
         self.file_button = QPushButton("Install from file…", self)
@@ -121,7 +130,8 @@ class PacksDialog(QDialog):
 
     # Download from the index ------------------------------------------------------------------
     def start_download(self) -> None:
-        url = str(self.settings.get("package_index_url"))
+        url = self.index_edit.text().strip() or str(DEFAULTS["package_index_url"])
+        self.settings.set("package_index_url", url)
         cancel = CancelToken()
         self._cancel = cancel
         self.status.setText("Reading the package index…")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.settings import Settings
+from companion.ui.engine_settings import EngineSettingsPage
 
 PINYIN_STYLES = [
     ("marks", "Tone marks (hǎo)"),
@@ -76,8 +77,6 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.reading = ReadingPage(settings, self)
         self.tabs.addTab(self.reading, "Reading")
-        from companion.ui.engine_settings import EngineSettingsPage
-
         self.engines = EngineSettingsPage(settings, self)
         self.tabs.addTab(self.engines, "Engines")
         layout.addWidget(self.tabs)
@@ -90,8 +89,6 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.reading.apply()
-        apply_engines = getattr(self.engines, "apply", None)
-        if callable(apply_engines):
-            apply_engines()
+        self.engines.apply()
         self.applied.emit()
         super().accept()
