@@ -212,10 +212,7 @@ class TranslationController(QObject):
         finder = self._term_finder
 
         def job() -> tuple[list[Any], list[TermHit]]:
-            from companion.pinyin import annotate
-
-            sample = text[:MAX_PINYIN_CHARS]
-            words = annotate(sample, style=style, sandhi=sandhi) if has_han(sample) else []
+            words = _annotate(text, style, sandhi) if has_han(text[:MAX_PINYIN_CHARS]) else []
             return words, finder.find_terms(text) if text.strip() else []
 
         def done(value: tuple[list[Any], list[TermHit]]) -> None:
@@ -235,9 +232,7 @@ class TranslationController(QObject):
         sandhi = bool(self.settings.get("tone_sandhi"))
 
         def job() -> list[Any]:
-            from companion.pinyin import annotate
-
-            return annotate(text[:MAX_PINYIN_CHARS], style=style, sandhi=sandhi)
+            return _annotate(text, style, sandhi)
 
         def done(words: list[Any]) -> None:
             if generation == self._aids_generation:
@@ -261,3 +256,12 @@ class TranslationController(QObject):
                 self.pane.pinyin_label.show()
 
         return failed
+
+
+def _annotate(text: str, style: str, sandhi: bool) -> list[Any]:
+    """Words with pinyin for the ruby view (runs on the quick worker)."""
+    from companion.pinyin import annotate
+    from companion.service import prepare_dictionary
+
+    prepare_dictionary()  # idempotent: slang from the phrasebook reads as one word
+    return annotate(text[:MAX_PINYIN_CHARS], style=style, sandhi=sandhi)
