@@ -48,8 +48,20 @@ class Word:
         """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ")."""
         return join_syllables(self.numbers, style) if self.is_chinese else ""
 
-    def to_json(self) -> dict[str, object]:
-        return {"hanzi": self.text, "pinyin": list(self.pinyin), "tones": list(self.tones)}
+    def to_json(self, style: str = "marks") -> dict[str, object]:
+        """``{"hanzi", "pinyin", "tones", "syllables"}``: ``pinyin`` is the word as written in
+        the whole-text pinyin ("yínháng", "" for passthrough); ``syllables`` one per character.
+
+        Both are rendered from ``numbers`` in ``style`` so they always agree with each other.
+        """
+        _check_style(style)
+        syllables = [format_syllable(s, style) for s in self.numbers] if self.is_chinese else []
+        return {
+            "hanzi": self.text,
+            "pinyin": self.joined_pinyin(style),
+            "tones": list(self.tones),
+            "syllables": syllables,
+        }
 
 
 def format_syllable(numbers: str, style: str = "marks") -> str:

@@ -10,7 +10,7 @@ import threading
 
 from companion.engines.base import Engine
 from companion.settings import Settings
-from companion.translator import Translator
+from companion.translator import SentenceCache, Translator
 
 _terms_lock = threading.Lock()
 _dictionaries_with_terms: set[int] = set()
@@ -29,6 +29,7 @@ def build_translator(
     engine_name: str | None = None,
     offline: Engine | None = None,
     use_glossary: bool = True,
+    cache: SentenceCache | None = None,
 ) -> Translator:
     """A translator for ``engine_name`` (default: the user's preferred engine).
 
@@ -47,7 +48,7 @@ def build_translator(
         from companion.phrasebook.glossary import PhrasebookGlossary
 
         glossary = PhrasebookGlossary()
-    return Translator(offline=offline, online=online, glossary=glossary)
+    return Translator(offline=offline, online=online, glossary=glossary, cache=cache)
 
 
 def prepare_dictionary() -> None:

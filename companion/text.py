@@ -27,14 +27,26 @@ def is_han(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in HAN_RANGES)
 
 
+# Parts of a post that are names or addresses, not language: a link, an e-mail, an @handle or
+# a #topic# says nothing about which language the post is written in.
+_NOT_LANGUAGE_RE = re.compile(
+    r"""(?:https?://|www\.)\S+                      # links
+      | [\w.+-]+@[\w-]+\.[\w.-]+                  # e-mail addresses
+      | \b[\w-]+\.(?:com|cn|net|org|io|me|co)\b\S*  # bare domains (xhslink.com/abc)
+      | [@#][^\s#@]+\#?                          # @handles, #topics# and #tags
+    """,
+    re.VERBOSE,
+)
+
+
 def han_share(text: str) -> float:
     """Share of Han characters among the letters of ``text`` (0.0 when it has no letters).
 
     Digits, punctuation, emoji and spaces do not count, so "666！！" has no letters and
-    "小红书 app" is mostly Han.
+    "小红书 app" is mostly Han. Links, e-mail addresses, @handles and #topics# are left out.
     """
     han = letters = 0
-    for ch in text:
+    for ch in _NOT_LANGUAGE_RE.sub(" ", text):
         if is_han(ch):
             han += 1
             letters += 1
@@ -45,6 +57,12 @@ def han_share(text: str) -> float:
 
 def has_han(text: str) -> bool:
     return any(is_han(ch) for ch in text)
+
+
+def has_words(text: str) -> bool:
+    """True if there is anything to translate: a letter of any script, not only emoji,
+    digits or punctuation ("666！！", "😂😂")."""
+    return any(ch.isalpha() for ch in text)
 
 
 def detect_direction(text: str, threshold: float = 0.3) -> tuple[str, str]:

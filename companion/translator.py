@@ -10,6 +10,7 @@ falls back to the offline one with a plain-words note.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from companion.text import (
     Segment,
     clean_input,
     detect_direction,
+    has_words,
     is_probably_binary,
     split_segments,
 )
@@ -39,11 +41,7 @@ _FALLBACK_WORDS = {
     ErrorKind.NETWORK: "no connection",
     ErrorKind.SERVER: "server error",
     ErrorKind.BAD_RESPONSE: "unreadable reply",
-    ErrorKind.BAD_INPUT: "refused this text",
-    ErrorKind.INTERNAL: "failed",
-    ErrorKind.NO_PACK: "no language pack",
-    ErrorKind.CANCELLED: "cancelled",
-}
+}  # other kinds (no key, wrong URL, refused text) show the engine's own advice
 
 
 class InputError(ValueError):
@@ -56,6 +54,8 @@ class SentenceResult:
     target: str
     engine: str
     hits: tuple[TermHit, ...] = ()
+    engine_label: str = ""
+    online: bool = False
 
 
 @dataclass
@@ -106,17 +106,33 @@ class TranslationResult:
         }
 
 
-class _Cache:
-    """A bounded LRU of sentence translations, shared by every request in the session."""
+@dataclass(frozen=True)
+class CachedSentence:
+    target: str
+    engine: str
+    engine_label: str
+    online: bool
+    hits: tuple[TermHit, ...] = ()
 
-    def __init__(self, capacity: int) -> None:
+
+CacheKey = tuple[str, str, str, bool, str]  # engine, source, target, glossary on, sentence
+
+
+class SentenceCache:
+    """A bounded LRU of sentence translations for the whole session.
+
+    Owned by whoever lives longest (the window), so rebuilding the translator after a
+    settings change does not throw away what was already translated.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
         self._capacity = capacity
-        self._items: OrderedDict[tuple[str, str, str, bool, str], str] = OrderedDict()
+        self._items: OrderedDict[CacheKey, CachedSentence] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[str, str, str, bool, str]) -> str | None:
+    def get(self, key: CacheKey) -> CachedSentence | None:
         with self._lock:
             value = self._items.get(key)
             if value is None:
@@ -126,16 +142,30 @@ class _Cache:
             self.hits += 1
             return value
 
-    def put(self, key: tuple[str, str, str, bool, str], value: str) -> None:
+    def put(self, key: CacheKey, value: CachedSentence) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
 
-    def clear(self) -> None:
+    def drop_engine(self, engine: str) -> None:
+        """Forget one engine's sentences (its pack was replaced)."""
         with self._lock:
-            self._items.clear()
+            for key in [k for k in self._items if k[0] == engine]:
+                del self._items[key]
+
+
+# After these failures the online engine rests a while, so every edit does not wait on a
+# dead network or a rejected key before falling back.
+_PAUSING_KINDS = {
+    ErrorKind.NETWORK,
+    ErrorKind.AUTH,
+    ErrorKind.NO_KEY,
+    ErrorKind.QUOTA,
+    ErrorKind.RATE_LIMIT,
+}
+ONLINE_PAUSE_SECONDS = 60.0
 
 
 class Translator:
@@ -146,13 +176,16 @@ class Translator:
         offline: Engine,
         online: Engine | None = None,
         glossary: GlossaryPass | None = None,
-        cache_size: int = 20_000,
+        cache: SentenceCache | None = None,
     ) -> None:
         self.offline = offline
         self.online = online
         self.glossary = glossary
         self.use_glossary = True
-        self.cache = _Cache(cache_size)
+        self.cache = cache if cache is not None else SentenceCache()
+        self._pause_lock = threading.Lock()
+        self._online_paused_until = 0.0
+        self._online_pause_note = ""
 
     def resolve_direction(
         self, text: str, source: str = "auto", target: str | None = None
@@ -194,59 +227,82 @@ class Translator:
         result = TranslationResult(source_text=text, source=source, target=target)
         segments = split_segments(text)
         sentences = [s.text for s in segments if s.translatable]
-        result.total = len(sentences)
-        if self.glossary is not None and source == "zh":
+        if self.glossary is not None:
             result.terms = self.glossary.find_terms(text)
-        if not sentences:
+        if not sentences or not has_words(text):
+            # Emoji, digits and punctuation read the same in every language: keep them as
+            # they are rather than let a model invent words for them.
+            result.text = text.strip() if sentences else ""
             result.complete = True
             return result
 
-        translated: list[SentenceResult | None] = [None] * len(sentences)
-        engine = self._first_engine(source, target)
+        # Each distinct sentence is translated once, wherever and however often it appears.
+        unique = list(dict.fromkeys(sentences))
+        result.total = len(unique)
+        done: dict[str, SentenceResult] = {}
+        engine = self._first_engine(source, target, result)
         glossary = self.glossary if self.use_glossary else None
         gloss_flag = glossary is not None
 
+        def key(engine_name: str, sentence: str) -> CacheKey:
+            return (engine_name, source, target, gloss_flag, sentence)
+
         # Serve what the cache has first, so repeated text appears at once.
-        pending: list[int] = []
-        for i, sentence in enumerate(sentences):
-            cached = self.cache.get((engine.info.name, source, target, gloss_flag, sentence))
-            if cached is not None:
-                translated[i] = SentenceResult(sentence, cached, engine.info.name)
+        pending: list[str] = []
+        for sentence in unique:
+            cached = self.cache.get(key(engine.info.name, sentence))
+            if cached is None:
+                pending.append(sentence)
             else:
-                pending.append(i)
-        result.engine, result.engine_label = engine.info.name, engine.info.label
-        if len(pending) < len(sentences):
-            self._publish(result, segments, translated, on_progress, partial=bool(pending))
+                done[sentence] = SentenceResult(
+                    sentence,
+                    cached.target,
+                    cached.engine,
+                    cached.hits,
+                    cached.engine_label,
+                    cached.online,
+                )
+        if done:
+            self._publish(result, segments, sentences, done, on_progress, partial=bool(pending))
 
         for start in range(0, len(pending), chunk_sentences):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             chunk = pending[start : start + chunk_sentences]
             prepared: list[Protected] = [
-                glossary.protect(sentences[i], source, target)
-                if glossary
-                else Protected(sentences[i])
-                for i in chunk
+                glossary.protect(sentence, source, target) if glossary else Protected(sentence)
+                for sentence in chunk
             ]
+            first = engine
             outputs, engine = self._run_chunk(
                 engine, [p.text for p in prepared], source, target, cancel, result
             )
-            for i, prep, out in zip(chunk, prepared, outputs, strict=True):
+            for sentence, prep, out in zip(chunk, prepared, outputs, strict=True):
                 final = prep.restore(out) if prep.hits else out
-                translated[i] = SentenceResult(
-                    sentences[i], final, engine.info.name, tuple(prep.hits)
+                hits = tuple(prep.hits)
+                info = engine.info
+                done[sentence] = SentenceResult(
+                    sentence, final, info.name, hits, info.label, info.online
                 )
-                self.cache.put((engine.info.name, source, target, gloss_flag, sentences[i]), final)
-            self._publish(
-                result, segments, translated, on_progress, partial=start + len(chunk) < len(pending)
-            )
+                entry = CachedSentence(final, info.name, info.label, info.online, hits)
+                self.cache.put(key(engine.info.name, sentence), entry)
+                if engine is not first:  # a fallback answer also serves the next request
+                    self.cache.put(key(first.info.name, sentence), entry)
+            more = start + len(chunk) < len(pending)
+            self._publish(result, segments, sentences, done, on_progress, partial=more)
         result.complete = True
         return result
 
-    def _first_engine(self, source: str, target: str) -> Engine:
-        if self.online is not None and self.online.supports(source, target):
-            return self.online
-        return self.offline
+    def _first_engine(self, source: str, target: str, result: TranslationResult) -> Engine:
+        if self.online is None or not self.online.supports(source, target):
+            return self.offline
+        with self._pause_lock:
+            paused = time.monotonic() < self._online_paused_until
+            note = self._online_pause_note
+        if paused:
+            result.notes.append(note)
+            return self.offline
+        return self.online
 
     def _run_chunk(
         self,
@@ -262,8 +318,9 @@ class Translator:
         except EngineError as exc:
             if engine is self.offline or exc.kind is ErrorKind.CANCELLED:
                 raise
-            # A missing key or keychain needs the engine's own advice; the rest, plain words.
-            words = exc.message if exc.kind is ErrorKind.NO_KEY else _FALLBACK_WORDS[exc.kind]
+            # The engine's own words where they help the user act (a missing key, a wrong
+            # URL); plain words for the rest.
+            words = _FALLBACK_WORDS.get(exc.kind) or exc.message
             failed_label = engine.info.label
             engine = self.offline
             try:
@@ -275,27 +332,37 @@ class Translator:
                     offline_exc.kind,
                     f"{offline_exc.message} ({failed_label}: {words})",
                 ) from None
-            result.notes.append(f"{failed_label}: {words} - translated offline")
+            note = f"{failed_label}: {words} - translated offline"
+            result.notes.append(note)
+            if exc.kind in _PAUSING_KINDS:
+                with self._pause_lock:
+                    self._online_paused_until = time.monotonic() + ONLINE_PAUSE_SECONDS
+                    self._online_pause_note = note
         if len(outputs) != len(texts):
             raise EngineError(
                 engine.info.name, ErrorKind.BAD_RESPONSE, "returned the wrong number of sentences"
             )
-        if engine.info.online:
-            result.online = True
-        result.engine, result.engine_label = engine.info.name, engine.info.label
         return outputs, engine
 
     @staticmethod
     def _publish(
         result: TranslationResult,
         segments: list[Segment],
-        translated: list[SentenceResult | None],
+        sentences: list[str],
+        done: dict[str, SentenceResult],
         on_progress: Callable[[TranslationResult], None] | None,
         partial: bool,
     ) -> None:
-        result.sentences = [s for s in translated if s is not None]
-        result.done = len(result.sentences)
-        result.text = _assemble(segments, translated, result.target)
+        ordered = [done.get(sentence) for sentence in sentences]
+        result.sentences = [s for s in ordered if s is not None]
+        result.done = len(done)
+        result.text = _assemble(segments, ordered, result.target)
+        # The badge names every engine that produced a part, and says "online" if any did.
+        used = list(dict.fromkeys((s.engine, s.engine_label) for s in result.sentences))
+        if used:
+            result.engine = "+".join(name for name, _label in used)
+            result.engine_label = " + ".join(label for _name, label in used)
+        result.online = any(s.online for s in result.sentences)
         if on_progress is not None and partial:
             on_progress(replace(result, sentences=list(result.sentences), notes=list(result.notes)))
 

@@ -42,22 +42,54 @@ def test_pinyin_json(shared_home: Path) -> None:
     data = json.loads(result.stdout)
     assert data["text"] == text
     assert "".join(w["hanzi"] for w in data["words"]) == text
-    assert data["words"][0] == {"hanzi": "银行", "pinyin": ["yín", "háng"], "tones": [2, 2]}
-    assert data["words"][1] == {"hanzi": "行长", "pinyin": ["háng", "zhǎng"], "tones": [2, 3]}
-    assert data["words"][2] == {"hanzi": " said hi 👋 @", "pinyin": [], "tones": []}
+    assert data["words"][0] == {
+        "hanzi": "银行",
+        "pinyin": "yínháng",
+        "tones": [2, 2],
+        "syllables": ["yín", "háng"],
+    }
+    assert data["words"][1] == {
+        "hanzi": "行长",
+        "pinyin": "hángzhǎng",
+        "tones": [2, 3],
+        "syllables": ["háng", "zhǎng"],
+    }
+    assert data["words"][2] == {
+        "hanzi": " said hi 👋 @",
+        "pinyin": "",
+        "tones": [],
+        "syllables": [],
+    }
     assert data["pinyin"] == "yínháng hángzhǎng said hi 👋 @Xiǎohóngshū #chuāndā#"
 
 
 @pytest.mark.parametrize(
-    ("style", "first"),
-    [("numbers", ["hai2", "mei2", "you3"]), ("zhuyin", ["ㄏㄞˊ", "ㄇㄟˊ", "ㄧㄡˇ"])],
+    ("style", "syllables", "joined"),
+    [
+        ("marks", ["hái", "méi", "yǒu"], "háiméiyǒu"),
+        ("numbers", ["hai2", "mei2", "you3"], "hai2mei2you3"),
+        ("zhuyin", ["ㄏㄞˊ", "ㄇㄟˊ", "ㄧㄡˇ"], "ㄏㄞˊ-ㄇㄟˊ-ㄧㄡˇ"),
+    ],
 )
-def test_pinyin_styles(shared_home: Path, style: str, first: list[str]) -> None:
-    result = _run(shared_home, "pinyin", "--json", "--style", style, "還沒有還錢")
+def test_pinyin_styles(shared_home: Path, style: str, syllables: list[str], joined: str) -> None:
+    result = _run(shared_home, "pinyin", "--json", "--style", style, "還沒有還錢 西安")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["words"][0]["pinyin"] == first
+    assert data["words"][0]["syllables"] == syllables
+    assert data["words"][0]["pinyin"] == joined
     assert data["words"][1]["tones"] == [2, 2]
+    # each Chinese word's pinyin is written exactly as in the whole-text pinyin
+    chinese = [w["pinyin"] for w in data["words"] if w["syllables"]]
+    assert chinese == data["pinyin"].split()
+    assert len(chinese) == 3 and all(isinstance(p, str) for p in chinese)
+
+
+def test_pinyin_word_apostrophe(shared_home: Path) -> None:
+    result = _run(shared_home, "pinyin", "--json", "西安")
+    assert result.returncode == 0, result.stderr
+    word = json.loads(result.stdout)["words"][0]
+    assert word["pinyin"] == "Xī'ān"
+    assert word["syllables"] == ["Xī", "ān"]
 
 
 def test_pinyin_readable_and_stdin(shared_home: Path) -> None:

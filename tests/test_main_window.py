@@ -23,7 +23,7 @@ def window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
         win.show()
     yield win
-    win.controller._cancel_current()
+    win.controller.cancel()
     win.runner.wait_idle(WAIT)
     QApplication.processEvents()
 
@@ -130,3 +130,58 @@ def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # type: 
     second = MainWindow(settings)
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (611, 707)
+
+
+def test_the_same_text_pasted_again_after_clearing_is_shown_again(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    first = _type(window, qtbot, "你好，家人们。")
+    window.pane.set_text("")
+    assert window.pane.result_text() == ""
+    again = _type(window, qtbot, "你好，家人们。")
+    assert again.text == first.text
+    assert window.pane.result_text() == first.text
+
+
+def test_a_new_request_hides_the_old_back_translation(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.controller.backTranslationShown, timeout=WAIT):
+        _type(window, qtbot, "Thanks for the recommendation!")
+    window.pane.set_text("Where did you buy this lipstick?")
+    window.controller.translate_now()
+    assert not window.pane.back_output.isVisible()  # until the new Chinese is checked
+
+
+def test_without_the_chinese_english_pack_the_chinese_is_still_shown(
+    window: MainWindow, en_zh_pack_file: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from companion.packs import install_pack
+
+    install_pack(en_zh_pack_file)
+    window.packs_changed()
+    result = _type(window, qtbot, "I'm new here, hello everyone!")
+    assert result.target == "zh" and window.pane.result_text() == result.text != ""
+    assert not window.pane.banner.isVisible()
+    assert window.pane.back_output.isVisible()
+    assert window.pane.back_output.text().startswith("Cannot check it:")
+
+
+def test_swap_flips_direction_for_the_session_only(
+    window: MainWindow, installed_packs, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    result = _type(window, qtbot, "谢谢你的推荐。")
+    with qtbot.waitSignal(window.controller.resultShown, timeout=WAIT) as blocker:
+        window.action_swap.trigger()
+    swapped = blocker.args[0]
+    assert (swapped.source, swapped.target) == ("en", "zh")
+    assert swapped.source_text == result.text
+    assert window.pane.direction() == "en-zh"
+    assert window.settings.get("direction") == "auto"  # not saved as the user's choice
+
+
+def test_errors_are_not_copied_as_translations(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    QApplication.clipboard().setText("before")
+    window.pane.show_error("Translation failed: something")
+    window.action_copy.trigger()
+    assert QApplication.clipboard().text() == "before"

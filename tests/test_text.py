@@ -23,6 +23,15 @@ def test_direction_follows_the_share_of_han() -> None:
     assert detect_direction("yyds 666") == ("en", "zh")
 
 
+def test_links_handles_and_topics_do_not_make_chinese_look_english() -> None:
+    assert detect_direction("绝了 https://www.xiaohongshu.com/explore/64a1abcdef") == ("zh", "en")
+    assert detect_direction("求链接 @Emily_Chen_NYC") == ("zh", "en")
+    assert detect_direction("好看 #OOTD# #outfitoftheday#") == ("zh", "en")
+    assert detect_direction("看看 xhslink.com/a/AbC123 谢谢") == ("zh", "en")
+    assert detect_direction("I love #小红书# so much") == ("en", "zh")
+    assert detect_direction("Hello @小红书 how are you") == ("en", "zh")
+
+
 def test_segments_rebuild_the_exact_input() -> None:
     text = "家人们谁懂啊！今天去了一家店。\n\n真的绝绝子……下次还来？ OK. Bye!"
     segments = split_segments(text)

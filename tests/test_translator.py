@@ -148,9 +148,60 @@ def test_bad_input_is_refused_with_a_message() -> None:
     assert translator.translate("   ").text == ""
 
 
-def test_emoji_only_input_goes_through_unharmed() -> None:
-    result = Translator(BracketEngine()).translate("😂😂")
-    assert result.text == "<offline:😂😂>"
+def test_emoji_and_digits_only_are_kept_not_sent_to_a_model() -> None:
+    engine = BracketEngine()
+    for text in ("😂😂", "666！！", " 520 "):
+        result = Translator(engine).translate(text)
+        assert result.text == text.strip() and result.complete
+    assert engine.calls == []
+
+
+def test_repeated_sentences_in_one_text_are_translated_once() -> None:
+    engine = BracketEngine()
+    result = Translator(engine).translate("好的。好的。谢谢。好的。")
+    assert engine.calls == [["好的。", "谢谢。"]]
+    assert result.text == "<offline:好的。> <offline:好的。> <offline:谢谢。> <offline:好的。>"
+    assert result.total == 2 and result.done == 2
+
+
+def test_a_shared_cache_survives_a_new_translator() -> None:
+    from companion.translator import SentenceCache
+
+    cache = SentenceCache()
+    engine = BracketEngine()
+    Translator(engine, cache=cache).translate("你好。")
+    Translator(engine, cache=cache).translate("你好。")
+    assert engine.calls == [["你好。"]]
+
+
+def test_cached_online_sentences_still_say_they_went_online() -> None:
+    translator = Translator(BracketEngine(), online=BracketEngine("deepl", True))
+    translator.translate("你好。")
+    again = translator.translate("你好。")
+    assert again.online and again.engine == "deepl" and again.engine_label == "Deepl"
+
+
+def test_cached_sentences_keep_their_phrasebook_attribution() -> None:
+    translator = Translator(BracketEngine(), glossary=OneTermGlossary())
+    translator.translate("被种草了。")
+    again = translator.translate("被种草了。")
+    assert [h.term for h in again.glossary_terms] == ["种草"]
+
+
+def test_a_failed_online_engine_rests_instead_of_being_retried_on_every_edit() -> None:
+    offline, online = BracketEngine(), FailingEngine(ErrorKind.NETWORK)
+    translator = Translator(offline, online=online)
+    translator.translate("第一句。")
+    second = translator.translate("第二句。")
+    assert len(online.calls) == 1  # not asked again right away
+    assert second.notes and second.notes[0].endswith("translated offline")
+    assert second.text == "<offline:第二句。>"
+
+
+def test_the_engines_own_advice_is_kept_for_other_failures() -> None:
+    online = FailingEngine(ErrorKind.INTERNAL, "not found (check the server URL)")
+    result = Translator(BracketEngine(), online=online).translate("你好。")
+    assert result.notes == ["Deepl: not found (check the server URL) - translated offline"]
 
 
 class OneTermGlossary:

@@ -1,9 +1,11 @@
 """``python -m companion pinyin``: the pinyin of Chinese text, word by word.
 
-JSON: ``{"text", "words": [{"hanzi", "pinyin", "tones"}], "pinyin"}``. Non-Chinese runs
-(English, digits, emoji, URLs, punctuation, the ``@``/``#`` of handles and topics) are words of
-their own with empty ``pinyin`` and ``tones``, so joining every ``hanzi`` gives back the input;
-the Chinese inside ``@小红书`` or ``#日常穿搭#`` is annotated like any other text.
+JSON: ``{"text", "words": [{"hanzi", "pinyin", "tones", "syllables"}], "pinyin"}``. A word's
+``pinyin`` is one string written as in the whole-text ``pinyin`` ("yínháng", "yin2hang2",
+"ㄧㄣˊ-ㄏㄤˊ"); ``syllables`` keeps one reading per character. Non-Chinese runs (English,
+digits, emoji, URLs, punctuation, the ``@``/``#`` of handles and topics) are words of their own
+with empty ``pinyin``, ``tones`` and ``syllables``, so joining every ``hanzi`` gives back the
+input; the Chinese inside ``@小红书`` or ``#日常穿搭#`` is annotated like any other text.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     whole = pinyin_text(words, args.style)
     if args.json:
-        print_json({"text": text, "words": [w.to_json() for w in words], "pinyin": whole})
+        print_json({"text": text, "words": [w.to_json(args.style) for w in words], "pinyin": whole})
         return 0
     print(whole)
     if args.words:

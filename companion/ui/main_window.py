@@ -23,7 +23,7 @@ from companion import packs
 from companion.engines.offline import OfflineEngine
 from companion.service import build_translator, prepare_dictionary
 from companion.settings import Settings
-from companion.translator import Translator
+from companion.translator import SentenceCache, Translator
 from companion.ui.about import show_about
 from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.runner = TaskRunner(self)
         self.offline = OfflineEngine()
+        self.sentence_cache = SentenceCache()  # outlives translators rebuilt by settings
         self._first_paint_done = False
         self.desktop: object | None = None
 
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
 
     # Construction ------------------------------------------------------------------------
     def _make_translator(self) -> Translator:
-        return build_translator(self.settings, offline=self.offline)
+        return build_translator(self.settings, offline=self.offline, cache=self.sentence_cache)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
 
     def packs_changed(self) -> None:
         self.offline.forget()
+        self.sentence_cache.drop_engine(self.offline.info.name)
         self.controller.reset_translator()
         if self.pane.text().strip():
             self.controller.translate_now()
@@ -229,9 +231,6 @@ class MainWindow(QMainWindow):
         apply_desktop = getattr(self.desktop, "apply_settings", None)
         if callable(apply_desktop):
             apply_desktop()
-        self.pane.ruby.set_style(
-            str(self.settings.get("tone_colors")), str(self.settings.get("pinyin_style"))
-        )
         self.controller.reset_translator()
         self.controller.update_reading_aids(self.pane.text())
         if self.pane.text().strip():
@@ -351,4 +350,5 @@ class MainWindow(QMainWindow):
         shutdown = getattr(self.desktop, "shutdown", None)
         if callable(shutdown):
             shutdown()
+        self.controller.cancel()  # a long translation stops at its next chunk
         self.runner.wait_idle(5000)

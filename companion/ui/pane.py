@@ -8,6 +8,8 @@ and runs the work off the GUI thread.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from itertools import accumulate
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
@@ -39,6 +41,7 @@ DIRECTIONS = [
     ("en-zh", "English → Chinese"),
 ]
 LANGUAGE_LABELS = {"zh": "Chinese", "en": "English"}
+MAX_HIGHLIGHTS = 500  # beyond that, highlighting costs more than it helps
 
 
 class NoPackBanner(QFrame):
@@ -201,6 +204,7 @@ class TranslationPane(QWidget):
         )
         self.swap_button.clicked.connect(self.swapRequested)
         self._terms: list[TermHit] = []
+        self._has_result = False
         self.translate_button.clicked.connect(self.translateRequested)
         self.copy_button.clicked.connect(self.copyRequested)
         self.clear_result()
@@ -223,6 +227,7 @@ class TranslationPane(QWidget):
 
     # What Companion shows ------------------------------------------------------------------
     def clear_result(self) -> None:
+        self._has_result = False
         self.output.clear()
         self.back_output.clear()
         self.back_label.hide()
@@ -249,6 +254,7 @@ class TranslationPane(QWidget):
         """Show a complete or streaming result."""
         self.banner.hide()
         self.output.setPlainText(result.text)
+        self._has_result = bool(result.text)
         if result.complete or result.total <= 1:
             self.progress.hide()
         else:
@@ -303,25 +309,24 @@ class TranslationPane(QWidget):
     def _highlight(self, terms: list[TermHit]) -> None:
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 226, 140, 140))
-        fmt.setToolTip("Phrasebook term")
+        text = self.input.toPlainText()
+        to_qt = _utf16_offsets(text)
+        document = self.input.document()
         selections = []
-        length = len(self.input.toPlainText())
-        for hit in terms:
-            if hit.end > length:
-                continue
+        for hit in terms[:MAX_HIGHLIGHTS]:
+            if hit.end > len(text) or text[hit.start : hit.end] != hit.term:
+                continue  # found in an older version of the text
             selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.input.document())
-            # Qt positions count UTF-16 units; Chinese BMP text is one unit per character.
-            cursor.setPosition(_utf16_offset(self.input.toPlainText(), hit.start))
-            cursor.setPosition(
-                _utf16_offset(self.input.toPlainText(), hit.end), QTextCursor.MoveMode.KeepAnchor
-            )
+            cursor = QTextCursor(document)
+            cursor.setPosition(to_qt(hit.start))
+            cursor.setPosition(to_qt(hit.end), QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
             selection.format = fmt
             selections.append(selection)
         self.input.setExtraSelections(selections)
 
-    def show_back_translation(self, text: str) -> None:
+    def show_back_translation(self, text: str, problem: bool = False) -> None:
+        self.back_output.setStyleSheet("color: #b35900;" if problem else "")
         self.back_output.setText(text)
         self.back_label.show()
         self.back_output.show()
@@ -331,6 +336,7 @@ class TranslationPane(QWidget):
         self.back_output.hide()
 
     def show_no_pack(self, message: str) -> None:
+        self._has_result = False
         self.output.clear()
         self.progress.hide()
         self.engine_badge.clear()
@@ -338,13 +344,25 @@ class TranslationPane(QWidget):
 
     def show_error(self, message: str) -> None:
         self.progress.hide()
+        self.banner.hide()
+        self.notes_label.hide()
+        self.engine_badge.clear()
+        self.hide_back_translation()
+        self._has_result = False
         self.output.setHtml(f"<p style='color:#b00020'>{html.escape(message)}</p>")
 
     def result_text(self) -> str:
-        return self.output.toPlainText()
+        """The translation shown, or "" when the output holds a message instead."""
+        return self.output.toPlainText() if self._has_result else ""
 
 
-def _utf16_offset(text: str, index: int) -> int:
-    """Qt's cursor position for Python string index ``index`` (astral chars count twice)."""
-    prefix = text[:index]
-    return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+def _utf16_offsets(text: str) -> Callable[[int], int]:
+    """Map Python string indexes to Qt's cursor positions, which count UTF-16 units.
+
+    Built once per text: Chinese and most emoji-free text maps one to one; characters outside
+    the BMP (most emoji) count twice for Qt.
+    """
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return lambda index: index
+    table = list(accumulate((2 if ord(ch) > 0xFFFF else 1 for ch in text), initial=0))
+    return lambda index: table[index]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,8 +27,17 @@ from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
 
 TYPING_DEBOUNCE_MS = 400
+AIDS_DEBOUNCE_MS = 150
 MAX_PINYIN_CHARS = 5000  # a ruby view of more than this is no reading aid
 PASTE_JUMP_CHARS = 12  # a change this big at once is a paste: no debounce
+
+
+@dataclass(frozen=True)
+class BackTranslationUnavailable:
+    reason: str
+
+
+BackTranslation = str | BackTranslationUnavailable | None
 
 
 class TranslationController(QObject):
@@ -64,6 +74,11 @@ class TranslationController(QObject):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.timeout.connect(self.translate_now)
+        # Pinyin and terms follow typing closely but not on every single keystroke.
+        self._aids_debounce = QTimer(self)
+        self._aids_debounce.setSingleShot(True)
+        self._aids_debounce.setInterval(AIDS_DEBOUNCE_MS)
+        self._aids_debounce.timeout.connect(lambda: self.update_reading_aids(self.pane.text()))
         pane.input.textChanged.connect(self._text_changed)
         pane.translateRequested.connect(self.translate_now)
         pane.directionChanged.connect(self._direction_changed)
@@ -89,10 +104,16 @@ class TranslationController(QObject):
         text = self.pane.text()
         jump = abs(len(text) - len(self._last_text))
         self._last_text = text
-        self.update_reading_aids(text)
+        if jump >= PASTE_JUMP_CHARS or not text.strip():
+            self._aids_debounce.stop()
+            self.update_reading_aids(text)
+        else:
+            self._aids_debounce.start()
         if not text.strip():
-            self._cancel_current()
+            self.cancel()
             self._generation += 1
+            self._last_request = None  # the same text pasted again is translated again
+            self.last_result = None
             self.pane.clear_result()
             self.idle.emit()
             return
@@ -105,15 +126,23 @@ class TranslationController(QObject):
             self.translate_now()
 
     def swap(self) -> None:
-        """Use the result as the new input and flip the direction, like every translator."""
+        """Use the result as the new input and flip the direction, like every translator.
+
+        The flipped direction holds for this session only: it is not saved as the user's
+        choice, so Chinese pasted after a restart is still detected.
+        """
         result = self.last_result
-        if result is None or not result.text:
+        if result is None or not result.text or not result.complete:
             return
+        box = self.pane.direction_box
+        box.blockSignals(True)  # no translation of the old text in the new direction
         self.pane.set_direction(f"{result.target}-{result.source}")
+        box.blockSignals(False)
         self.pane.set_text(result.text)
         self.translate_now()
 
-    def _cancel_current(self) -> None:
+    def cancel(self) -> None:
+        """Stop the translation in flight (new input, shutdown)."""
         if self._cancel is not None:
             self._cancel.cancel()
             self._cancel = None
@@ -128,14 +157,15 @@ class TranslationController(QObject):
         if self._last_request == (text, direction):
             return  # already shown or on its way
         self._last_request = (text, direction)
-        self._cancel_current()
+        self.cancel()
+        self.pane.hide_back_translation()  # it described the previous Chinese
         self._generation += 1
         generation = self._generation
         cancel = CancelToken()
         self._cancel = cancel
         source, target = ("auto", None) if direction == "auto" else tuple(direction.split("-"))
 
-        def job(progress: Callable[[Any], None]) -> tuple[TranslationResult, str | None]:
+        def job(progress: Callable[[Any], None]) -> tuple[TranslationResult, BackTranslation]:
             translator = self.translator()
             cancel.raise_if_cancelled()
             result = translator.translate(
@@ -145,18 +175,23 @@ class TranslationController(QObject):
                 cancel=cancel,
                 on_progress=lambda partial: progress((generation, partial)),
             )
-            back = None
+            back: BackTranslation = None
             if result.target == "zh" and result.text:
-                progress((generation, result))
-                back = translator.translate(result.text, "zh", "en", cancel=cancel).text
+                progress((generation, result))  # the Chinese shows while it is checked
+                try:
+                    back = translator.translate(result.text, "zh", "en", cancel=cancel).text
+                except EngineError as exc:  # the Chinese itself is still worth showing
+                    back = BackTranslationUnavailable(exc.message)
             return result, back
 
-        def done(value: tuple[TranslationResult, str | None]) -> None:
+        def done(value: tuple[TranslationResult, BackTranslation]) -> None:
             if generation != self._generation:
                 return
             result, back = value
             self._show(result)
-            if back is None:
+            if isinstance(back, BackTranslationUnavailable):
+                self.pane.show_back_translation(f"Cannot check it: {back.reason}", problem=True)
+            elif back is None:
                 self.pane.hide_back_translation()
             else:
                 self.pane.show_back_translation(back)
@@ -178,7 +213,9 @@ class TranslationController(QObject):
             if isinstance(exc, EngineError) and exc.kind is ErrorKind.NO_PACK:
                 self.pane.show_no_pack(exc.message)
                 self.noPack.emit(exc.message)
-            elif isinstance(exc, (InputError, EngineError)):
+            elif isinstance(exc, EngineError):
+                self.pane.show_error(exc.message)
+            elif isinstance(exc, InputError):
                 self.pane.show_error(str(exc))
             else:
                 self.pane.show_error(f"Translation failed: {exc}")
@@ -216,8 +253,8 @@ class TranslationController(QObject):
             return words, finder.find_terms(text) if text.strip() else []
 
         def done(value: tuple[list[Any], list[TermHit]]) -> None:
-            if generation != self._aids_generation:
-                return
+            if generation != self._aids_generation or self.pane.text() != text:
+                return  # typing went on: the debounced update for the new text follows
             words, terms = value
             self._show_words(words)
             self.pane.show_terms(terms)
