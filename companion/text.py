@@ -74,20 +74,18 @@ def detect_direction(text: str, threshold: float = 0.3) -> tuple[str, str]:
     return ("zh", "en") if han_share(text) >= threshold else ("en", "zh")
 
 
-# Sentence ends: Chinese full-width marks, ASCII marks followed by space or end, ellipses.
-_ZH_END = "。！？；!?;…"
+# Sentence ends: Chinese full-width marks, ASCII marks followed by space or end, ellipses,
+# and the way posts really end sentences: an emoji run or a space between Chinese words.
 _CLOSERS = "」』”’）)】》\"'"
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPLIT_RE = re.compile(
-    r"""(
-        [。！？；]+["""
-    + _CLOSERS
-    + r"""]*        # Chinese marks, maybe closed by a quote
-      | …+["""
-    + _CLOSERS
-    + r"""]*                # ellipsis run
-      | [.!?;]+["""
-    + _CLOSERS
-    + r"""]*(?=\s|$)   # ASCII marks before whitespace or end
+    rf"""(
+        [。！？；]+[{_CLOSERS}]*             # Chinese marks, maybe closed by a quote
+      | …+[{_CLOSERS}]*                     # ellipsis run
+      | [.!?;]+[{_CLOSERS}]*(?=\s|$)        # ASCII marks before whitespace or end
+      | (?<=[{_HAN}])[{_EMOJI}]+(?=\s*\S)    # emoji closing a Chinese sentence
+      | (?<=[{_HAN}])(?=\s+[{_HAN}])          # a space between Chinese phrases
     )""",
     re.VERBOSE,
 )

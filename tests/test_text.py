@@ -76,3 +76,13 @@ def test_clean_input_keeps_meaning() -> None:
 def test_binary_detection() -> None:
     assert is_probably_binary("\x00\x01\x02\x03abc\x04\x05")
     assert not is_probably_binary("小红书 😂 emoji and English")
+
+
+def test_posts_that_end_sentences_with_emoji_or_spaces_are_split() -> None:
+    text = "今天去打卡了😍 真的绝绝子🔥🔥 下次还来"
+    assert split_sentences(text) == ["今天去打卡了😍", "真的绝绝子🔥🔥", "下次还来"]
+    assert "".join(s.text for s in split_segments(text)) == text
+    assert split_sentences("姐妹们 这家店真的好吃") == ["姐妹们", "这家店真的好吃"]
+    # English keeps its spaces and emoji inside the sentence.
+    assert split_sentences("I love it 😍 so much") == ["I love it 😍 so much"]
+    assert split_sentences("太好看了😍") == ["太好看了😍"]
