@@ -80,7 +80,7 @@ def test_engine_without_keychain_reports_it_when_translating() -> None:
     engine = create_engine("deepl", Settings(), secrets)  # building never touches the keychain
     with pytest.raises(EngineError) as caught:
         engine.translate_batch(["你好"], "zh", "en")
-    assert caught.value.kind is ErrorKind.AUTH
+    assert caught.value.kind is ErrorKind.NO_KEY
     assert "keychain" in caught.value.message
 
 
