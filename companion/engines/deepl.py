@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.engines.base import EngineInfo, ErrorKind
-from companion.engines.http import DEFAULT_TIMEOUT, KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.base import ErrorKind
+from companion.engines.http import OnlineEngine, Session, join_url
 
 FREE_URL = "https://api-free.deepl.com"
 PRO_URL = "https://api.deepl.com"
@@ -24,14 +24,8 @@ class DeepLEngine(OnlineEngine):
     max_texts = 50
     max_chars = 30_000
 
-    def __init__(
-        self,
-        key: str | KeyProvider | None,
-        base_url: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(EngineInfo("deepl", "DeepL", online=True), key, timeout)
-        self.base_url = base_url
+    name = "deepl"
+    label = "DeepL"
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

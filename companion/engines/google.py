@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from companion.engines.base import EngineInfo, ErrorKind
-from companion.engines.http import DEFAULT_TIMEOUT, KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.base import ErrorKind
+from companion.engines.http import OnlineEngine, Session, join_url
 
 DEFAULT_URL = "https://translation.googleapis.com"
 CODES = {"zh": "zh-CN", "en": "en"}
@@ -21,14 +21,9 @@ class GoogleEngine(OnlineEngine):
     max_texts = 128
     max_chars = 5_000
 
-    def __init__(
-        self,
-        key: str | KeyProvider | None,
-        base_url: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(EngineInfo("google", "Google Translate", online=True), key, timeout)
-        self.base_url = base_url or DEFAULT_URL
+    name = "google"
+    label = "Google Translate"
+    default_url = DEFAULT_URL
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

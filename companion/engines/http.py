@@ -463,14 +463,19 @@ class OnlineEngine:
     max_texts = 50
     max_chars = 5000
     needs_key = True
+    name = ""  # stable id, e.g. "deepl"
+    label = ""  # what the user sees, e.g. "DeepL"
+    default_url = ""  # the provider's endpoint when no base URL is configured
 
     def __init__(
         self,
-        info: EngineInfo,
         key: str | KeyProvider | None,
+        base_url: str = "",
         timeout: float = DEFAULT_TIMEOUT,
+        label: str = "",
     ) -> None:
-        self.info = info
+        self.info = EngineInfo(self.name, label or self.label, online=True)
+        self.base_url = base_url or self.default_url
         self._key_source = key
         self._key: str | None = key if isinstance(key, str) else None
         self._key_loaded = not callable(key)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.engines.base import EngineInfo, ErrorKind
-from companion.engines.http import DEFAULT_TIMEOUT, KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.base import ErrorKind
+from companion.engines.http import OnlineEngine, Session, join_url
 
 DEFAULT_URL = "https://libretranslate.com"
 CODES = {"zh": "zh", "en": "en"}
@@ -17,14 +17,9 @@ class LibreTranslateEngine(OnlineEngine):
     max_chars = 2_000
     needs_key = False
 
-    def __init__(
-        self,
-        key: str | KeyProvider | None,
-        base_url: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        super().__init__(EngineInfo("libretranslate", "LibreTranslate", online=True), key, timeout)
-        self.base_url = base_url or DEFAULT_URL
+    name = "libretranslate"
+    label = "LibreTranslate"
+    default_url = DEFAULT_URL
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.engines.base import EngineInfo, ErrorKind
+from companion.engines.base import ErrorKind
 from companion.engines.http import DEFAULT_TIMEOUT, KeyProvider, OnlineEngine, Session, join_url
 
 DEFAULT_URL = "https://api.cognitive.microsofttranslator.com"
@@ -16,6 +16,10 @@ class MicrosoftEngine(OnlineEngine):
     max_texts = 1000
     max_chars = 50_000
 
+    name = "microsoft"
+    label = "Microsoft Translator"
+    default_url = DEFAULT_URL
+
     def __init__(
         self,
         key: str | KeyProvider | None,
@@ -23,9 +27,8 @@ class MicrosoftEngine(OnlineEngine):
         base_url: str = "",
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        super().__init__(EngineInfo("microsoft", "Microsoft Translator", online=True), key, timeout)
+        super().__init__(key, base_url, timeout)
         self.region = region.strip()
-        self.base_url = base_url or DEFAULT_URL
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

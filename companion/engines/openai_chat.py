@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from companion.engines.base import EngineInfo, ErrorKind
+from companion.engines.base import ErrorKind
 from companion.engines.http import KeyProvider, OnlineEngine, Session, join_url
 
 DEFAULT_URL = "https://api.openai.com/v1"
@@ -83,6 +83,9 @@ class OpenAIChatEngine(OnlineEngine):
     max_chars = 3_000  # keeps each answer well inside small local models' output limits
     needs_key = False  # local servers take none; OpenAI answers 401, reported as such
 
+    name = "openai"
+    default_url = DEFAULT_URL
+
     def __init__(
         self,
         key: str | KeyProvider | None,
@@ -91,8 +94,7 @@ class OpenAIChatEngine(OnlineEngine):
         timeout: float = CHAT_TIMEOUT,
     ) -> None:
         self.model = model.strip() or DEFAULT_MODEL
-        super().__init__(EngineInfo("openai", f"AI chat ({self.model})", online=True), key, timeout)
-        self.base_url = base_url or DEFAULT_URL
+        super().__init__(key, base_url, timeout, label=f"AI chat ({self.model})")
 
     def _chat(self, session: Session, key: str | None, system: str, user: str) -> str:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
