@@ -99,6 +99,15 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version)[:6]) or (0,)
 
 
+def up_to_date(pack: AvailablePack) -> InstalledPack | None:
+    """The installed pack of ``pack``'s pair when it is at ``pack``'s version or newer."""
+    have = find_pack(pack.from_code, pack.to_code)
+    if have is None:
+        return None
+    newer_or_same = _version_key(have.package_version) >= _version_key(pack.package_version)
+    return have if newer_or_same else None
+
+
 def _validate_metadata(raw: object) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise PackError("the pack's metadata.json is not a JSON object")
@@ -652,4 +661,5 @@ __all__ = [
     "list_installed",
     "parse_index",
     "uninstall_pack",
+    "up_to_date",
 ]

@@ -3,19 +3,73 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from companion import packs
+from companion import packs, paths
 from companion.settings import Settings
 from companion.ui.packs_dialog import PacksDialog
 from companion.ui.tasks import TaskRunner
 from tests.fixture_pack import LocalServer, Route, index_entry
 
 WAIT = 60_000
+
+
+class HeldRoutes(dict[str, Route]):
+    """Server routes whose ``held`` paths are answered only once the test calls ``release``.
+
+    The request is recorded before it waits, so a test knows the worker got that far (for a
+    second pack: the first one is installed) and can close or cancel at that exact point.
+    """
+
+    def __init__(self, held: set[str]) -> None:
+        super().__init__()
+        self.held = held
+        self._gate = threading.Event()
+
+    def get(self, key: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        if key in self.held:
+            self._gate.wait(WAIT / 1000)
+        return super().get(key, default)
+
+    def release(self) -> None:
+        self._gate.set()
+
+
+def serve_both(
+    server: LocalServer,
+    zh_en: Path,
+    en_zh: Path,
+    held: set[str] = frozenset(),  # type: ignore[assignment]
+    zh_en_version: str = "1.9",
+) -> HeldRoutes:
+    routes = HeldRoutes(set(held))
+    routes["/zh_en.argosmodel"] = Route(zh_en.read_bytes())
+    routes["/en_zh.argosmodel"] = Route(en_zh.read_bytes())
+    index = [
+        index_entry(
+            zh_en, "zh", "en", server.url("/zh_en.argosmodel"), package_version=zh_en_version
+        ),
+        index_entry(en_zh, "en", "zh", server.url("/en_zh.argosmodel")),
+    ]
+    routes["/index.json"] = Route(json.dumps(index).encode(), 200, "application/json")
+    server.routes = routes
+    return routes
+
+
+def installed_pairs() -> set[tuple[str, str]]:
+    return {(p.from_code, p.to_code) for p in packs.list_installed()}
+
+
+def leftover_downloads() -> list[Path]:
+    folder = paths.cache_dir() / "downloads"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
 @pytest.fixture
@@ -79,3 +133,179 @@ def test_installing_a_broken_file_shows_why(qtbot, make_dialog, tmp_path: Path) 
     assert "b00020" in dialog.status.text()
     assert "Traceback" not in dialog.status.text()
     assert packs.list_installed() == []
+
+
+def test_closing_during_a_download_cancels_it_and_still_reports_what_was_installed(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Closed between the two packs, the way the main window opens it (deleted on close)."""
+    with LocalServer() as server:
+        routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/en_zh.argosmodel"})
+        try:
+            dialog = make_dialog(server.url("/index.json"))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            changed: list[bool] = []
+            dialog.packsChanged.connect(lambda: changed.append(True))
+            dialog.open()
+            dialog.start_download()
+            qtbot.waitUntil(lambda: "/en_zh.argosmodel" in server.requests, timeout=WAIT)
+            dialog.close()  # zh->en is installed, en->zh is waiting for the server
+            assert not dialog.isVisible()
+        finally:
+            routes.release()
+        qtbot.waitUntil(lambda: bool(changed), timeout=WAIT)  # the main window still hears
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=WAIT)  # then it goes
+    assert changed == [True]
+    assert installed_pairs() == {("zh", "en")}  # en->zh was cancelled, not installed
+    assert leftover_downloads() == []
+
+
+def test_a_dialog_destroyed_during_a_download_cancels_it_quietly(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Its parent went away: the late result must not touch deleted widgets."""
+    with LocalServer() as server:
+        routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/zh_en.argosmodel"})
+        try:
+            dialog = make_dialog(server.url("/index.json"))
+            runner = dialog.runner
+            dialog.start_download()
+            qtbot.waitUntil(lambda: "/zh_en.argosmodel" in server.requests, timeout=WAIT)
+            dialog.deleteLater()
+            qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=WAIT)
+        finally:
+            routes.release()
+        # An exception in the callback would fail the test (pytest-qt captures them).
+        qtbot.waitUntil(lambda: runner.pending == 0, timeout=WAIT)
+    assert installed_pairs() == set()
+    assert leftover_downloads() == []
+
+
+def test_cancel_after_the_first_pack_says_what_was_installed(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with LocalServer() as server:
+        routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/en_zh.argosmodel"})
+        dialog = make_dialog(server.url("/index.json"))
+        try:
+            with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+                dialog.start_download()
+                qtbot.waitUntil(lambda: "/en_zh.argosmodel" in server.requests, timeout=WAIT)
+                assert not dialog.cancel_button.isHidden()
+                dialog.cancel_download()
+                assert dialog.status.text() == "Cancelling…"
+                routes.release()
+        finally:
+            routes.release()
+    assert dialog.status.text() == "Chinese→English installed; English→Chinese cancelled."
+    assert installed_pairs() == {("zh", "en")}
+    assert dialog.installed_list.count() == 1
+    assert dialog.download_button.isEnabled()
+    assert dialog.cancel_button.isHidden()
+
+
+def test_a_failure_on_the_second_pack_keeps_the_first(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with LocalServer() as server:
+        serve_both(server, zh_en_pack_file, en_zh_pack_file)
+        server.routes["/en_zh.argosmodel"] = Route(b"gone", 404, "text/plain")
+        dialog = make_dialog(server.url("/index.json"))
+        with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+            dialog.start_download()
+    status = dialog.status.text()
+    assert status.startswith("Chinese→English installed; <span style='color:#b00020'>")
+    assert "English→Chinese failed: the pack could not be downloaded (HTTP 404)" in status
+    assert installed_pairs() == {("zh", "en")}
+    assert leftover_downloads() == []
+
+
+def test_a_pack_already_installed_is_not_downloaded_again(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    packs.install_pack(zh_en_pack_file)
+    with LocalServer() as server:
+        serve_both(server, zh_en_pack_file, en_zh_pack_file)
+        dialog = make_dialog(server.url("/index.json"))
+        with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+            dialog.start_download()
+    assert "/zh_en.argosmodel" not in server.requests
+    assert "/en_zh.argosmodel" in server.requests
+    assert dialog.status.text() == (
+        "Installed English→Chinese. Translation is ready. "
+        "Chinese→English v1.9 was already installed."
+    )
+    assert installed_pairs() == {("zh", "en"), ("en", "zh")}
+
+
+@pytest.mark.parametrize(
+    ("index_version", "downloads"), [("1.8", False), ("1.9", False), ("1.10", True)]
+)
+def test_up_to_date_packs_are_not_downloaded_and_newer_ones_are(
+    qtbot,
+    make_dialog,
+    installed_packs: list[Path],
+    zh_en_pack_file: Path,
+    en_zh_pack_file: Path,
+    index_version: str,
+    downloads: bool,
+) -> None:  # type: ignore[no-untyped-def]
+    """Installed 1.9 packs against an index offering zh->en at an older, equal, newer version."""
+    changed: list[bool] = []
+    with LocalServer() as server:
+        serve_both(server, zh_en_pack_file, en_zh_pack_file, zh_en_version=index_version)
+        dialog = make_dialog(server.url("/index.json"))
+        dialog.packsChanged.connect(lambda: changed.append(True))
+        dialog.start_download()
+        qtbot.waitUntil(lambda: dialog.download_button.isEnabled(), timeout=WAIT)
+    pack_requests = [r for r in server.requests if r.endswith(".argosmodel")]
+    if downloads:
+        assert pack_requests == ["/zh_en.argosmodel"]
+        assert dialog.status.text().startswith("Installed Chinese→English.")
+        assert changed == [True]
+    else:
+        assert pack_requests == []
+        assert dialog.status.text() == (
+            "Everything is up to date: Chinese→English v1.9 and English→Chinese v1.9 "
+            "are already installed."
+        )
+        assert changed == []
+    assert installed_pairs() == {("zh", "en"), ("en", "zh")}
+
+
+def test_a_new_download_waits_for_a_cancelled_one_to_stop(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Both would write the same .part file; the second says so instead of racing."""
+    with LocalServer() as server:
+        routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/zh_en.argosmodel"})
+        try:
+            first = make_dialog(server.url("/index.json"))
+            first.start_download()
+            qtbot.waitUntil(lambda: "/zh_en.argosmodel" in server.requests, timeout=WAIT)
+            first.close()
+            second = make_dialog(server.url("/index.json"))
+            second.start_download()
+            assert second.status.text() == (
+                "The previous download is still stopping. Try again in a moment."
+            )
+            assert second.download_button.isEnabled()
+        finally:
+            routes.release()
+        qtbot.waitUntil(lambda: first.download_button.isEnabled(), timeout=WAIT)
+        assert first.status.text() == "Download cancelled. Nothing was installed."
+        with qtbot.waitSignal(second.packsChanged, timeout=WAIT):
+            second.start_download()
+    assert installed_pairs() == {("zh", "en"), ("en", "zh")}
+
+
+def test_file_names_are_shown_as_text_not_markup(qtbot, make_dialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "<b>bold & co.argosmodel"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    dialog = make_dialog("")
+    dialog.install_file(bad)
+    assert "&lt;b&gt;bold &amp; co" in dialog.status.text()
+    qtbot.waitUntil(lambda: dialog.file_button.isEnabled(), timeout=WAIT)
+    status = dialog.status.text()
+    assert "<b>" not in status
+    assert "&lt;b&gt;bold &amp; co.argosmodel is not a language pack" in status

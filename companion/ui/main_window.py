@@ -351,4 +351,8 @@ class MainWindow(QMainWindow):
         if callable(shutdown):
             shutdown()
         self.controller.cancel()  # a long translation stops at its next chunk
+        from companion.ui.packs_dialog import PacksDialog
+
+        for dialog in self.findChildren(PacksDialog):
+            dialog.reject()  # cancels a download in progress
         self.runner.wait_idle(5000)
