@@ -19,6 +19,8 @@ HAN_RANGES = (
     (0x20000, 0x2FA1F),
     (0x30000, 0x323AF),
 )
+# The same ranges as a regular-expression character class body: "[" + HAN_CLASS + "]".
+HAN_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 
 
 def is_han(ch: str) -> bool:
@@ -78,7 +80,7 @@ def detect_direction(text: str, threshold: float = 0.3) -> tuple[str, str]:
 # and the way posts really end sentences: an emoji run or a space between Chinese words.
 _CLOSERS = "」』”’）)】》\"'"
 _EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = HAN_CLASS
 _SPLIT_RE = re.compile(
     rf"""(
         [。！？；]+[{_CLOSERS}]*             # Chinese marks, maybe closed by a quote

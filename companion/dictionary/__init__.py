@@ -17,10 +17,10 @@ from pathlib import Path
 
 from companion.dictionary.cedict import CompactIndex, DictionaryError, Entry, load_index
 from companion.dictionary.syllables import split_joined
-from companion.text import HAN_RANGES, is_han
+from companion.text import HAN_CLASS, is_han
 
 # Runs of hanzi, the same ranges as companion.text.is_han, matched in C rather than per char.
-HAN_RUN = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES) + "]+")
+HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 
 __all__ = [
     "Dictionary",

@@ -21,7 +21,12 @@ def _has_display() -> bool:
 
 def run_app(args: list[str]) -> int:
     """Run the GUI; ``args`` are the desktop flags (--show, --translate-clipboard, --ocr)."""
-    unknown = [a for a in args if not a.startswith("--")]
+    # Flags only, except the image after --ocr ("--ocr shot.png").
+    unknown = [
+        a
+        for i, a in enumerate(args)
+        if not a.startswith("--") and (i == 0 or args[i - 1] != "--ocr")
+    ]
     if unknown:
         print(
             f"companion: unknown command {unknown[0]!r} (see python -m companion --help)",
