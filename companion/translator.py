@@ -209,8 +209,12 @@ class Translator:
         cancel: CancelToken | None = None,
         on_progress: Callable[[TranslationResult], None] | None = None,
         chunk_sentences: int = 6,
+        find_terms: bool = True,
     ) -> TranslationResult:
         """Translate ``text``; ``on_progress`` gets a partial result after each chunk.
+
+        ``find_terms=False`` skips listing the phrasebook terms of the whole text, for a caller
+        that finds them itself (the pane does, as you type, before translating).
 
         Raises :class:`InputError` for input that is not text, :class:`EngineError` when no
         engine can translate (e.g. no pack installed), and ``Cancelled`` when cancelled.
@@ -227,7 +231,7 @@ class Translator:
         result = TranslationResult(source_text=text, source=source, target=target)
         segments = split_segments(text)
         sentences = [s.text for s in segments if s.translatable]
-        if self.glossary is not None:
+        if self.glossary is not None and find_terms:
             result.terms = self.glossary.find_terms(text)
         if not sentences or not has_words(text):
             # Emoji, digits and punctuation read the same in every language: keep them as

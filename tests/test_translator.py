@@ -247,3 +247,10 @@ def test_a_missing_key_is_not_called_rejected() -> None:
     online = FailingEngine(ErrorKind.NO_KEY, "no API key stored: add one in Settings")
     result = Translator(BracketEngine(), online=online).translate("你好。")
     assert result.notes == ["Deepl: no API key stored: add one in Settings - translated offline"]
+
+
+def test_terms_are_listed_only_when_asked() -> None:
+    translator = Translator(BracketEngine(), glossary=OneTermGlossary())
+    assert [h.term for h in translator.translate("种草了。").terms] == ["种草"]
+    quiet = translator.translate("种草了。", find_terms=False)
+    assert quiet.terms == [] and [h.term for h in quiet.glossary_terms] == ["种草"]

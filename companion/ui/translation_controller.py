@@ -174,12 +174,15 @@ class TranslationController(QObject):
                 target=target,
                 cancel=cancel,
                 on_progress=lambda partial: progress((generation, partial)),
+                find_terms=False,  # the reading aids already found and highlighted them
             )
             back: BackTranslation = None
             if result.target == "zh" and result.text:
                 progress((generation, result))  # the Chinese shows while it is checked
                 try:
-                    back = translator.translate(result.text, "zh", "en", cancel=cancel).text
+                    back = translator.translate(
+                        result.text, "zh", "en", cancel=cancel, find_terms=False
+                    ).text
                 except EngineError as exc:  # the Chinese itself is still worth showing
                     back = BackTranslationUnavailable(exc.message)
             return result, back
