@@ -63,7 +63,7 @@ print(f"{elapsed:.4f} {rss() - before:.1f}")
 IMPORT_CODE = """
 import sys, time
 start = time.perf_counter()
-import companion.ui.ruby_view
+import companion.ui.reading.ruby_view
 elapsed = time.perf_counter() - start
 loaded = any(m.startswith('companion.dictionary') or m == 'pypinyin' for m in sys.modules)
 print(f"{elapsed:.4f} {int(loaded)}")
@@ -89,7 +89,7 @@ def main() -> int:
         import_time = statistics.median(float(i[0]) for i in imports)
         dictionary_imported = any(i[1] == "1" for i in imports)
         rows += [
-            ("import companion.ui.ruby_view (median of 5)", f"{import_time * 1000:8.0f} ms"),
+            ("import ...ui.reading.ruby_view (median of 5)", f"{import_time * 1000:8.0f} ms"),
             ("  ... plus loading the dictionary would add", f"{load_time * 1000:8.0f} ms"),
             ("  dictionary/pypinyin imported at start-up?", "     yes" if dictionary_imported
              else "      no"),

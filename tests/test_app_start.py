@@ -13,13 +13,13 @@ def no_display(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_without_a_display_it_says_how_to_run(no_display: None, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_display_it_says_how_to_run(no_display: None, capsys) -> None:
     assert run_app([]) == 2
     err = capsys.readouterr().err
     assert "needs a display" in err and "xvfb-run" in err
 
 
-def test_an_image_after_ocr_is_an_argument_not_a_command(no_display: None, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_image_after_ocr_is_an_argument_not_a_command(no_display: None, capsys) -> None:
     assert run_app(["--ocr", "shot.png"]) == 2
     assert "unknown command" not in capsys.readouterr().err
     assert run_app(["shot.png"]) == 2

@@ -27,7 +27,7 @@ sys.exit(0 if pixmap.save(sys.argv[1]) else 1)
 """
 
 
-def _wait_for(predicate, timeout: float, interval: float = 0.2):  # type: ignore[no-untyped-def]
+def _wait_for(predicate, timeout: float, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -64,7 +64,10 @@ def test_real_app_translates_typed_chinese(
         window_id = window.splitlines()[0]
         # No window manager on Xvfb: focus the window directly (activation needs a WM).
         _run(["xdotool", "windowfocus", "--sync", window_id], env)
-        time.sleep(1.0)  # let the packs warm up and the input take focus
+        focused = _wait_for(
+            lambda: _run(["xdotool", "getwindowfocus"], env) == window_id, timeout=10
+        )
+        assert focused, "the Companion window did not take the keyboard focus"
         _run(["xdotool", "type", "--delay", "60", "小红书上的家人们好。"], env, timeout=30)
         _run(["xdotool", "key", "ctrl+Return"], env)
 

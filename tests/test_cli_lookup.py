@@ -15,7 +15,7 @@ from companion.__main__ import main
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:  # type: ignore[type-arg]
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
     assert main(["lookup", "--json", *args]) == 0
     return json.loads(capsys.readouterr().out)
 

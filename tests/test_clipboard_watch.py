@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from companion.ui.clipboard_watch import (
+from companion.ui.desktop.clipboard_watch import (
     KDE_PASSWORD_HINT,
     OWN_COPY_MIME,
     ClipboardWatcher,

@@ -36,9 +36,9 @@ from PySide6.QtCore import QProcess, QSocketNotifier
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from companion.settings import Settings
-from companion.ui.clipboard_watch import copy_to_clipboard
-from companion.ui.desktop import DesktopIntegration
-from companion.ui.single_instance import SingleInstance
+from companion.ui.desktop.clipboard_watch import copy_to_clipboard
+from companion.ui.desktop.integration import DesktopIntegration
+from companion.ui.desktop.single_instance import SingleInstance
 
 def say(*parts):
     print(*parts, flush=True)
@@ -103,7 +103,7 @@ app.exec()
 FORWARD = r"""
 import sys
 from PySide6.QtCore import QCoreApplication
-from companion.ui.single_instance import SingleInstance
+from companion.ui.desktop.single_instance import SingleInstance
 app = QCoreApplication([])
 sys.exit(0 if SingleInstance(sys.argv[1]).try_forward(sys.argv[2:]) else 3)
 """
@@ -154,6 +154,10 @@ class Child:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 @pytest.fixture
@@ -186,6 +190,7 @@ def test_desktop_features_on_a_real_x_server(x_env: dict[str, str], helpers: lis
     xclip.stdin.write("小红书真好玩".encode())
     xclip.stdin.close()
     assert app.expect("INPUT") == "INPUT clipboard 小红书真好玩"
+    xclip.wait(timeout=10)  # xclip forks a child that keeps the selection; the parent exits
 
     # 2. A password manager's concealed copy (two targets at once, so another Qt process).
     secret = Child([sys.executable, "-c", SECRET_SETTER], x_env)

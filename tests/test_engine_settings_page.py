@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from companion import paths, secrets
 from companion.settings import Settings
-from companion.ui.engine_settings import TEST_SAMPLE, EngineSettingsPage
+from companion.ui.settings.engines import TEST_SAMPLE, EngineSettingsPage
 from tests.memory_keyring import MemoryKeyring
 from tests.online_servers import ProviderServer, Scripted
 

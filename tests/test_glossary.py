@@ -113,7 +113,7 @@ def test_nothing_to_protect(glossary: PhrasebookGlossary) -> None:
         assert prepared.text == sentence and not prepared.hits
 
 
-def test_through_the_translator_with_the_fixture_pack(installed_packs: list) -> None:  # type: ignore[type-arg]
+def test_through_the_translator_with_the_fixture_pack(installed_packs: list) -> None:
     from companion.engines.offline import OfflineEngine
     from companion.translator import Translator
 

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 PROBE = r"""
 import json
 from PySide6.QtGui import QGuiApplication
-from companion.ui.hotkeys import HotkeyManager, check_hotkey
+from companion.ui.desktop.hotkeys import HotkeyManager, check_hotkey
 app = QGuiApplication([])
 manager = HotkeyManager()
 out = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ WAIT = 60_000  # generous: two cores shared with the rest of the suite
 
 
 @pytest.fixture
-def window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
+def window(qtbot) -> Iterator[MainWindow]:
     settings = Settings()
     settings.set("first_run_done", True)
     win = MainWindow(settings)
@@ -28,7 +29,7 @@ def window(qtbot) -> MainWindow:  # type: ignore[no-untyped-def]
     QApplication.processEvents()
 
 
-def _type(win: MainWindow, qtbot, text: str) -> TranslationResult:  # type: ignore[no-untyped-def]
+def _type(win: MainWindow, qtbot, text: str) -> TranslationResult:
     with qtbot.waitSignal(win.controller.resultShown, timeout=WAIT) as blocker:
         win.pane.set_text(text)
     return blocker.args[0]
@@ -36,7 +37,7 @@ def _type(win: MainWindow, qtbot, text: str) -> TranslationResult:  # type: igno
 
 def test_chinese_is_translated_offline_with_pinyin(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(window.controller.pinyinShown, timeout=WAIT):
         result = _type(window, qtbot, "小红书上的家人们好。")
     assert (result.source, result.target) == ("zh", "en")
@@ -49,7 +50,7 @@ def test_chinese_is_translated_offline_with_pinyin(
 
 def test_english_gets_chinese_with_back_translation(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(window.controller.backTranslationShown, timeout=WAIT):
         result = _type(window, qtbot, "Hello, I'm new here. I'm an American from TikTok.")
     assert (result.source, result.target) == ("en", "zh")
@@ -57,7 +58,7 @@ def test_english_gets_chinese_with_back_translation(
     assert window.pane.back_output.text() != ""
 
 
-def test_no_pack_shows_actions_not_a_traceback(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_pack_shows_actions_not_a_traceback(window: MainWindow, qtbot) -> None:
     with qtbot.waitSignal(window.controller.noPack, timeout=WAIT) as blocker:
         window.pane.set_text("姐妹们被种草了")
     assert "language pack" in blocker.args[0]
@@ -72,7 +73,7 @@ def test_no_pack_shows_actions_not_a_traceback(window: MainWindow, qtbot) -> Non
     assert len(window.pane.input.extraSelections()) >= 2  # 姐妹们 and 种草 highlighted
 
 
-def test_newer_input_wins_over_stale_results(window: MainWindow, installed_packs, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_newer_input_wins_over_stale_results(window: MainWindow, installed_packs, qtbot) -> None:
     long_text = "".join(f"这是第{i}句话，家人们。" for i in range(40))
     window.pane.set_text(long_text)
     result = _type(window, qtbot, "好的。")
@@ -85,7 +86,7 @@ def test_newer_input_wins_over_stale_results(window: MainWindow, installed_packs
 
 def test_long_post_streams_in_with_progress(
     window: MainWindow, installed_packs, qtbot, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     shown: list[tuple[int, int, bool]] = []
     original = window.pane.show_result
 
@@ -103,7 +104,7 @@ def test_long_post_streams_in_with_progress(
     assert result.text.count("\n") == 29  # the user's lines are kept
 
 
-def test_same_text_is_served_from_the_cache(window: MainWindow, installed_packs, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_same_text_is_served_from_the_cache(window: MainWindow, installed_packs, qtbot) -> None:
     _type(window, qtbot, "谢谢分享。")
     _type(window, qtbot, "好看。")
     translator = window.controller.translator()
@@ -114,13 +115,13 @@ def test_same_text_is_served_from_the_cache(window: MainWindow, installed_packs,
 
 def test_copy_puts_the_translation_on_the_clipboard(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     result = _type(window, qtbot, "谢谢。")
     window.action_copy.trigger()
     assert QApplication.clipboard().text() == result.text
 
 
-def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:
     settings = Settings()
     settings.set("first_run_done", True)
     first = MainWindow(settings)
@@ -134,7 +135,7 @@ def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:  # type: 
 
 def test_the_same_text_pasted_again_after_clearing_is_shown_again(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = _type(window, qtbot, "你好，家人们。")
     window.pane.set_text("")
     assert window.pane.result_text() == ""
@@ -145,7 +146,7 @@ def test_the_same_text_pasted_again_after_clearing_is_shown_again(
 
 def test_a_new_request_hides_the_old_back_translation(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(window.controller.backTranslationShown, timeout=WAIT):
         _type(window, qtbot, "Thanks for the recommendation!")
     window.pane.set_text("Where did you buy this lipstick?")
@@ -155,7 +156,7 @@ def test_a_new_request_hides_the_old_back_translation(
 
 def test_without_the_chinese_english_pack_the_chinese_is_still_shown(
     window: MainWindow, en_zh_pack_file: Path, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from companion.packs import install_pack
 
     install_pack(en_zh_pack_file)
@@ -169,7 +170,7 @@ def test_without_the_chinese_english_pack_the_chinese_is_still_shown(
 
 def test_swap_flips_direction_for_the_session_only(
     window: MainWindow, installed_packs, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     result = _type(window, qtbot, "谢谢你的推荐。")
     with qtbot.waitSignal(window.controller.resultShown, timeout=WAIT) as blocker:
         window.action_swap.trigger()
@@ -180,7 +181,7 @@ def test_swap_flips_direction_for_the_session_only(
     assert window.settings.get("direction") == "auto"  # not saved as the user's choice
 
 
-def test_errors_are_not_copied_as_translations(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_not_copied_as_translations(window: MainWindow, qtbot) -> None:
     QApplication.clipboard().setText("before")
     window.pane.show_error("Translation failed: something")
     window.action_copy.trigger()

@@ -38,7 +38,7 @@ def render(
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes, runtime wants str
     return bytes(data.data())
 
 
@@ -174,7 +174,7 @@ def test_cli_bad_image_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
 
 # GUI worker --------------------------------------------------------------------------------
 def test_worker_reads_a_pasted_image_off_the_gui_thread(qtbot: QtBot) -> None:
-    from companion.ui.ocr_worker import OcrWorker
+    from companion.ui.desktop.ocr_worker import OcrWorker
 
     worker = OcrWorker()
     image = QImage.fromData(render([("隐私设置", 20, 60)]))

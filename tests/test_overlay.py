@@ -11,7 +11,12 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from companion.settings import Settings
-from companion.ui.overlay import MIN_OPACITY, OverlayController, OverlayWindow, key_for_screen
+from companion.ui.desktop.overlay import (
+    MIN_OPACITY,
+    OverlayController,
+    OverlayWindow,
+    key_for_screen,
+)
 
 
 class DoubleWindow(QMainWindow):
@@ -105,7 +110,7 @@ def test_controller_remembers_position_per_screen(qtbot: QtBot) -> None:
 def test_integration_actions_settings_and_arguments(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
-    from companion.ui.desktop import DesktopIntegration
+    from companion.ui.desktop.integration import DesktopIntegration
 
     settings = Settings()
     settings.set("hotkey_show", "")  # never grab keys on a developer's real display
@@ -177,7 +182,7 @@ def test_region_picker_crops_in_device_pixels(qtbot: QtBot) -> None:
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QColor, QImage, QPixmap
 
-    from companion.ui.region_capture import RegionPicker, logical_to_device
+    from companion.ui.desktop.region_capture import RegionPicker, logical_to_device
 
     assert logical_to_device(QRect(10, 20, 30, 40), 2.0, QRect(0, 0, 1000, 1000)) == QRect(
         20, 40, 60, 80
@@ -206,7 +211,7 @@ def test_region_picker_tiny_selection_cancels(qtbot: QtBot) -> None:
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QPixmap
 
-    from companion.ui.region_capture import RegionPicker
+    from companion.ui.desktop.region_capture import RegionPicker
 
     pixmap = QPixmap(100, 100)
     picker = RegionPicker(QGuiApplication.primaryScreen(), pixmap)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from companion import packs, paths
 from companion.settings import Settings
-from companion.ui.packs_dialog import PacksDialog
+from companion.ui.settings.packs_dialog import PacksDialog
 from companion.ui.tasks import TaskRunner
 from tests.fixture_pack import LocalServer, Route, index_entry
 
@@ -73,7 +73,7 @@ def leftover_downloads() -> list[Path]:
 
 
 @pytest.fixture
-def make_dialog(qtbot) -> Iterator[Callable[[str], PacksDialog]]:  # type: ignore[no-untyped-def]
+def make_dialog(qtbot) -> Iterator[Callable[[str], PacksDialog]]:
     """Dialogs whose task runner lives (parented) as long as the test, then goes idle."""
     holder = QWidget()
     qtbot.addWidget(holder)
@@ -90,7 +90,7 @@ def make_dialog(qtbot) -> Iterator[Callable[[str], PacksDialog]]:  # type: ignor
 
 def test_download_installs_both_directions_with_progress(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with LocalServer() as server:
         server.routes["/zh_en.argosmodel"] = Route(zh_en_pack_file.read_bytes())
         server.routes["/en_zh.argosmodel"] = Route(en_zh_pack_file.read_bytes())
@@ -115,7 +115,7 @@ def test_download_installs_both_directions_with_progress(
     assert Settings().get("package_index_url") == server.url("/index.json")
 
 
-def test_a_dead_index_says_so_and_installs_nothing(qtbot, make_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_a_dead_index_says_so_and_installs_nothing(qtbot, make_dialog) -> None:
     with LocalServer() as server:
         dialog = make_dialog(server.url("/missing.json"))
         dialog.start_download()
@@ -124,7 +124,7 @@ def test_a_dead_index_says_so_and_installs_nothing(qtbot, make_dialog) -> None: 
     assert packs.list_installed() == []
 
 
-def test_installing_a_broken_file_shows_why(qtbot, make_dialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_installing_a_broken_file_shows_why(qtbot, make_dialog, tmp_path: Path) -> None:
     bad = tmp_path / "broken.argosmodel"
     bad.write_bytes(b"not a zip at all")
     dialog = make_dialog("")
@@ -137,7 +137,7 @@ def test_installing_a_broken_file_shows_why(qtbot, make_dialog, tmp_path: Path) 
 
 def test_closing_during_a_download_cancels_it_and_still_reports_what_was_installed(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Closed between the two packs, the way the main window opens it (deleted on close)."""
     with LocalServer() as server:
         routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/en_zh.argosmodel"})
@@ -162,7 +162,7 @@ def test_closing_during_a_download_cancels_it_and_still_reports_what_was_install
 
 def test_a_dialog_destroyed_during_a_download_cancels_it_quietly(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Its parent went away: the late result must not touch deleted widgets."""
     with LocalServer() as server:
         routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/zh_en.argosmodel"})
@@ -183,7 +183,7 @@ def test_a_dialog_destroyed_during_a_download_cancels_it_quietly(
 
 def test_cancel_after_the_first_pack_says_what_was_installed(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with LocalServer() as server:
         routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/en_zh.argosmodel"})
         dialog = make_dialog(server.url("/index.json"))
@@ -206,7 +206,7 @@ def test_cancel_after_the_first_pack_says_what_was_installed(
 
 def test_a_failure_on_the_second_pack_keeps_the_first(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with LocalServer() as server:
         serve_both(server, zh_en_pack_file, en_zh_pack_file)
         server.routes["/en_zh.argosmodel"] = Route(b"gone", 404, "text/plain")
@@ -222,7 +222,7 @@ def test_a_failure_on_the_second_pack_keeps_the_first(
 
 def test_a_pack_already_installed_is_not_downloaded_again(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     packs.install_pack(zh_en_pack_file)
     with LocalServer() as server:
         serve_both(server, zh_en_pack_file, en_zh_pack_file)
@@ -249,7 +249,7 @@ def test_up_to_date_packs_are_not_downloaded_and_newer_ones_are(
     en_zh_pack_file: Path,
     index_version: str,
     downloads: bool,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Installed 1.9 packs against an index offering zh->en at an older, equal, newer version."""
     changed: list[bool] = []
     with LocalServer() as server:
@@ -275,7 +275,7 @@ def test_up_to_date_packs_are_not_downloaded_and_newer_ones_are(
 
 def test_a_new_download_waits_for_a_cancelled_one_to_stop(
     qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Both would write the same .part file; the second says so instead of racing."""
     with LocalServer() as server:
         routes = serve_both(server, zh_en_pack_file, en_zh_pack_file, {"/zh_en.argosmodel"})
@@ -299,7 +299,7 @@ def test_a_new_download_waits_for_a_cancelled_one_to_stop(
     assert installed_pairs() == {("zh", "en"), ("en", "zh")}
 
 
-def test_file_names_are_shown_as_text_not_markup(qtbot, make_dialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_file_names_are_shown_as_text_not_markup(qtbot, make_dialog, tmp_path: Path) -> None:
     bad = tmp_path / "<b>bold & co.argosmodel"
     bad.write_bytes(b"PK\x03\x04 truncated")
     dialog = make_dialog("")

@@ -77,7 +77,7 @@ def test_every_category_has_a_file_and_there_are_enough_entries(entries: list[En
     for category in CATEGORIES:
         assert (DATA_DIR / f"{category}.tsv").exists(), category
     assert len(entries) >= 600
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for entry in entries:
         counts[entry.category] += 1
     assert counts["interface"] >= 200 and counts["slang"] >= 150 and counts["phrases"] >= 50

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QDialog
 
 from companion.phrasebook.user_entries import UserPhrases
 from companion.storage.db import Database
-from companion.ui.phrasebook_panel import FAVOURITES, PhrasebookPanel
+from companion.ui.phrasebook.panel import FAVOURITES, PhrasebookPanel
 
 
 @pytest.fixture
-def panel(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+def panel(qtbot, tmp_path: Path):
     store = UserPhrases(Database(tmp_path / "test.db"))
     widget = PhrasebookPanel(store=store)
     qtbot.addWidget(widget)
@@ -47,7 +47,7 @@ def test_set_query_and_category_filter(panel: PhrasebookPanel) -> None:
     assert all(key.startswith("interface:") for key in panel.result_keys())
 
 
-def test_copy_and_insert(panel: PhrasebookPanel, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_copy_and_insert(panel: PhrasebookPanel, qtbot) -> None:
     panel.set_query("yyds")
     panel.copy_current()
     assert QGuiApplication.clipboard().text() == "yyds"
@@ -95,7 +95,7 @@ def test_add_edit_delete_own_entry(panel: PhrasebookPanel) -> None:
     assert panel.store().entries() == []
 
 
-def test_csv_export_import_and_bad_file(panel: PhrasebookPanel, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_import_and_bad_file(panel: PhrasebookPanel, qtbot, tmp_path: Path) -> None:
     panel.store().add("干饭", "eat heartily", pinyin="gàn fàn")
     out = tmp_path / "mine.csv"
     with qtbot.waitSignal(panel.csvFinished, timeout=10_000) as done:

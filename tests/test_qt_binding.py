@@ -12,7 +12,7 @@ import sys
 from PySide6.QtWidgets import QLabel
 
 
-def test_void_qt_calls_do_not_leak_references_to_none(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_void_qt_calls_do_not_leak_references_to_none(qtbot) -> None:
     label = QLabel()
     qtbot.addWidget(label)
     before = sys.getrefcount(None)

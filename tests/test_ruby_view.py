@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from companion.pinyin import annotate
-from companion.ui.ruby_view import RubyView
-from companion.ui.tone_colors import PALETTES
-from companion.ui.word_popup import WordPopup
+from companion.ui.reading.ruby_view import RubyView
+from companion.ui.reading.tone_colors import PALETTES
+from companion.ui.reading.word_popup import WordPopup
 from companion.wordlist import WordToSave, save_word, saved_words
 
 REPO = Path(__file__).resolve().parent.parent
@@ -168,7 +168,7 @@ def test_clicking_passthrough_text_does_nothing(view: RubyView, qtbot: QtBot) ->
 
 def test_importing_the_view_does_not_load_the_dictionary() -> None:
     code = (
-        "import sys, companion.ui.ruby_view;"
+        "import sys, companion.ui.reading.ruby_view;"
         "print(any(m.startswith('companion.dictionary') or m == 'pypinyin' for m in sys.modules))"
     )
     out = subprocess.run(
@@ -185,7 +185,7 @@ SCREENSHOT_SCRIPT = textwrap.dedent(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QScrollArea
     from companion.pinyin import annotate
-    from companion.ui.ruby_view import RubyView
+    from companion.ui.reading.ruby_view import RubyView
 
     app = QApplication(sys.argv)
     scroll = QScrollArea()

@@ -14,13 +14,13 @@ from PySide6.QtCore import QDir
 from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
-from companion.ui.single_instance import SingleInstance, decode_message, server_name
+from companion.ui.desktop.single_instance import SingleInstance, decode_message, server_name
 
 REPO = Path(__file__).resolve().parent.parent
 FORWARD = """
 import sys
 from PySide6.QtCore import QCoreApplication
-from companion.ui.single_instance import SingleInstance
+from companion.ui.desktop.single_instance import SingleInstance
 app = QCoreApplication([])
 sys.exit(0 if SingleInstance(sys.argv[1]).try_forward(sys.argv[2:]) else 3)
 """

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
-from companion.ui.speech import Speaker, install_hint, text_language
+from companion.ui.desktop.speech import Speaker, install_hint, text_language
 
 tts = pytest.importorskip("PySide6.QtTextToSpeech", reason="PySide6-Addons not installed")
 pytestmark = pytest.mark.qt_log_ignore("pipewire", "text-to-speech plug-in")

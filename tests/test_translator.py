@@ -51,13 +51,13 @@ class FailingEngine(BracketEngine):
         self.kind = kind
         self.message = message
 
-    def translate_batch(self, sentences, source, target, cancel=None):  # type: ignore[no-untyped-def]
+    def translate_batch(self, sentences, source, target, cancel=None):
         self.calls.append(list(sentences))
         raise EngineError("deepl", self.kind, self.message)
 
 
 class NoPackEngine(BracketEngine):
-    def translate_batch(self, sentences, source, target, cancel=None):  # type: ignore[no-untyped-def]
+    def translate_batch(self, sentences, source, target, cancel=None):
         raise EngineError("offline", ErrorKind.NO_PACK, "No Chinese→English language pack")
 
 

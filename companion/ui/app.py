@@ -58,8 +58,8 @@ def run_app(args: list[str]) -> int:
     font.setFamilies([font.family(), "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"])
     app.setFont(font)
 
-    from companion.ui.desktop import DesktopIntegration
-    from companion.ui.single_instance import SingleInstance
+    from companion.ui.desktop.integration import DesktopIntegration
+    from companion.ui.desktop.single_instance import SingleInstance
 
     instance = None
     if not os.environ.get("COMPANION_MULTI_INSTANCE"):

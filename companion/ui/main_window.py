@@ -1,7 +1,7 @@
 """The main window: the translation pane and the phrasebook, menus, status and packs.
 
 It owns the long-lived pieces (task runner, offline engine) and wires widgets to them; the
-translation flow itself is in :mod:`companion.ui.translation_controller`.
+translation flow itself is in :mod:`companion.ui.translate.controller`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from companion.service import build_translator, prepare_dictionary
 from companion.settings import Settings
 from companion.translator import SentenceCache, Translator
 from companion.ui.about import show_about
-from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
-from companion.ui.translation_controller import TranslationController
+from companion.ui.translate.controller import TranslationController
+from companion.ui.translate.pane import TranslationPane
 from companion.wordlist import WordToSave, save_word
 
 
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
 
     # Packs ---------------------------------------------------------------------------------
     def open_packs_dialog(self, start_download: bool = False) -> None:
-        from companion.ui.packs_dialog import PacksDialog
+        from companion.ui.settings.packs_dialog import PacksDialog
 
         dialog = PacksDialog(self.settings, self.runner, self)
         dialog.packsChanged.connect(self.packs_changed)
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             dialog.start_download()
 
     def install_pack_from_file(self) -> None:
-        from companion.ui.packs_dialog import PacksDialog
+        from companion.ui.settings.packs_dialog import PacksDialog
 
         dialog = PacksDialog(self.settings, self.runner, self)
         dialog.packsChanged.connect(self.packs_changed)
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
 
     # Settings ------------------------------------------------------------------------------
     def open_settings(self) -> None:
-        from companion.ui.settings_dialog import SettingsDialog
+        from companion.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
         dialog.applied.connect(self.settings_changed)
@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
         if index == 1 and self.phrasebook_panel is None:
             from PySide6.QtWidgets import QVBoxLayout
 
-            from companion.ui.phrasebook_panel import PhrasebookPanel
+            from companion.ui.phrasebook.panel import PhrasebookPanel
 
             panel = PhrasebookPanel(self._phrasebook_host, runner=self.runner)
             layout = QVBoxLayout(self._phrasebook_host)
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         if not text:
             return
         try:
-            from companion.ui.clipboard_watch import copy_to_clipboard
+            from companion.ui.desktop.clipboard_watch import copy_to_clipboard
         except ImportError:
             QApplication.clipboard().setText(text)
         else:
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         if callable(shutdown):
             shutdown()
         self.controller.cancel()  # a long translation stops at its next chunk
-        from companion.ui.packs_dialog import PacksDialog
+        from companion.ui.settings.packs_dialog import PacksDialog
 
         for dialog in self.findChildren(PacksDialog):
             dialog.reject()  # cancels a download in progress

@@ -1,7 +1,7 @@
 """The translation pane: input, result, pinyin, back-translation and phrasebook terms.
 
 The pane only shows things and says what the user asked for; the
-:class:`~companion.ui.translation_controller.TranslationController` decides when to translate
+:class:`~companion.ui.translate.controller.TranslationController` decides when to translate
 and runs the work off the GUI thread.
 """
 
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from companion.glossary_api import TermHit
 from companion.translator import TranslationResult
-from companion.ui.ruby_view import RubyView
+from companion.ui.reading.ruby_view import RubyView
 
 DIRECTIONS = [
     ("auto", "Auto-detect"),

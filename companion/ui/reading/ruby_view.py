@@ -28,11 +28,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from companion.ui.tone_colors import tone_color
+from companion.ui.reading.tone_colors import tone_color
 
 if TYPE_CHECKING:
     from companion.pinyin import Word
-    from companion.ui.word_popup import WordPopup
+    from companion.ui.reading.word_popup import WordPopup
 
 _NO_LINE_START = set("，。！？、：；）」』】》〉”’…～,.!?:;)]}%")
 _TOKEN_RE = re.compile(r"\n|[^\S\n]+|[^\s]+")
@@ -161,7 +161,7 @@ class RubyView(QWidget):
         """Open the word popup for word ``index`` (character ``char`` alone when >= 0)."""
         if not (0 <= index < len(self._words)) or not self._words[index].is_chinese:
             return None
-        from companion.ui.word_popup import WordPopup
+        from companion.ui.reading.word_popup import WordPopup
 
         if self._popup is None:
             self._popup = WordPopup(self)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.ui.tone_colors import tone_color
+from companion.ui.reading.tone_colors import tone_color
 
 
 class WordPopup(QFrame):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.settings import Settings
-from companion.ui.engine_settings import EngineSettingsPage
+from companion.ui.settings.engines import EngineSettingsPage
 
 PINYIN_STYLES = [
     ("marks", "Tone marks (hǎo)"),

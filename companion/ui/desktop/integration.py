@@ -18,18 +18,18 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from companion.ocr import OcrResult, engine_available
 from companion.settings import Settings
 from companion.text import has_han
-from companion.ui.clipboard_watch import ClipboardWatcher
-from companion.ui.hotkeys import WAYLAND_COMMANDS, HotkeyManager
-from companion.ui.ocr_worker import OcrWorker
-from companion.ui.overlay import OverlayController
-from companion.ui.region_capture import (
+from companion.ui.desktop.clipboard_watch import ClipboardWatcher
+from companion.ui.desktop.hotkeys import WAYLAND_COMMANDS, HotkeyManager
+from companion.ui.desktop.ocr_worker import OcrWorker
+from companion.ui.desktop.overlay import OverlayController
+from companion.ui.desktop.region_capture import (
     WAYLAND_MESSAGE,
     RegionPicker,
     grab_screen,
     screen_under_cursor,
 )
-from companion.ui.speech import Speaker
-from companion.ui.tray import Tray
+from companion.ui.desktop.speech import Speaker
+from companion.ui.desktop.tray import Tray
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}

@@ -23,8 +23,8 @@ from companion.phrasebook.glossary import PhrasebookGlossary
 from companion.settings import Settings
 from companion.text import has_han
 from companion.translator import InputError, TranslationResult, Translator
-from companion.ui.pane import TranslationPane
 from companion.ui.tasks import TaskRunner
+from companion.ui.translate.pane import TranslationPane
 
 TYPING_DEBOUNCE_MS = 400
 AIDS_DEBOUNCE_MS = 150

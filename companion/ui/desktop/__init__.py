@@ -1,0 +1,1 @@
+"""Desktop habits: overlay, clipboard watch, hotkeys, tray, speech, screen capture and OCR."""

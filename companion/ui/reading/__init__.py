@@ -1,0 +1,1 @@
+"""Reading aids: the tone-coloured ruby view of words and the dictionary popup."""

@@ -1,0 +1,1 @@
+"""Settings dialogs: preferences, online engines and their keys, language packs."""

@@ -1,0 +1,1 @@
+"""The translation pane and the controller that decides when to translate."""
