@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lookup": ("companion.cli.lookup", "search the phrasebook (English, Chinese or pinyin)"),
     "keys": ("companion.cli.keys", "store, delete or check online engine keys (OS keychain)"),
     "ocr": ("companion.cli.ocr", "read Chinese text from an image"),
+    "lens": ("companion.cli.lens", "read an app screenshot's interface in English, in place"),
+    "history": ("companion.cli.history", "list, search or clear your translation history"),
+    "words": ("companion.cli.words", "your saved words: list, add, remove, export, import"),
+    "review": ("companion.cli.review", "what is due for review in your saved words"),
 }
 
 
