@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from companion import changes
 from companion.packs import DEFAULT_INDEX_URL
 from companion.storage.db import Database, default_database
 
@@ -55,6 +56,29 @@ class Settings:
             return default
         return value
 
+    # Typed reads: the default's type is the setting's type, so callers need no casts.
+    def get_str(self, key: str) -> str:
+        return str(self._typed(key, str))
+
+    def get_bool(self, key: str) -> bool:
+        return bool(self._typed(key, bool))
+
+    def get_int(self, key: str) -> int:
+        return int(self._typed(key, int))
+
+    def get_float(self, key: str) -> float:
+        return float(self._typed(key, float))
+
+    def get_dict(self, key: str) -> dict[str, Any]:
+        value = self._typed(key, dict)
+        return dict(value)
+
+    def _typed(self, key: str, kind: type) -> Any:
+        default = DEFAULTS.get(key)
+        if key in DEFAULTS and not isinstance(default, kind):
+            raise TypeError(f"setting {key!r} is a {type(default).__name__}, not {kind.__name__}")
+        return self.get(key)
+
     def set(self, key: str, value: Any) -> None:
         if key not in DEFAULTS:
             raise KeyError(f"unknown setting {key!r}")
@@ -63,6 +87,7 @@ class Settings:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, json.dumps(value, ensure_ascii=False)),
         )
+        changes.notify("settings", key)
 
     def all(self) -> dict[str, Any]:
         return {key: self.get(key) for key in DEFAULTS}
