@@ -8,6 +8,7 @@ returned untouched as their own words, so ``"".join(w.text for w in words) == te
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,9 @@ class Word:
 
     ``pinyin`` and ``tones`` have one item per character for Chinese words and are empty for
     passthrough text. ``numbers`` keeps the tone-number syllables so a view can switch style
-    without annotating again. Tones: 1-4, 0 for neutral or unknown.
+    without annotating again. Tones: 1-4, 0 for neutral or unknown. ``text`` is what was
+    written (traditional stays traditional); ``simplified`` is its simplified form, the one
+    the dictionary looks up (the same string for simplified and non-Chinese text).
     """
 
     text: str
@@ -43,6 +46,7 @@ class Word:
     is_chinese: bool = False
     gloss: str = ""
     numbers: list[str] = field(default_factory=list)
+    simplified: str = ""
 
     def joined_pinyin(self, style: str = "marks") -> str:
         """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ")."""
@@ -93,33 +97,159 @@ def _check_style(style: str) -> None:
         raise ValueError(f"unknown pinyin style {style!r}: use one of {', '.join(STYLES)}")
 
 
-def _word_readings(dictionary: Dictionary, word: str) -> tuple[list[str], str]:
-    """Tone-number syllables (one per character) and a short gloss for a Chinese word."""
-    reading = dictionary.reading(word)
-    syllables = reading.split() if reading else []
-    if len(syllables) != len(word) or not all(is_syllable(s) for s in syllables):
-        syllables = []
-        for ch in word:
-            single = dictionary.reading(ch)
-            first = single.split()[0] if single else ""
-            syllables.append(first if is_syllable(first) else "")
-    return syllables, dictionary.gloss(word)
+Open = list[tuple["Word", int, tuple[str, ...]]]  # (word, char index, readings it may take)
 
 
-def _apply_context(words: list[Word]) -> None:
+Slots = list[tuple[int, tuple[str, ...]]]  # (char index, readings it may take)
+_WORD_CACHE_SIZE = 20_000
+# Polyphones whose other readings live only inside words (的 in 目的, 便 in 便宜, 会 in 会计):
+# standing alone they read one way, so the model is not run for them (CPP dev: the default
+# is right every time these stand alone, for 都 more often than the model)
+_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发")
+
+
+def _word_readings(
+    dictionary: Dictionary, word: Word, polyphones: dict[str, tuple[str, ...]], open_: Open
+) -> None:
+    """Give ``word`` its tone-number syllables (one per character) and gloss, and list in
+    ``open_`` the characters whose reading the word leaves open for the context to decide."""
+    key = word.simplified
+    known = dictionary.word_cache.get(key)
+    if known is None:  # words recur from text to text: decode each one once
+        numbers, slots = _readings_of(dictionary, key, polyphones)
+        known = (tuple(numbers), tuple(slots), dictionary.gloss(key))
+        if len(dictionary.word_cache) >= _WORD_CACHE_SIZE:
+            dictionary.word_cache.clear()
+        dictionary.word_cache[key] = known
+    word.numbers = list(known[0])
+    word.gloss = known[2]
+    open_.extend((word, i, options) for i, options in known[1])
+
+
+def _readings_of(
+    dictionary: Dictionary, key: str, polyphones: dict[str, tuple[str, ...]], depth: int = 0
+) -> tuple[list[str], Slots]:
+    """The likeliest syllables of ``key`` and the characters left open.
+
+    A word whose dictionary readings agree keeps that reading (银行: yín háng); a word with
+    several readings leaves open the characters where they differ (东西: xī or xi). A word
+    with no reading (jieba lists words CEDICT lacks: 国家银行) reads as the dictionary words
+    it is made of; a polyphone left over, or standing alone, is open among its readings.
+    """
+    readings = [
+        syllables
+        for reading in dictionary.readings(key)
+        if len(syllables := reading.split()) == len(key) and all(map(is_syllable, syllables))
+    ]
+    slots: Slots = []
+    if readings and len(key) > 1:
+        numbers = list(readings[0])
+        if dictionary.extra_reading(key):
+            return numbers, slots  # our own terms' readings (phrasebook, supplement) are exact
+        variants = {tuple(s.lower() for s in r) for r in readings}
+        proper = readings[0][0][:1].isupper()
+        for i, ch in enumerate(key):
+            options = tuple(dict.fromkeys(v[i] for v in variants))
+            known = polyphones.get(ch, ())
+            if len(options) > 1:
+                slots.append((i, tuple(dict.fromkeys(options + known))))
+            elif known and (proper or _lexical_neutral(numbers[i], known)):
+                # the model checks the syllable of CEDICT's neutral tones (its tone stays:
+                # see _read_in_context) and reads transliterated names, where CEDICT is
+                # least sure (CPP dev: 48% and 95% right where the model is 91% and 99%)
+                slots.append((i, tuple(dict.fromkeys(options + known))))
+        return numbers, slots
+    if len(key) > 1 and depth < 4:
+        parts = dictionary.split_word(key)
+        if len(parts) > 1 and all(len(part) > 1 for part in parts):
+            numbers = []
+            for part in parts:
+                part_numbers, part_slots = _readings_of(dictionary, part, polyphones, depth + 1)
+                slots.extend((len(numbers) + i, options) for i, options in part_slots)
+                numbers.extend(part_numbers)
+            return numbers, slots
+    numbers = []
+    for i, ch in enumerate(key):
+        single = readings[0][0] if readings else dictionary.reading(ch)
+        first = single.split()[0] if single else ""
+        numbers.append(first if is_syllable(first) else "")
+        if ch in polyphones and not (len(key) == 1 and ch in _SETTLED_ALONE):
+            slots.append((i, polyphones[ch]))
+    return numbers, slots
+
+
+def _lexical_neutral(syllable: str, readings: tuple[str, ...]) -> bool:
+    """A word's neutral tone on a character whose readings have none (识 in 知识 zhīshi)."""
+    return syllable.endswith("5") and syllable.lower() not in readings
+
+
+def _apply_context(words: list[Word], open_: Open) -> None:
     """Particle readings that depend on the neighbours: 得 (de/děi/dé) and 地 (de/dì)."""
+    settled: set[int] = set()
     for k, word in enumerate(words):
-        if not word.is_chinese or word.text not in ("得", "地"):
+        if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
         prev = words[k - 1] if k and words[k - 1].is_chinese else None
         nxt = words[k + 1] if k + 1 < len(words) and words[k + 1].is_chinese else None
-        if word.text == "得":
-            if prev is not None and prev.text in _DEI_BEFORE:
+        if word.simplified == "得":
+            if prev is not None and prev.simplified in _DEI_BEFORE:
                 word.numbers = ["dei3"]
+                settled.add(id(word))
             elif prev is not None:
                 word.numbers = ["de5"]
+                settled.add(id(word))
         elif prev is not None and nxt is not None and len(prev.text) >= 2:
             word.numbers = ["de5"]  # 慢慢地走: adverbial particle
+            settled.add(id(word))
+    open_[:] = [slot for slot in open_ if id(slot[0]) not in settled]
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+")
+
+
+def _read_in_context(words: list[Word], open_: Open, neutral_tones: bool = True) -> None:
+    """Let the context model choose the reading of every open character (one batch).
+
+    The model sees the sentence around the character (in simplified form, as it was
+    trained), or the character as written when that is itself a polyphone it knows (閤).
+    """
+    if not open_:
+        return
+    from companion.polyphones import Query, get_model, polyphone_readings
+
+    model = get_model()
+    if model is None:
+        return  # no model installed: the dictionary's likeliest readings stand
+    polyphones = polyphone_readings()
+    starts: dict[int, int] = {}
+    parts = []
+    at = 0
+    for word in words:
+        starts[id(word)] = at
+        parts.append(word.simplified or word.text)
+        at += len(parts[-1])
+    text = "".join(parts)
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    queries = []
+    for word, i, options in open_:
+        pos = starts[id(word)] + i
+        k = bisect.bisect_right(bounds, pos)
+        lo, hi = bounds[k - 1], bounds[k]
+        sentence = text[lo:hi]
+        written = word.text[i]
+        if written != word.simplified[i] and written in polyphones:
+            sentence = sentence[: pos - lo] + written + sentence[pos - lo + 1 :]
+            options = polyphones[written]
+        queries.append(Query(sentence, pos - lo, options))
+    for (word, i, _), (reading, _confidence) in zip(open_, model.predict(queries), strict=True):
+        old, ch = word.numbers[i], word.simplified[i]
+        if not reading or reading == old.lower():
+            continue
+        same = reading[:-1] == old.lower()[:-1]
+        if neutral_tones and same and _lexical_neutral(old, polyphones.get(ch, ())):
+            continue  # same syllable: the dictionary's neutral tone stays (zhīshi, not zhīshí)
+        # keep a proper noun's capital (Chóngqìng) when the model changes a syllable
+        word.numbers[i] = reading[0].upper() + reading[1:] if old[:1].isupper() else reading
 
 
 def _apply_sandhi(words: list[Word]) -> None:
@@ -163,7 +293,9 @@ def _apply_sandhi(words: list[Word]) -> None:
             word.numbers[i] = new
 
 
-def annotate(text: str, style: str = "marks", sandhi: bool = False) -> list[Word]:
+def annotate(
+    text: str, style: str = "marks", sandhi: bool = False, neutral_tones: bool = True
+) -> list[Word]:
     """Segment ``text`` and give each Chinese word its pinyin, tones and gloss.
 
     Loads the dictionary on first use (blocking: call it off the GUI thread, or after
@@ -174,7 +306,11 @@ def annotate(text: str, style: str = "marks", sandhi: bool = False) -> list[Word
     if not text:
         return []
     dictionary = get_dictionary()
+    from companion.polyphones import polyphone_readings
+
+    polyphones = polyphone_readings()
     words: list[Word] = []
+    open_: Open = []
     pos = 0
     pieces: list[tuple[str, bool]] = []
     for match in _URL_RE.finditer(text):
@@ -186,15 +322,17 @@ def annotate(text: str, style: str = "marks", sandhi: bool = False) -> list[Word
         pieces.append((text[pos:], False))
     for piece, is_url in pieces:
         if is_url:
-            words.append(Word(piece))
+            words.append(Word(piece, simplified=piece))
             continue
-        for token in dictionary.segment(piece):
-            if token and HAN_RUN.match(token):
-                numbers, gloss = _word_readings(dictionary, token)
-                words.append(Word(token, is_chinese=True, gloss=gloss, numbers=numbers))
+        for token, simple in dictionary.segment_pairs(piece):
+            if token and HAN_RUN.match(simple):
+                word = Word(token, is_chinese=True, simplified=simple)
+                _word_readings(dictionary, word, polyphones, open_)
+                words.append(word)
             elif token:
-                words.append(Word(token))
-    _apply_context(words)
+                words.append(Word(token, simplified=simple))
+    _apply_context(words, open_)
+    _read_in_context(words, open_, neutral_tones)
     if sandhi:
         _apply_sandhi(words)
     for word in words:

@@ -96,7 +96,7 @@ def test_pinyin_readable_and_stdin(shared_home: Path) -> None:
     result = _run(shared_home, "pinyin", "--sandhi", "--words", stdin="不是一个\n".encode())
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "búshì yí gè"
+    assert lines[0] == "búshì yígè"
     assert any(line.startswith("不是\tbú shì\t") for line in lines)
 
 
