@@ -16,13 +16,15 @@ Runs only over simplified text: the dictionary converts traditional text first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from companion.dictionary.frequency import NO_WORD
+from companion.dictionary.frequency import NO_WORD, VERB
 
 DIGITS = "零〇一二两三四五六七八九"
 UNITS = "十百千万亿"
 NUMERALS = frozenset(DIGITS + UNITS)
+_NUMERAL_RUN = re.compile(f"[{DIGITS}{UNITS}]{{2,}}")
 _UNIT_RANK = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
 
 
@@ -55,12 +57,27 @@ def is_number(word: str) -> bool:
     return True
 
 
+# Auxiliaries: a verb almost always follows, so a path that puts one before a verb earns
+# ``modal_bonus`` (a class bigram on top of the unigram costs): 学生会说中文 reads
+# 学生 + 会 + 说 + 中文 ("students can speak Chinese"), while 学会说 and 工会说, whose
+# words are far more common than their parts, stay whole.
+MODALS = frozenset(
+    "会 能 能够 要 想 可以 可能 应该 应当 敢 肯 愿意 必须 需要 不会 不能 不要 不想 不敢 不肯 "
+    "不愿意 不可以 不应该 不必 还会 还能 还要 还想 也会 也能 也要 也想 就会 就能 就要 都会 "
+    "都能 才会 才能".split()
+)  # fmt: skip
+# 比 X 还/更 Y: in a comparison the adverb and the adjective are two words (比我英语还好,
+# "even better than my English"), not the word 还好 ("not bad").
+_COMPARATIVE_ADVERBS = "还更"
+
+
 class Segmenter:
     """The best path over word costs (see module docstring). Holds no text; thread-safe.
 
     ``index`` maps words to packed values whose low bits are the cost (``NO_WORD``: not a
-    segmentation word); ``extra`` maps extra words (phrasebook, supplement) to their cost;
-    ``first_max`` gives the longest word starting with each character.
+    segmentation word) and the verb flag; ``extra`` maps extra words (phrasebook,
+    supplement) to their cost; ``first_max`` gives the longest word starting with each
+    character.
     """
 
     def __init__(
@@ -72,6 +89,7 @@ class Segmenter:
         extra_max: Mapping[str, int],
         word_cost: int = 0,
         number_cost: int = 1100,
+        modal_bonus: int = 0,
     ) -> None:
         self.index = index
         self.first_max = first_max
@@ -80,6 +98,7 @@ class Segmenter:
         self.extra_max = extra_max
         self.word_cost = word_cost  # added per word: > 0 favours fewer, longer words
         self.number_cost = number_cost
+        self.modal_bonus = modal_bonus
 
     def base_cost(self, word: str) -> int | None:
         """The frequency cost of ``word`` from the index alone (None: not a word)."""
@@ -94,69 +113,89 @@ class Segmenter:
 
         ``without`` is left out as a word (to price an extra word against its own parts).
         """
-        return self._solve(run, without, use_extra)[1]
+        excluded = frozenset((without,)) if without else frozenset()
+        lengths = self._solve(run, excluded, use_extra)[1]
+        return self._split_comparatives(run, lengths, excluded, use_extra)
 
     def path_cost(self, run: str, *, without: str = "", use_extra: bool = False) -> int:
         """The total cost of the best path over ``run``."""
-        return self._solve(run, without, use_extra)[0]
+        return self._solve(run, frozenset((without,)) if without else frozenset(), use_extra)[0]
 
-    def _solve(self, run: str, without: str, use_extra: bool) -> tuple[int, list[int]]:
+    def _solve(
+        self, run: str, excluded: frozenset[str], use_extra: bool
+    ) -> tuple[int, list[int]]:
+        # best[k]: cheapest path over run[k:]; verb_first[k]: the same among paths whose
+        # first word is a verb (for the auxiliary bonus). Each remembers its first word's
+        # length and whether the path after that word must start with a verb.
         n = len(run)
-        index, extra = self.index, (self.extra if use_extra else {})
+        big = 1 << 40
+        index = self.index
+        extra = self.extra if use_extra else {}
         first_max = self.first_max
         extra_max = self.extra_max if use_extra else {}
-        unknown, per_word = self.unknown_cost, self.word_cost
-        best = [0] * (n + 1)
-        length = [1] * (n + 1)
-        number_end = _number_runs(run)
+        unknown, per_word, bonus = self.unknown_cost, self.word_cost, self.modal_bonus
+        best = [big] * n + [0]
+        verb_first = [big] * (n + 1)
+        best_step = [(1, False)] * (n + 1)
+        verb_step = [(1, False)] * (n + 1)
+        numbers = {m.start(): m.end() for m in _NUMERAL_RUN.finditer(run)}
         for k in range(n - 1, -1, -1):
             ch = run[k]
-            cost = extra.get(ch)
-            if cost is None:
-                value = index.get(ch)
-                cost = unknown if value is None or value & NO_WORD == NO_WORD else value & NO_WORD
-            chosen, total = 1, cost + per_word + best[k + 1]
             top = min(max(first_max.get(ch, 1), extra_max.get(ch, 1)), n - k)
-            for size in range(2, top + 1):
-                word = run[k : k + size]
+            for size in range(1, top + 1):
+                word = ch if size == 1 else run[k : k + size]
+                value = index.get(word)
                 cost = extra.get(word)
                 if cost is None:
-                    value = index.get(word)
-                    if value is None:
-                        continue
-                    cost = value & NO_WORD
-                    if cost == NO_WORD:
-                        continue
-                if word == without:
+                    if value is None or value & NO_WORD == NO_WORD:
+                        if size > 1:
+                            continue
+                        cost = unknown  # a character no list knows: a word of its own
+                    else:
+                        cost = value & NO_WORD
+                if size > 1 and word in excluded:
                     continue
-                option = cost + per_word + best[k + size]
-                if option <= total:
-                    chosen, total = size, option
-            end = number_end[k]
-            if end - k >= 2 and end - k > chosen:
+                tail, tail_verb = best[k + size], False
+                if bonus and word in MODALS and verb_first[k + size] - bonus < tail:
+                    tail, tail_verb = verb_first[k + size] - bonus, True
+                total = cost + per_word + tail
+                if total <= best[k]:  # ties go to the longer word
+                    best[k], best_step[k] = total, (size, tail_verb)
+                if value is not None and value & VERB and total <= verb_first[k]:
+                    verb_first[k], verb_step[k] = total, (size, tail_verb)
+            end = numbers.get(k, 0)
+            if end - k >= 2:
                 word = run[k:end]
-                if word != without and is_number(word):
-                    option = self.number_cost + per_word + best[end]
-                    if option <= total:
-                        chosen, total = end - k, option
-            best[k] = total
-            length[k] = chosen
+                if word not in excluded and is_number(word):
+                    total = self.number_cost + per_word + best[end]
+                    if total <= best[k]:
+                        best[k], best_step[k] = total, (end - k, False)
         out = []
-        k = 0
+        k, want_verb = 0, False
         while k < n:
-            out.append(length[k])
-            k += length[k]
+            size, want_next = verb_step[k] if want_verb else best_step[k]
+            out.append(size)
+            k += size
+            want_verb = want_next
         return best[0], out
 
-
-def _number_runs(run: str) -> list[int]:
-    """For each position, where the run of numeral characters starting there ends."""
-    ends = [0] * (len(run) + 1)
-    end = len(run)
-    for k in range(len(run) - 1, -1, -1):
-        if run[k] not in NUMERALS:
-            end = k
-            ends[k] = k
-        else:
-            ends[k] = end
-    return ends
+    def _split_comparatives(
+        self, run: str, lengths: list[int], excluded: frozenset[str], use_extra: bool
+    ) -> list[int]:
+        """After a standalone 比, 还/更 stand alone: the rest of the run is solved again
+        without the words 还好, 更好... (see _COMPARATIVE_ADVERBS)."""
+        at = 0
+        for number, size in enumerate(lengths):
+            if size == 1 and run[at] == "比":
+                rest = run[at + 1 :]
+                adverb_words = {
+                    rest[k : k + 2]
+                    for k in range(len(rest) - 1)
+                    if rest[k] in _COMPARATIVE_ADVERBS and rest[k : k + 2] not in excluded
+                }
+                if not adverb_words:
+                    return lengths
+                tail = self._solve(rest, excluded | adverb_words, use_extra)[1]
+                return lengths[: number + 1] + tail
+            at += size
+        return lengths

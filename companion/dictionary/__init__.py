@@ -310,7 +310,7 @@ class Dictionary:
             if self._segmenter_obj is None:
                 self._segmenter_obj = Segmenter(
                     idx.index, idx.first_char_max, idx.unknown_cost, self._extra_cost,
-                    self._extra_max, word_cost=WORD_COST,
+                    self._extra_max, word_cost=WORD_COST, modal_bonus=idx.modal_bonus,
                 )  # fmt: skip
             if self._pending:
                 # an extra word must beat its own parts to come out whole (种草, 绝绝子)

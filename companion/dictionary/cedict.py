@@ -30,16 +30,18 @@ from companion import paths
 from companion.dictionary.frequency import (
     CEDICT_ONLY_COUNT,
     CEDICT_PROPER_COUNT,
-    COST_BITS,
+    LOW_BITS,
     MAX_COST,
     NO_WORD,
     UNKNOWN_COUNT,
+    VERB,
     jieba_dict_path,
     keep_jieba_only,
+    modal_bonus,
     to_cost,
 )
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 PREBUILT_NAME = "prebuilt.idx"
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -178,9 +180,10 @@ class CompactIndex:
     """Everything a lookup or a segmentation needs, in a few flat objects (module docstring).
 
     ``index`` maps each form (CEDICT's simplified and traditional forms, jieba's words) to a
-    packed ``(((start << 5) | count) << COST_BITS) | cost``: ``count`` entries from
-    ``postings[start]`` (0 for a word only jieba lists), and the word's segmentation cost
-    (``frequency.NO_WORD`` for a traditional form: text is segmented in simplified form).
+    packed ``(((start << 5) | count) << LOW_BITS) | verb | cost``: ``count`` entries from
+    ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
+    (``frequency.VERB``), and its segmentation cost (``frequency.NO_WORD`` for a
+    traditional form: text is segmented in simplified form).
     """
 
     blob: bytes
@@ -194,6 +197,7 @@ class CompactIndex:
     # characters only traditional text uses: a text with none is not converted at all
     traditional_chars: frozenset[str] = frozenset()
     unknown_cost: int = MAX_COST
+    modal_bonus: int = 0  # see frequency.modal_bonus
     _fallback: dict[str, str] | None = None
 
     @property
@@ -217,7 +221,7 @@ class CompactIndex:
         packed = self.index.get(word)
         if packed is None:
             return 0, 0
-        group = packed >> COST_BITS
+        group = packed >> LOW_BITS
         return group >> 5, group & MAX_GROUP
 
     def has_entries(self, word: str) -> bool:
@@ -325,6 +329,8 @@ def build_index(
             counts[word] = counts.get(word, 0) + count
             tags[word] = tag
     total = float(sum(counts.values())) or 1.0
+    verbs = {word for word, tag in tags.items() if tag.startswith("v")}
+    verb_share = sum(counts[word] for word in verbs) / total
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -359,13 +365,14 @@ def build_index(
             cost = to_cost(CEDICT_PROPER_COUNT if proper else CEDICT_ONLY_COUNT, total)
         else:
             cost = NO_WORD  # a traditional form, or not all hanzi
-        index[key] = (((len(postings) << 5) | len(ranked)) << COST_BITS) | cost
+        flag = VERB if key in verbs else 0
+        index[key] = (((len(postings) << 5) | len(ranked)) << LOW_BITS) | flag | cost
         postings.extend(ranked)
         if cost != NO_WORD:
             note_word(key)
     for word, count in counts.items():
         if word not in index and keep_jieba_only(word, count, tags[word]):
-            index[word] = to_cost(count, total)
+            index[word] = (VERB if word in verbs else 0) | to_cost(count, total)
             note_word(word)
     known = {key for key in groups if len(key) == 1}
     fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())
@@ -378,6 +385,7 @@ def build_index(
         fallback,
         frozenset(traditional_chars),
         to_cost(UNKNOWN_COUNT, total) if counts else MAX_COST,
+        modal_bonus(verb_share),
     )
 
 
@@ -418,6 +426,7 @@ def save_index(
         "fallback": idx.fallback_text,
         "traditional_chars": "".join(sorted(idx.traditional_chars)),
         "unknown_cost": idx.unknown_cost,
+        "modal_bonus": idx.modal_bonus,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -462,6 +471,7 @@ def load_cached(
             payload["fallback"],
             frozenset(payload["traditional_chars"]),
             int(payload["unknown_cost"]),
+            int(payload["modal_bonus"]),
         )
     except FileNotFoundError:
         return None

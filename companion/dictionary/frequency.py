@@ -21,6 +21,11 @@ SCALE = 100  # cost units per nat
 COST_BITS = 12
 NO_WORD = (1 << COST_BITS) - 1  # cost field of a key that is not a segmentation word
 MAX_COST = NO_WORD - 1
+VERB = 1 << COST_BITS  # flag: jieba tags the word as a verb (v, vn, vd, ...)
+LOW_BITS = COST_BITS + 1  # cost and flag: an index value's entry group sits above them
+# How often an auxiliary (会, 能, 可以...) is followed by a verb: nearly always (会说, 能去),
+# an adverb or a preposition coming between now and then (会很, 会在)
+VERB_AFTER_MODAL = 0.85
 CEDICT_ONLY_COUNT = 1.0  # a CEDICT word jieba does not list
 CEDICT_PROPER_COUNT = 3.0  # ... when it is a proper noun (its pinyin is capitalised)
 UNKNOWN_COUNT = 0.5  # a character neither list knows
@@ -50,6 +55,13 @@ def iter_jieba(path: Path) -> Iterator[tuple[str, int, str]]:
             parts = line.split()
             if len(parts) >= 2 and parts[1].isdigit():
                 yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""
+
+
+def modal_bonus(verb_share: float) -> int:
+    """How much likelier a verb is after an auxiliary than anywhere (cost units)."""
+    if not 0 < verb_share < VERB_AFTER_MODAL:
+        return 0
+    return round(math.log(VERB_AFTER_MODAL / verb_share) * SCALE)
 
 
 def to_cost(count: float, total: float) -> int:
