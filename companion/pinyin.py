@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 from companion.dictionary import HAN_RUN, Dictionary, get_dictionary
 from companion.dictionary.syllables import is_syllable, to_marks, to_numbers, to_zhuyin, tone_of
+from companion.reading_rules import apply_rules, apply_tone_rules
 
 STYLES = ("marks", "numbers", "zhuyin")
 
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"]+", re.IGNORECASE)
 _NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
-_DEI_BEFORE = {"我", "你", "他", "她", "它", "咱", "您", "我们", "你们", "他们", "她们",
-               "咱们", "谁", "也", "就", "还", "都", "必须", "总", "又"}  # fmt: skip
 _WIDE_PUNCT = str.maketrans(
     {"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "、": ",", "（": "(",
      "）": ")", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "‘": "'",
@@ -105,36 +104,48 @@ _WORD_CACHE_SIZE = 20_000
 # Polyphones whose other readings live only inside words (的 in 目的, 便 in 便宜, 会 in 会计):
 # standing alone they read one way, so the model is not run for them (CPP dev: the default
 # is right every time these stand alone, for 都 more often than the model)
-_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发")
+_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发少")
 
 
 def _word_readings(
-    dictionary: Dictionary, word: Word, polyphones: dict[str, tuple[str, ...]], open_: Open
+    dictionary: Dictionary,
+    word: Word,
+    polyphones: dict[str, tuple[str, ...]],
+    open_: Open,
+    tone_open: Open | None = None,
 ) -> None:
     """Give ``word`` its tone-number syllables (one per character) and gloss, and list in
-    ``open_`` the characters whose reading the word leaves open for the context to decide."""
+    ``open_`` the characters whose reading the word leaves open for the context to decide.
+
+    ``tone_open``, when given, receives the characters whose neutral tone the dictionary
+    gives and the model may replace by the full tone (the citation tones of 知识 zhīshí).
+    """
     key = word.simplified
     known = dictionary.word_cache.get(key)
     if known is None:  # words recur from text to text: decode each one once
-        numbers, slots = _readings_of(dictionary, key, polyphones)
-        known = (tuple(numbers), tuple(slots), dictionary.gloss(key))
+        numbers, slots, neutral = _readings_of(dictionary, key, polyphones)
+        known = (tuple(numbers), tuple(slots), tuple(neutral), dictionary.gloss(key))
         if len(dictionary.word_cache) >= _WORD_CACHE_SIZE:
             dictionary.word_cache.clear()
         dictionary.word_cache[key] = known
     word.numbers = list(known[0])
-    word.gloss = known[2]
+    word.gloss = known[3]
     open_.extend((word, i, options) for i, options in known[1])
+    if tone_open is not None:
+        tone_open.extend((word, i, options) for i, options in known[2])
 
 
 def _readings_of(
     dictionary: Dictionary, key: str, polyphones: dict[str, tuple[str, ...]], depth: int = 0
-) -> tuple[list[str], Slots]:
-    """The likeliest syllables of ``key`` and the characters left open.
+) -> tuple[list[str], Slots, Slots]:
+    """The likeliest syllables of ``key``, the characters left open, and the characters
+    with a lexical neutral tone (see ``_word_readings``).
 
     A word whose dictionary readings agree keeps that reading (银行: yín háng); a word with
-    several readings leaves open the characters where they differ (东西: xī or xi). A word
-    with no reading (jieba lists words CEDICT lacks: 国家银行) reads as the dictionary words
-    it is made of; a polyphone left over, or standing alone, is open among its readings.
+    several readings leaves open the characters where they differ (便宜: pián or biàn). A
+    word with no reading (jieba lists words CEDICT lacks: 国家银行) reads as the dictionary
+    words it is made of when it is made of such words; a polyphone left over, or standing
+    alone, is open among its readings.
     """
     readings = [
         syllables
@@ -142,40 +153,53 @@ def _readings_of(
         if len(syllables := reading.split()) == len(key) and all(map(is_syllable, syllables))
     ]
     slots: Slots = []
+    neutral: Slots = []
     if readings and len(key) > 1:
         numbers = list(readings[0])
         if dictionary.extra_reading(key):
-            return numbers, slots  # our own terms' readings (phrasebook, supplement) are exact
+            return numbers, slots, neutral  # our own terms' readings are exact
         variants = {tuple(s.lower() for s in r) for r in readings}
         proper = readings[0][0][:1].isupper()
         for i, ch in enumerate(key):
             options = tuple(dict.fromkeys(v[i] for v in variants))
             known = polyphones.get(ch, ())
-            if len(options) > 1:
+            if len(options) > 1 and not _neutral_only(options, known):
                 slots.append((i, tuple(dict.fromkeys(options + known))))
-            elif known and (proper or _lexical_neutral(numbers[i], known)):
-                # the model checks the syllable of CEDICT's neutral tones (its tone stays:
-                # see _read_in_context) and reads transliterated names, where CEDICT is
-                # least sure (CPP dev: 48% and 95% right where the model is 91% and 99%)
+            elif known and proper:
+                # CEDICT's readings of transliterated names are where a word is least sure
+                # (CPP dev: 95% right, the model 99%)
                 slots.append((i, tuple(dict.fromkeys(options + known))))
-        return numbers, slots
+            elif known and _lexical_neutral(numbers[i], known):
+                neutral.append((i, known))
+        return numbers, slots, neutral
     if len(key) > 1 and depth < 4:
         parts = dictionary.split_word(key)
         if len(parts) > 1 and all(len(part) > 1 for part in parts):
             numbers = []
             for part in parts:
-                part_numbers, part_slots = _readings_of(dictionary, part, polyphones, depth + 1)
+                part_numbers, part_slots, part_neutral = _readings_of(
+                    dictionary, part, polyphones, depth + 1
+                )
                 slots.extend((len(numbers) + i, options) for i, options in part_slots)
+                neutral.extend((len(numbers) + i, options) for i, options in part_neutral)
                 numbers.extend(part_numbers)
-            return numbers, slots
+            return numbers, slots, neutral
     numbers = []
     for i, ch in enumerate(key):
         single = readings[0][0] if readings else dictionary.reading(ch)
         first = single.split()[0] if single else ""
         numbers.append(first if is_syllable(first) else "")
-        if ch in polyphones and not (len(key) == 1 and ch in _SETTLED_ALONE):
+        if ch in polyphones and ch not in "一不" and not (len(key) == 1 and ch in _SETTLED_ALONE):
             slots.append((i, polyphones[ch]))
-    return numbers, slots
+    return numbers, slots, neutral
+
+
+def _neutral_only(options: tuple[str, ...], readings: tuple[str, ...]) -> bool:
+    """Readings of a word that differ only in a neutral tone the model cannot give (多少:
+    duōshao or duōshǎo): the dictionary's order decides, not the model."""
+    return len({o[:-1] for o in options}) == 1 and any(
+        _lexical_neutral(o, readings) for o in options
+    )
 
 
 def _lexical_neutral(syllable: str, readings: tuple[str, ...]) -> bool:
@@ -183,43 +207,26 @@ def _lexical_neutral(syllable: str, readings: tuple[str, ...]) -> bool:
     return syllable.endswith("5") and syllable.lower() not in readings
 
 
-def _apply_context(words: list[Word], open_: Open) -> None:
-    """Particle readings that depend on the neighbours: 得 (de/děi/dé) and 地 (de/dì)."""
-    settled: set[int] = set()
-    for k, word in enumerate(words):
-        if not word.is_chinese or word.simplified not in ("得", "地"):
-            continue
-        prev = words[k - 1] if k and words[k - 1].is_chinese else None
-        nxt = words[k + 1] if k + 1 < len(words) and words[k + 1].is_chinese else None
-        if word.simplified == "得":
-            if prev is not None and prev.simplified in _DEI_BEFORE:
-                word.numbers = ["dei3"]
-                settled.add(id(word))
-            elif prev is not None:
-                word.numbers = ["de5"]
-                settled.add(id(word))
-        elif prev is not None and nxt is not None and len(prev.text) >= 2:
-            word.numbers = ["de5"]  # 慢慢地走: adverbial particle
-            settled.add(id(word))
-    open_[:] = [slot for slot in open_ if id(slot[0]) not in settled]
-
-
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+")
 
 
-def _read_in_context(words: list[Word], open_: Open, neutral_tones: bool = True) -> None:
+def _read_in_context(words: list[Word], open_: Open, tone_open: Open) -> None:
     """Let the context model choose the reading of every open character (one batch).
 
     The model sees the sentence around the character (in simplified form, as it was
     trained), or the character as written when that is itself a polyphone it knows (閤).
+    A ``tone_open`` character only takes the model's tone, never another syllable.
     """
-    if not open_:
+    slots = [(*slot, False) for slot in open_] + [(*slot, True) for slot in tone_open]
+    if not slots:
         return
-    from companion.polyphones import Query, get_model, polyphone_readings
+    from companion.polyphones import Query, get_model
 
     model = get_model()
     if model is None:
         return  # no model installed: the dictionary's likeliest readings stand
+    from companion.polyphones import polyphone_readings
+
     polyphones = polyphone_readings()
     starts: dict[int, int] = {}
     parts = []
@@ -231,7 +238,7 @@ def _read_in_context(words: list[Word], open_: Open, neutral_tones: bool = True)
     text = "".join(parts)
     bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
     queries = []
-    for word, i, options in open_:
+    for word, i, options, _tone_only in slots:
         pos = starts[id(word)] + i
         k = bisect.bisect_right(bounds, pos)
         lo, hi = bounds[k - 1], bounds[k]
@@ -241,13 +248,14 @@ def _read_in_context(words: list[Word], open_: Open, neutral_tones: bool = True)
             sentence = sentence[: pos - lo] + written + sentence[pos - lo + 1 :]
             options = polyphones[written]
         queries.append(Query(sentence, pos - lo, options))
-    for (word, i, _), (reading, _confidence) in zip(open_, model.predict(queries), strict=True):
-        old, ch = word.numbers[i], word.simplified[i]
+    for (word, i, _, tone_only), (reading, _confidence) in zip(
+        slots, model.predict(queries), strict=True
+    ):
+        old = word.numbers[i]
         if not reading or reading == old.lower():
             continue
-        same = reading[:-1] == old.lower()[:-1]
-        if neutral_tones and same and _lexical_neutral(old, polyphones.get(ch, ())):
-            continue  # same syllable: the dictionary's neutral tone stays (zhīshi, not zhīshí)
+        if tone_only and reading[:-1] != old.lower()[:-1]:
+            continue  # the dictionary's syllable stands (暖和 nuǎnhuo, not nuǎnhé)
         # keep a proper noun's capital (Chóngqìng) when the model changes a syllable
         word.numbers[i] = reading[0].upper() + reading[1:] if old[:1].isupper() else reading
 
@@ -311,6 +319,7 @@ def annotate(
     polyphones = polyphone_readings()
     words: list[Word] = []
     open_: Open = []
+    tone_open: Open = []
     pos = 0
     pieces: list[tuple[str, bool]] = []
     for match in _URL_RE.finditer(text):
@@ -327,12 +336,15 @@ def annotate(
         for token, simple in dictionary.segment_pairs(piece):
             if token and HAN_RUN.match(simple):
                 word = Word(token, is_chinese=True, simplified=simple)
-                _word_readings(dictionary, word, polyphones, open_)
+                _word_readings(
+                    dictionary, word, polyphones, open_, None if neutral_tones else tone_open
+                )
                 words.append(word)
             elif token:
                 words.append(Word(token, simplified=simple))
-    _apply_context(words, open_)
-    _read_in_context(words, open_, neutral_tones)
+    apply_rules(words, open_, dictionary)
+    _read_in_context(words, open_, tone_open)
+    apply_tone_rules(words, dictionary)
     if sandhi:
         _apply_sandhi(words)
     for word in words:

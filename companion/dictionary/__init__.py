@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.dictionary.cedict import CompactIndex, DictionaryError, Entry, load_index
+from companion.dictionary.frequency import VERB
 from companion.dictionary.syllables import split_joined
 from companion.segmenter import Segmenter
 from companion.text import HAN_CLASS, is_han
@@ -157,6 +158,9 @@ class Dictionary:
                 syllables = split_joined(pinyin or "", len(simp)) if pinyin else None
                 if syllables is None:
                     syllables = []  # reading filled from CEDICT per character when used
+                # 一 and 不 are stored in their own tones (terms are often written as spoken,
+                # 蹲一个 dūn yí gè): annotate applies the sandhi itself when asked to
+                syllables = [_citation(ch, s) for ch, s in zip(simp, syllables, strict=False)]
                 if isinstance(english, str):
                     senses = tuple(s.strip() for s in english.replace(";", "/").split("/"))
                 else:
@@ -228,7 +232,12 @@ class Dictionary:
         """Every tone-number reading of ``word`` as a dictionary word, likeliest first: an
         extra word's own reading alone when it has one (the phrasebook's term decides)."""
         own = self.extra_reading(word)
-        return [own] if own else self._index().readings(word)
+        if not own:
+            return self._index().readings(word)
+        for reading in self._index().readings(word):
+            if _same_but_neutral(own, reading):
+                return [reading]  # the term, with CEDICT's neutral tones (消息 xiāoxi)
+        return [own]
 
     def extra_reading(self, word: str) -> str | None:
         """The reading an extra word (phrasebook, supplement) was given, if any."""
@@ -282,6 +291,11 @@ class Dictionary:
             pieces.append((text[pos:], simple[pos:]))
         return pieces
 
+    def is_verb(self, word: str) -> bool:
+        """Whether jieba's list tags ``word`` (simplified) as a verb."""
+        value = self._index().index.get(word)
+        return value is not None and bool(value & VERB)
+
     def split_word(self, word: str) -> list[str]:
         """The likeliest words ``word`` (simplified hanzi) is made of, other than itself."""
         lengths = self._segmenter().split(word, without=word)
@@ -324,6 +338,28 @@ class Dictionary:
                     self._extra_cost[word] = beat if own is None else min(own, beat)
                 self._pending.clear()
             return self._segmenter_obj
+
+
+def _same_but_neutral(own: str, cedict: str) -> bool:
+    """Whether CEDICT's reading is ``own`` with some syllables in the neutral tone: terms
+    are often written in citation tones (消息 xiāo xī), CEDICT keeps the spoken neutral."""
+    mine, theirs = own.lower().split(), cedict.lower().split()
+    return (
+        len(mine) == len(theirs)
+        and mine != theirs
+        and all(
+            a == b or (b.endswith("5") and a[:-1] == b[:-1])
+            for a, b in zip(mine, theirs, strict=True)
+        )
+    )
+
+
+def _citation(ch: str, syllable: str) -> str:
+    if ch == "一" and syllable.lower() in ("yi2", "yi4"):
+        return "yi1"
+    if ch == "不" and syllable.lower() == "bu2":
+        return "bu4"
+    return syllable
 
 
 def _trim_heap() -> None:

@@ -41,7 +41,7 @@ from companion.dictionary.frequency import (
     to_cost,
 )
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 PREBUILT_NAME = "prebuilt.idx"
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -148,6 +148,12 @@ PREFERRED_SINGLE = {
     "卡": "ka3", "血": "xue4", "落": "luo4", "降": "jiang4", "结": "jie2", "結": "jie2",
 }  # fmt: skip
 
+# Words whose everyday reading CEDICT does not list first (多少 "how many" is duōshao).
+PREFERRED_WORD = {
+    "多少": "duo1 shao5", "东西": "dong1 xi5", "地道": "di4 dao5", "生意": "sheng1 yi5",
+    "大方": "da4 fang5",
+}  # fmt: skip
+
 _WEAK_SENSE = re.compile(
     r"^(?:(?:old |archaic |unofficial |erhua |Japanese )?variant of|surname |used in |see |"
     r"\(archaic\)|\(literary\)|\(dialect\)|\(old\)|\(Taiwan pr\.|Taiwan pr\.|"
@@ -160,6 +166,8 @@ def _score(entry: Entry, key: str) -> float:
     score = 0.0
     reading = entry.pinyin.lower()
     if len(key) == 1 and PREFERRED_SINGLE.get(key) == reading:
+        score += 100
+    if PREFERRED_WORD.get(entry.simplified) == reading:
         score += 100
     if not entry.is_proper_noun:
         score += 10
