@@ -20,10 +20,13 @@ STYLES = ("marks", "numbers", "zhuyin")
 
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef<>\"]+", re.IGNORECASE)
 _NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
+_UNITS = set("十百千万亿")
+# Full-width punctuation in ASCII form; the marks that close a clause carry the space
+# Chinese does not write (人均100块，yyds -> "kuài, yyds")
 _WIDE_PUNCT = str.maketrans(
-    {"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";", "、": ",", "（": "(",
-     "）": ")", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "‘": "'",
-     "’": "'", "《": '"', "》": '"', "【": "[", "】": "]", "～": "~", "…": "...", "—": "-",
+    {"，": ", ", "。": ". ", "！": "! ", "？": "? ", "：": ": ", "；": "; ", "、": ", ", "（": " (",
+     "）": ") ", "「": '"', "」": '" ', "『": '"', "』": '" ', "“": '"', "”": '" ', "‘": "'",
+     "’": "' ", "《": '"', "》": '" ', "【": " [", "】": "] ", "～": "~", "…": "... ", "—": "-",
      "　": " "}
 )  # fmt: skip
 
@@ -266,20 +269,20 @@ def _apply_sandhi(words: list[Word]) -> None:
     runs: list[list[tuple[Word, int]]] = [[]]
     for word in words:
         if word.is_chinese:
-            runs[-1].extend((word, i) for i in range(len(word.text)))
+            runs[-1].extend((word, i) for i in range(len(word.simplified)))
         elif runs[-1]:
             runs.append([])
     for run in runs:
         for k, (word, i) in enumerate(run):
-            ch = word.text[i]
+            ch = word.simplified[i]
             if ch not in "不一":
                 continue
             current = word.numbers[i]
-            prev_ch = run[k - 1][0].text[run[k - 1][1]] if k else ""
+            prev_ch = run[k - 1][0].simplified[run[k - 1][1]] if k else ""
             if k + 1 >= len(run):
                 continue  # sentence-final 一/不 keep their tone
             nxt_word, nxt_i = run[k + 1]
-            next_ch = nxt_word.text[nxt_i]
+            next_ch = nxt_word.simplified[nxt_i]
             next_tone = tone_of(nxt_word.numbers[nxt_i])
             if prev_ch and prev_ch == next_ch and prev_ch not in "不一":
                 new = "bu5" if ch == "不" else "yi5"  # 好不好, 看一看
@@ -288,10 +291,12 @@ def _apply_sandhi(words: list[Word]) -> None:
                     continue
                 new = "bu2" if next_tone == 4 else current
             else:
-                if current != "yi1" or prev_ch == "第" or prev_ch in _NUMERALS:
+                if current != "yi1":
                     continue
-                if next_ch in _NUMERALS:
-                    continue
+                if next_ch in _UNITS:
+                    pass  # 一百 yìbǎi, 一万二 yíwàn'èr, 一万一千 yíwàn yìqiān
+                elif prev_ch == "第" or prev_ch in _NUMERALS or next_ch in _NUMERALS:
+                    continue  # 第一, 十一个, 一九九八: the digit keeps yī
                 if next_tone == 4:
                     new = "yi2"
                 elif next_tone in (1, 2, 3):

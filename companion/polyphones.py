@@ -89,7 +89,9 @@ class PolyphoneModel:
         for suffix in ("", "_reverse"):
             w_ih = state[f"lstm.weight_ih_l0{suffix}"].astype(f32)
             w_hh = state[f"lstm.weight_hh_l0{suffix}"].astype(f32)
-            bias = (state[f"lstm.bias_ih_l0{suffix}"] + state[f"lstm.bias_hh_l0{suffix}"]).astype(f32)
+            bias = (state[f"lstm.bias_ih_l0{suffix}"] + state[f"lstm.bias_hh_l0{suffix}"]).astype(
+                f32
+            )
             tables.append((emb @ w_ih.T + bias) * scale)
             recurrent.append((w_hh.T * scale).astype(f32))
         self._tables = np.stack(tables)  # (2, vocabulary, 4h): input projection per character

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class RuledWord(Protocol):
@@ -39,12 +39,12 @@ class Lexicon(Protocol):
     def readings(self, word: str) -> list[str]: ...
 
 
-Slot = tuple[RuledWord, int, tuple[str, ...]]
+W = TypeVar("W", bound=RuledWord)
 
 DEGREE_ADVERBS = (
-    "很", "太", "好", "真", "超", "超级", "特别", "非常", "有点", "有点儿", "有些", "这么", "那么",
-    "多么", "挺", "比较", "更", "更加", "最", "蛮", "贼", "巨", "十分", "相当", "极", "极其", "过于",
-    "不太", "越来越", "还挺", "也太",
+    "很", "太", "好", "真", "超", "超级", "特别", "非常", "有点", "有点儿", "有些", "这么",
+    "那么", "多么", "挺", "比较", "更", "更加", "最", "蛮", "贼", "巨", "十分", "相当", "极",
+    "极其", "过于", "不太", "越来越", "还挺", "也太",
 )  # fmt: skip
 ADJECTIVE_READINGS = {
     "长": "chang2", "重": "zhong4", "难": "nan2", "干": "gan1", "差": "cha4", "累": "lei4",
@@ -74,11 +74,37 @@ _GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
 _REDONE = tuple("做写来拍装买选考开启建修读画剪练录播")
 _INSTRUMENTS = ("钢琴", "吉他", "琴", "古筝", "琵琶", "贝斯", "尤克里里", "键盘")
 _DEI_BEFORE = frozenset(
-    "我 你 他 她 它 咱 您 我们 你们 他们 她们 咱们 谁 也 就 还 都 必须 总 又 先 还是 真".split()
+    [
+        "我",
+        "你",
+        "他",
+        "她",
+        "它",
+        "咱",
+        "您",
+        "我们",
+        "你们",
+        "他们",
+        "她们",
+        "咱们",
+        "谁",
+        "也",
+        "就",
+        "还",
+        "都",
+        "必须",
+        "总",
+        "又",
+        "先",
+        "还是",
+        "真",
+    ]
 )
 
 
-def apply_rules(words: Sequence[RuledWord], open_: list[Slot], lexicon: Lexicon) -> None:
+def apply_rules(
+    words: Sequence[W], open_: list[tuple[W, int, tuple[str, ...]]], lexicon: Lexicon
+) -> None:
     """Settle what the rules decide: set the reading and drop the slot from ``open_``."""
     runs = _Runs(words)
     settled: set[tuple[int, int]] = set()
@@ -119,12 +145,16 @@ def _rule_reading(
         return ADJECTIVE_READINGS[ch]
     if ch in MEASURE_READINGS and before[-1:] in _COUNTERS:
         return MEASURE_READINGS[ch]
-    if ch in VERB_READINGS and alone and (
-        after.startswith(_ASPECT_AFTER)
-        or before.endswith(_AUXILIARIES_BEFORE)
-        or after.startswith("一" + ch)
-        or before.endswith(ch + "一")
-        or (ch == "教" and after.startswith(_PRONOUNS))
+    if (
+        ch in VERB_READINGS
+        and alone
+        and (
+            after.startswith(_ASPECT_AFTER)
+            or before.endswith(_AUXILIARIES_BEFORE)
+            or after.startswith("一" + ch)
+            or before.endswith(ch + "一")
+            or (ch == "教" and after.startswith(_PRONOUNS))
+        )
     ):
         return VERB_READINGS[ch]
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
@@ -195,9 +225,48 @@ def _char(item: tuple[RuledWord, int]) -> str:
     return item[0].simplified[item[1]]
 
 
-_NOT_ACTIONS = frozenset("没 没有 不 别 未 已 已经 要 会 能 想 快 才 就 也 都 还 又 再 该".split())
+_NOT_ACTIONS = frozenset(
+    [
+        "没",
+        "没有",
+        "不",
+        "别",
+        "未",
+        "已",
+        "已经",
+        "要",
+        "会",
+        "能",
+        "想",
+        "快",
+        "才",
+        "就",
+        "也",
+        "都",
+        "还",
+        "又",
+        "再",
+        "该",
+    ]
+)
 _DIRECTIONAL = frozenset(
-    "过来 过去 起来 出来 回来 下来 上来 进来 出去 回去 下去 上去 进去 开来 起去".split()
+    [
+        "过来",
+        "过去",
+        "起来",
+        "出来",
+        "回来",
+        "下来",
+        "上来",
+        "进来",
+        "出去",
+        "回去",
+        "下去",
+        "上去",
+        "进去",
+        "开来",
+        "起去",
+    ]
 )
 
 

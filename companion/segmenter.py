@@ -38,22 +38,26 @@ def is_number(word: str) -> bool:
     if len(word) < 2 or not all(ch in NUMERALS for ch in word):
         return False
     if all(ch in DIGITS for ch in word):
-        return len(word) >= 3
+        return len(word) >= 3 and "两" not in word  # years, phone numbers: never 两
     previous_unit = 99
-    digit_before = word[0] == "十"  # 十一 = 11: a leading 十 needs no digit
+    digit_before = False
     for k, ch in enumerate(word):
         if ch in DIGITS:
-            if k and word[k - 1] in DIGITS and not (word[k - 1] in "零〇"):
+            if k and word[k - 1] in DIGITS and word[k - 1] not in "零〇":
                 return False  # two digits in a row inside a unit number: 一二百
             digit_before = True
             continue
         rank = _UNIT_RANK[ch]
+        if rank >= 4:  # 万 and 亿 close a group: 三千万, 一万二
+            if k == 0:
+                return False
+            previous_unit, digit_before = 99, False
+            continue
         if not digit_before and not (k == 0 and ch == "十"):
-            return False
-        if rank >= previous_unit and rank < 4:
-            return False  # 百百, 十百
-        previous_unit = rank if rank < 4 else 99
-        digit_before = False
+            return False  # 百百, 千万
+        if rank >= previous_unit:
+            return False  # 十百
+        previous_unit, digit_before = rank, False
     return True
 
 
@@ -62,9 +66,12 @@ def is_number(word: str) -> bool:
 # 学生 + 会 + 说 + 中文 ("students can speak Chinese"), while 学会说 and 工会说, whose
 # words are far more common than their parts, stay whole.
 MODALS = frozenset(
-    "会 能 能够 要 想 可以 可能 应该 应当 敢 肯 愿意 必须 需要 不会 不能 不要 不想 不敢 不肯 "
-    "不愿意 不可以 不应该 不必 还会 还能 还要 还想 也会 也能 也要 也想 就会 就能 就要 都会 "
-    "都能 才会 才能".split()
+    [
+        "会", "能", "能够", "要", "想", "可以", "可能", "应该", "应当", "敢", "肯", "愿意",
+        "必须", "需要", "不会", "不能", "不要", "不想", "不敢", "不肯", "不愿意", "不可以",
+        "不应该", "不必", "还会", "还能", "还要", "还想", "也会", "也能", "也要", "也想", "就会",
+        "就能", "就要", "都会", "都能", "才会", "才能",
+    ]
 )  # fmt: skip
 # 比 X 还/更 Y: in a comparison the adverb and the adjective are two words (比我英语还好,
 # "even better than my English"), not the word 还好 ("not bad").
@@ -121,9 +128,7 @@ class Segmenter:
         """The total cost of the best path over ``run``."""
         return self._solve(run, frozenset((without,)) if without else frozenset(), use_extra)[0]
 
-    def _solve(
-        self, run: str, excluded: frozenset[str], use_extra: bool
-    ) -> tuple[int, list[int]]:
+    def _solve(self, run: str, excluded: frozenset[str], use_extra: bool) -> tuple[int, list[int]]:
         # best[k]: cheapest path over run[k:]; verb_first[k]: the same among paths whose
         # first word is a verb (for the auxiliary bonus). Each remembers its first word's
         # length and whether the path after that word must start with a verb.

@@ -31,6 +31,7 @@ __all__ = [
     "Entry",
     "ensure_loaded",
     "get_dictionary",
+    "prepare_dictionary",
 ]
 
 ExtraWord = tuple[str, str, str, "str | Iterable[str]"]
@@ -45,9 +46,18 @@ def _is_ascii_alnum(ch: str) -> bool:
 class Dictionary:
     """CC-CEDICT plus extra words (our supplement, the phrasebook's terms)."""
 
-    def __init__(self, source: Path | None = None, cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        source: Path | None = None,
+        cache: Path | None = None,
+        frequencies: Path | None = None,
+    ) -> None:
+        """``source`` (a CC-CEDICT gzip), ``cache`` and ``frequencies`` (a jieba-format
+        word list) default to the installed data; a test's own source gets no frequencies
+        unless it passes them."""
         self._source = source
         self._cache = cache
+        self._frequencies = frequencies
         self._lock = threading.RLock()
         self._idx: CompactIndex | None = None
         self._error: DictionaryError | None = None
@@ -90,7 +100,7 @@ class Dictionary:
             if self._idx is not None:
                 return
             try:
-                self._idx = load_index(self._source, self._cache)
+                self._idx = load_index(self._source, self._cache, self._frequencies)
                 self._error = None
                 _trim_heap()
             except DictionaryError as exc:
@@ -188,15 +198,22 @@ class Dictionary:
 
     # --- lookup ----------------------------------------------------------------------------
 
-    def lookup(self, word: str) -> list[Entry]:
-        """All entries whose simplified or traditional form is ``word`` (likely reading first)."""
+    def lookup(self, word: str, prefer: str | None = None) -> list[Entry]:
+        """All entries whose simplified or traditional form is ``word`` (likely reading first).
+
+        Traditional text CEDICT does not list as such is looked up in simplified form
+        (評論區 finds 评论区's entries). ``prefer``, a tone-number reading ("huan2"), puts the
+        entries read that way first: the reading annotate chose in context.
+        """
         word = word.strip()
         if not word:
             return []
         extra = self._extra.get(word, [])
         entries = self._index().entries(word)
-        if not extra:
-            return entries
+        if not extra and not entries:
+            simple = self.simplified(word)
+            if simple != word:
+                return self.lookup(simple, prefer)
         out = list(extra)
         for entry in entries:
             if not any(
@@ -204,7 +221,11 @@ class Dictionary:
             ):
                 out.append(entry)
         # fill an extra entry's missing reading from CEDICT
-        return [self._with_reading(e) if not e.pinyin else e for e in out]
+        out = [self._with_reading(e) if not e.pinyin else e for e in out]
+        if prefer:
+            wanted = prefer.lower()
+            out.sort(key=lambda e: e.pinyin.lower() != wanted)  # stable: the rest keep order
+        return out
 
     def _with_reading(self, entry: Entry) -> Entry:
         syllables = [self.reading(ch) or "" for ch in entry.simplified]
@@ -390,3 +411,24 @@ def get_dictionary() -> Dictionary:
 def ensure_loaded(on_loaded: Callable[[], None] | None = None) -> None:
     """Start loading the process-wide dictionary in the background (no-op when loaded)."""
     get_dictionary().ensure_loaded(on_loaded)
+
+
+_terms_lock = threading.Lock()
+_dictionaries_with_terms: set[int] = set()
+
+
+def prepare_dictionary() -> Dictionary:
+    """The process-wide dictionary, loaded, with the phrasebook's terms as words (绝绝子).
+
+    Blocking (the cache load, and the phrasebook the first time): the GUI calls it on a
+    worker after the first paint, the CLI before annotating. Idempotent and thread-safe.
+    """
+    from companion.phrasebook import segmentation_terms
+
+    dictionary = get_dictionary()
+    with _terms_lock:
+        if id(dictionary) not in _dictionaries_with_terms:
+            dictionary.add_extra_words(segmentation_terms())
+            _dictionaries_with_terms.add(id(dictionary))
+    dictionary.load()
+    return dictionary

@@ -12,7 +12,6 @@ likely reading first. That keeps the loaded dictionary to a few tens of MB.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import importlib.util
 import os
@@ -546,9 +545,7 @@ def _build_in_subprocess(source: Path, cache: Path, frequencies: Path | None = N
     if frequencies is not None:
         command.append(str(frequencies))
     try:
-        result = subprocess.run(
-            command, env=env, capture_output=True, timeout=300, check=False
-        )
+        result = subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return result.returncode == 0
