@@ -1,9 +1,13 @@
 """Text -> words with pinyin, tones and a short gloss, for the ruby view and the CLI.
 
-Readings come from the dictionary's segmentation (CC-CEDICT words, so 银行行长 reads
-yín háng háng zhǎng), refined by a few context rules for particles (得/地) and, on request,
-the tone sandhi of 不 and 一. Non-Chinese runs (English, digits, emoji, URLs, punctuation) are
-returned untouched as their own words, so ``"".join(w.text for w in words) == text``.
+Words come from the dictionary's segmentation by frequency. A word whose dictionary reading
+is fixed keeps it (银行行长 yín háng háng zhǎng); a polyphonic character the words leave open
+is settled by grammar rules (``companion.reading_rules``: 太重 zhòng, 一只 zhī, 还你钱 huán)
+or else read in context by g2pM's model (``companion.polyphones``, loaded on first need, in
+the caller's thread: annotate runs on a worker). On request, the tone sandhi of 不 and 一.
+Non-Chinese runs (English, digits, emoji, URLs, punctuation) are returned untouched as their
+own words, so ``"".join(w.text for w in words) == text``; traditional text is read in
+simplified form and shown as written.
 """
 
 from __future__ import annotations

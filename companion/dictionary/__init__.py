@@ -1,6 +1,8 @@
 """The CC-CEDICT dictionary: lookup by simplified or traditional form, and word segmentation.
 
-Nothing is read at import time. ``get_dictionary()`` returns the process-wide instance at
+Segmentation weighs words by frequency (``companion.segmenter``) over CC-CEDICT, jieba's
+word list, our supplement and the phrasebook's terms (``prepare_dictionary``). Nothing is
+read at import time. ``get_dictionary()`` returns the process-wide instance at
 once; its data loads on first use (or earlier, in the background, via ``ensure_loaded()``), so
 importing this package costs nothing at start-up. All methods are thread-safe.
 """

