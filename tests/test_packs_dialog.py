@@ -328,8 +328,9 @@ def test_a_damaged_pack_is_shown_as_damaged_and_reinstalled(
         serve_both(server, zh_en_pack_file, en_zh_pack_file)
         dialog = make_dialog(server.url("/index.json"))
         assert dialog.installed_list.count() == 1
-        assert "damaged: the model file (model/model.bin) is damaged" in (
-            dialog.installed_list.item(0).text()
+        assert dialog.installed_list.item(0).text() == (
+            "Chinese→English v1.9   DAMAGED\n"
+            "The model file (model/model.bin) is damaged: reinstall or remove it."
         )
         assert "not installed" not in dialog.installed_list.item(0).text().lower()
         _select(dialog, "zh-en")

@@ -145,6 +145,8 @@ class PacksDialog(QDialog):
         layout.addWidget(QLabel("<b>Installed</b>", self))
         self.installed_list = QListWidget(self)
         self.installed_list.setMinimumHeight(90)
+        self.installed_list.setWordWrap(True)  # a damaged pack's reason is a sentence
+        self.installed_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.installed_list, 1)
         pack_row = QHBoxLayout()
         self.remove_button = QPushButton("Remove", self)
@@ -192,6 +194,7 @@ class PacksDialog(QDialog):
         self.reinstall_button.clicked.connect(self.reinstall_selected)
         self.installed_list.currentItemChanged.connect(lambda *_: self._update_pack_buttons())
         self.status.linkActivated.connect(self._link)
+        self.resize(640, 460)  # wide enough for a damaged pack's reason on one line
         self.refresh()
 
     # The list ---------------------------------------------------------------------------------
@@ -206,8 +209,9 @@ class PacksDialog(QDialog):
                     f"{_human_size(pack.size_bytes)}"
                 )
             else:
-                name = _pair(pack) if pack.from_code else pack.path.name
-                text = f"{name}   damaged: {pack.problem}"
+                name = _versioned(pack) if pack.from_code else pack.path.name
+                fix = "reinstall or remove it" if self._reinstallable(pack) else "remove it"
+                text = f"{name}   DAMAGED\n{_sentence(pack.problem or '')}: {fix}."
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, pack)
             if not pack.usable:
