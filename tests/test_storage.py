@@ -170,12 +170,17 @@ def test_a_damaged_page_loses_only_that_page(tmp_path: Path) -> None:
     assert Settings(db).get("font_size") == 20
 
 
-def test_a_newer_schema_is_left_untouched(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
+def _renumber(path: Path, version: int) -> None:
+    """A sound database whose schema number says ``version``."""
     _make_db(path)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version=99")
+    conn.execute(f"PRAGMA user_version={version}")
     conn.close()
+
+
+def test_a_newer_schema_is_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    _renumber(path, 99)
     before = _files(tmp_path)
     db = Database(path)
     assert db.problem is not None and "newer version" in db.problem
@@ -187,10 +192,7 @@ def test_a_newer_schema_is_left_untouched(tmp_path: Path) -> None:
 def test_a_wrong_schema_number_is_left_untouched(tmp_path: Path) -> None:
     """Version 1 on a file that already has version 2's table: the migration cannot run."""
     path = tmp_path / "c.db"
-    _make_db(path)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version=1")
-    conn.close()
+    _renumber(path, 1)
     before = _files(tmp_path)
     db = Database(path)
     _assert_left_alone(db, before, "database-schema")

@@ -14,6 +14,7 @@ process, so a failing write every few seconds does not become a stream of messag
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -85,13 +86,13 @@ def subscribe(listener: NoticeListener) -> Callable[[], None]:
     """
     with _lock:
         _listeners.append(listener)
+    return functools.partial(_unsubscribe, listener)
 
-    def unsubscribe() -> None:
-        with _lock:
-            if listener in _listeners:
-                _listeners.remove(listener)
 
-    return unsubscribe
+def _unsubscribe(listener: NoticeListener) -> None:
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
 
 
 def reset() -> None:

@@ -324,19 +324,23 @@ class PacksDialog(QDialog):
         self.runner.run_local(
             lambda: packs.install_pack(path),
             on_done=self._file_installed,
-            on_error=self._file_failed,
+            on_error=self._job_failed,
         )
 
     def _file_installed(self, pack: packs.InstalledPack) -> None:
+        self.settings.set("first_run_done", True)
+        self._job_succeeded(f"Installed {_versioned(pack)}. Translation is ready.")
+
+    def _job_succeeded(self, text: str) -> None:
+        """An install or removal is done: say so, relist, tell the main window."""
         if not self._job_ended():
             return
         self._busy(False)
-        self._say(f"Installed {_versioned(pack)}. Translation is ready.")
-        self.settings.set("first_run_done", True)
+        self._say(text)
         self.refresh()
         self.packsChanged.emit()
 
-    def _file_failed(self, exc: BaseException) -> None:
+    def _job_failed(self, exc: BaseException) -> None:
         if not self._job_ended():
             return
         self._busy(False)
@@ -364,24 +368,9 @@ class PacksDialog(QDialog):
         # On the local worker: no translation is using the model while its files go.
         self.runner.run_local(
             lambda: packs.uninstall_pack(pack),
-            on_done=lambda _none: self._removed(label),
-            on_error=self._remove_failed,
+            on_done=lambda _none: self._job_succeeded(f"Removed {label}."),
+            on_error=self._job_failed,
         )
-
-    def _removed(self, label: str) -> None:
-        if not self._job_ended():
-            return
-        self._busy(False)
-        self._say(f"Removed {label}.")
-        self.refresh()
-        self.packsChanged.emit()
-
-    def _remove_failed(self, exc: BaseException) -> None:
-        if not self._job_ended():
-            return
-        self._busy(False)
-        self.status.setText(_red(_sentence(_error_text(exc))))
-        self.refresh()
 
     def reinstall_selected(self) -> None:
         pack = self.selected_pack()
