@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from companion.engines.registry import (
     ONLINE_ENGINES,
-    OnlineEngineSpec,
+    EngineSpec,
     engine_options,
     option_problem,
     save_engine_options,
@@ -86,7 +86,7 @@ def _test_connection(name: str, options: dict[str, str], typed_key: str) -> str:
 class EnginePanel(QWidget):
     """Options, key buttons and connection test for one online engine."""
 
-    def __init__(self, page: EngineSettingsPage, spec: OnlineEngineSpec) -> None:
+    def __init__(self, page: EngineSettingsPage, spec: EngineSpec) -> None:
         super().__init__(page)
         self.page = page
         self.spec = spec
