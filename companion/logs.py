@@ -66,6 +66,20 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class _QuietLibraries(logging.Filter):
+    """Libraries' chatter (httpx logs every request at INFO) only from WARNING up.
+
+    A handler filter, not logger levels, so other handlers (a test's capture) see it all.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not any(
+            record.name == name or record.name.startswith(name + ".") for name in QUIET_LOGGERS
+        )
+
+
 class _LazyRotatingFile(logging.Handler):
     """A RotatingFileHandler made on the first record: no import or open until needed.
 
@@ -130,6 +144,8 @@ def setup(gui: bool = False, verbose: bool = False, to_file: bool = True) -> Pat
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
         handler.setFormatter(formatter)
+        if not verbose:
+            handler.addFilter(_QuietLibraries())
         handler.addFilter(ScrubFilter())
     root = logging.getLogger()
     with _lock:
@@ -140,8 +156,6 @@ def setup(gui: bool = False, verbose: bool = False, to_file: bool = True) -> Pat
         for handler in handlers:
             root.addHandler(handler)
         root.setLevel(logging.DEBUG if verbose else logging.INFO)
-        for name in QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
     if gui:
         _install_hooks()
     from companion import __version__
@@ -180,9 +194,7 @@ def _install_hooks() -> None:
     previous_hook = sys.excepthook
     previous_thread_hook = threading.excepthook
 
-    def hook(
-        kind: type[BaseException], value: BaseException, tb: TracebackType | None
-    ) -> Any:
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> Any:
         if not issubclass(kind, KeyboardInterrupt):
             log.critical("uncaught exception", exc_info=(kind, value, tb))
         return previous_hook(kind, value, tb)

@@ -66,8 +66,8 @@ def _unlock_hint() -> str:
     """How to unlock the keychain on this platform, in the words its own tools use."""
     if sys.platform == "darwin":
         return (
-            "Open Keychain Access, select the \"login\" keychain and choose "
-            "File > Unlock Keychain \"login\""
+            'Open Keychain Access, select the "login" keychain and choose '
+            'File > Unlock Keychain "login"'
         )
     if sys.platform == "win32":
         return "Sign in to Windows again so the Credential Manager is available"

@@ -94,10 +94,13 @@ def dispatch(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m companion {name}", description=help_text)
     module.configure(parser)
     parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
-    args = parser.parse_args(argv[1:])
+    args, rest = parser.parse_known_args(argv[1:])  # --verbose may follow a sub-command too
+    unknown = [word for word in rest if word != "--verbose"]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     from companion import logs
 
-    logs.setup(verbose=verbose or args.verbose)
+    logs.setup(verbose=verbose or args.verbose or bool(rest))
     logging.getLogger(__name__).debug("command: %s", name)
     try:
         return int(module.run(args) or 0)

@@ -577,9 +577,7 @@ class OnlineEngine:
         self.requests_sent = 0
 
     @classmethod
-    def from_options(
-        cls, key: str | KeyProvider | None, options: dict[str, str]
-    ) -> OnlineEngine:
+    def from_options(cls, key: str | KeyProvider | None, options: dict[str, str]) -> OnlineEngine:
         """The engine from its declared options (already stripped, defaults filled in)."""
         return cls(key, base_url=options.get("url", ""))
 

@@ -118,9 +118,7 @@ class OpenAIChatEngine(OnlineEngine):
         deadline: float | None = None,
     ) -> None:
         self.model = model.strip() or DEFAULT_MODEL
-        super().__init__(
-            key, base_url, timeout, label=f"AI chat ({self.model})", deadline=deadline
-        )
+        super().__init__(key, base_url, timeout, label=f"AI chat ({self.model})", deadline=deadline)
 
     @classmethod
     def from_options(

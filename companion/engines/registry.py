@@ -91,6 +91,8 @@ def spec_for(name: str) -> EngineSpec:
     """The online engine's declaration; :class:`UnknownEngineError` for any other name."""
     spec = ONLINE_ENGINES.get(name)
     if spec is None:
+        if name == OFFLINE.name:
+            raise ValueError("the offline engine has no online options or key")
         raise UnknownEngineError(name)
     return spec
 
