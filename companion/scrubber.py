@@ -23,13 +23,13 @@ from urllib.parse import quote, quote_plus
 from companion.untrusted import printable
 
 PIECE = 6  # shortest piece of a key that counts as a leak
+SHORTEST_KEY = 8  # shorter strings are no API key; scrubbing them would garble every text
 MARK = "[key]"
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _lock = threading.Lock()
 _registered: dict[str, None] = {}  # insertion-ordered set of every key seen in this process
 _pieces: frozenset[str] = frozenset()  # lower-cased PIECE-grams of every form of every key
-_whole: tuple[str, ...] = ()  # lower-cased whole forms of keys shorter than PIECE
 
 
 def _base64_cores(data: bytes) -> list[str]:
@@ -64,30 +64,42 @@ def forms(secret: str) -> list[str]:
     return list(dict.fromkeys(form for form in found if form))
 
 
-def _grams(text: str) -> set[str]:
-    return {text[i : i + PIECE] for i in range(len(text) - PIECE + 1)}
+def _pieces_of(secret: str) -> set[str]:
+    """The lower-cased PIECE-character pieces of every form of ``secret``."""
+    pieces: set[str] = set()
+    for form in forms(secret):
+        lowered = form.translate(_ASCII_LOWER)
+        pieces.update(lowered[i : i + PIECE] for i in range(len(lowered) - PIECE + 1))
+    return pieces
+
+
+def _usable(secret: str | None) -> str | None:
+    secret = secret.strip() if secret else ""
+    return secret if len(secret) >= SHORTEST_KEY else None
 
 
 def register(secret: str | None) -> None:
-    """Scrub ``secret`` (a key read, stored or typed) from every text from now on."""
-    global _pieces, _whole
-    if not secret or not secret.strip():
+    """Scrub ``secret`` (a key read, stored or typed) from every text from now on.
+
+    Strings shorter than :data:`SHORTEST_KEY` are ignored: no provider issues such keys.
+    """
+    global _pieces
+    secret = _usable(secret)
+    if secret is None:
         return
-    secret = secret.strip()
     with _lock:
         if secret in _registered:
             return
         _registered[secret] = None
-        pieces = set(_pieces)
-        whole = set(_whole)
-        for form in forms(secret):
-            lowered = form.translate(_ASCII_LOWER)
-            if len(lowered) >= PIECE:
-                pieces |= _grams(lowered)
-            else:
-                whole.add(lowered)
-        _pieces = frozenset(pieces)
-        _whole = tuple(sorted(whole, key=len, reverse=True))
+        _pieces = _pieces | _pieces_of(secret)
+
+
+def forget_all() -> None:
+    """Forget every registered key (for test isolation; the app never forgets a key)."""
+    global _pieces
+    with _lock:
+        _registered.clear()
+        _pieces = frozenset()
 
 
 def registered_count() -> int:
@@ -110,36 +122,21 @@ def scrub(text: str, extra: Iterable[str | None] = ()) -> str:
     """
     if not text:
         return text
-    pieces, whole = _pieces, _whole
-    extras = [e.strip() for e in extra if e and e.strip() and e.strip() not in _registered]
-    if extras:
-        more_pieces: set[str] = set(pieces)
-        more_whole = list(whole)
-        for secret in extras:
-            for form in forms(secret):
-                lowered = form.translate(_ASCII_LOWER)
-                if len(lowered) >= PIECE:
-                    more_pieces |= _grams(lowered)
-                else:
-                    more_whole.append(lowered)
-        pieces, whole = frozenset(more_pieces), tuple(sorted(more_whole, key=len, reverse=True))
-    if not pieces and not whole:
+    pieces = _pieces
+    for secret in extra:
+        usable = _usable(secret)
+        if usable is not None and usable not in _registered:
+            pieces = pieces | _pieces_of(usable)
+    if not pieces:
         return text
     # The skeleton: the text without ignorable characters, with each kept character's index.
     index = [i for i, ch in enumerate(text) if not _ignorable(ch)]
     skeleton = "".join(text[i] for i in index).translate(_ASCII_LOWER)
     covered = [False] * len(skeleton)
-    if pieces:
-        for start in range(len(skeleton) - PIECE + 1):
-            if skeleton[start : start + PIECE] in pieces:
-                for k in range(start, start + PIECE):
-                    covered[k] = True
-    for form in whole:
-        start = skeleton.find(form)
-        while start >= 0:
-            for k in range(start, start + len(form)):
+    for start in range(len(skeleton) - PIECE + 1):
+        if skeleton[start : start + PIECE] in pieces:
+            for k in range(start, start + PIECE):
                 covered[k] = True
-            start = skeleton.find(form, start + 1)
     if not any(covered):
         return text
     out: list[str] = []
