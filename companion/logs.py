@@ -53,7 +53,14 @@ class ScrubFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not scrubber.registered_count():
             return True
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: the handler reports it, key-free or not at all
+            record.msg, record.args = (
+                f"unformattable log call at {record.pathname}:{record.lineno}",
+                None,
+            )
+            return True
         cleaned = scrubber.scrub(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None

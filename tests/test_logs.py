@@ -149,3 +149,12 @@ def test_gui_logs_uncaught_exceptions_then_hands_them_on(
     assert "Companion 0.1.0 (app)" in text
     assert "CRITICAL companion.uncaught" in text and "ValueError: a slot blew up" in text
     assert "ValueError: a slot blew up" in capsys.readouterr().err  # the previous hook ran
+
+
+def test_a_malformed_log_call_neither_crashes_nor_leaks() -> None:
+    scrubber.register(KEY)
+    record = logging.LogRecord(
+        "companion.x", logging.WARNING, "/src/x.py", 7, "two %s %s", (KEY,), None
+    )
+    assert logs.ScrubFilter().filter(record) is True
+    assert record.getMessage() == "unformattable log call at /src/x.py:7"
