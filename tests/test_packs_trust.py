@@ -119,6 +119,21 @@ def test_a_pack_damaged_after_install_is_listed_as_damaged_and_can_be_reinstalle
         assert packs.list_installed(include_damaged=True) == [damaged, again]
 
 
+def test_translating_with_a_damaged_pack_says_damaged_not_missing(zh_en_pack_file: Path) -> None:
+    from companion.engines.base import EngineError, ErrorKind
+    from companion.engines.offline import OfflineEngine
+
+    pack = packs.install_pack(zh_en_pack_file)
+    (pack.path / "sentencepiece.model").write_bytes(b"")
+    with pytest.raises(EngineError) as info:
+        OfflineEngine().translate_batch(["你好"], "zh", "en")
+    assert info.value.kind is ErrorKind.NO_PACK  # the pane offers to get the pack
+    assert info.value.message == (
+        "The Chinese→English language pack is damaged (the tokenizer (sentencepiece.model) "
+        "is damaged): reinstall it"
+    )
+
+
 def test_the_engine_says_a_damaged_pack_is_damaged(zh_en_pack_file: Path) -> None:
     from companion.engines.base import EngineError
     from companion.engines.offline import OfflineEngine, verify_pack

@@ -232,7 +232,17 @@ class OfflineEngine:
 
     # ---------------------------------------------------------------------------------------
     def _no_pack(self, source: str, target: str) -> EngineError:
+        from companion.packs import list_installed
+
         names = (LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target))
+        for pack in list_installed(include_damaged=True):
+            if (pack.from_code, pack.to_code) == (source, target) and not pack.usable:
+                return EngineError(
+                    self.info.name,
+                    ErrorKind.NO_PACK,
+                    f"The {names[0]}→{names[1]} language pack is damaged ({pack.problem}): "
+                    "reinstall it",
+                )
         return EngineError(
             self.info.name,
             ErrorKind.NO_PACK,

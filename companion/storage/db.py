@@ -16,6 +16,7 @@ processes starting together wait for each other instead of migrating twice.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import threading
@@ -133,7 +134,6 @@ def classify(exc: BaseException, folder: Path | None = None) -> tuple[str, str]:
     SQLite codes). The folder's free space and permissions decide when SQLite only says "I/O
     error" (a full tmpfs fails while growing the -shm index, for one).
     """
-    import errno
     import shutil
 
     where = f" ({folder})" if folder is not None else ""
@@ -178,9 +178,7 @@ def _writable(folder: Path, name: str = "companion.db") -> bool:
     import os
 
     files = [folder / (name + suffix) for suffix in ("", "-wal", "-shm")]
-    return os.access(folder, os.W_OK) and all(
-        os.access(f, os.W_OK) for f in files if f.is_file()
-    )
+    return os.access(folder, os.W_OK) and all(os.access(f, os.W_OK) for f in files if f.is_file())
 
 
 def plain_error(exc: BaseException, folder: Path | None = None) -> str:
@@ -223,11 +221,8 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not _writable(self.path.parent, self.path.name):
             # SQLite would open the file read-only and fail at the first write instead.
-            raise _Unusable(
-                "database-read-only",
-                f"Companion cannot save: {classify(PermissionError(), self.path.parent)[1]}. "
-                f"{_UNTIL_QUIT}",
-            )
+            words = classify(OSError(errno.EROFS, "read-only"), self.path.parent)[1]
+            raise _Unusable("database-read-only", f"Companion cannot save: {words}. {_UNTIL_QUIT}")
         self._check_sound()
         conn = sqlite3.connect(
             self.path, timeout=self._lock_timeout, check_same_thread=False, isolation_level=None
@@ -354,7 +349,7 @@ class Database:
 
     def _in_memory(self, key: str, message: str) -> sqlite3.Connection:
         """A session copy of the file in memory (or a fresh schema); the file is not touched."""
-        _log.info("database %s not used: %s", self.path, key)
+        _log.warning("database %s not used: %s", self.path, key)
         self.persistent = False
         self.problem = message
         notices.report(key, message)
@@ -408,7 +403,7 @@ class Database:
                 "memory: changes you make now last only until you quit.",
             )
         self.recovered_from = aside
-        _log.info("damaged database %s set aside as %s: %s", self.path, aside, reason)
+        _log.warning("damaged database %s set aside as %s: %s", self.path, aside, reason)
         try:
             conn = self._open_file()
         except _Unusable as unusable:
