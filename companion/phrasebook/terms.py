@@ -1,0 +1,78 @@
+"""The few extra maps the glossary pass needs on top of the book's table of written forms.
+
+Built with the book and pickled with it, so the first translation only reads them: the
+longest usable form per first character (how far to look from each position of a text),
+the forms the search's normal form cannot hold (brackets, spaces: ``[笑哭R]``, ``China
+Travel``), and the English phrases that stand for an entry (for English->Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from companion.phrasebook.search import S_ALSO as USABLE_SCORE
+from companion.text import HAN_CLASS, is_han
+
+if TYPE_CHECKING:
+    from companion.phrasebook.book import Entry
+    from companion.phrasebook.search import Surface
+
+MAX_TERM = 16
+_HAN_RE = re.compile(f"[{HAN_CLASS}]")
+_ODD_RE = re.compile(r"[\s\[\]【】]")
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold(text: str) -> str:
+    """Lower case and half-width ASCII without changing any offset (the search's ``norm``
+    one character at a time)."""
+    folded = text.translate(_FULLWIDTH).lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_FULLWIDTH))
+
+
+def has_han(text: str) -> bool:
+    """Like :func:`companion.text.has_han`, in C speed for the hot loops."""
+    return _HAN_RE.search(text) is not None
+
+
+def usable(entry: Entry, form: str) -> bool:
+    """Whether ``form`` of ``entry`` is worth marking in a text."""
+    if not entry.highlight or not form or len(form) > MAX_TERM:
+        return False
+    if len(form) == 1 and is_han(form):
+        return False  # 我, 赞: far too common to mark in every post
+    return len(form) >= 2 or has_han(form)
+
+
+@dataclass
+class TermForms:
+    longest: dict[str, int] = field(default_factory=dict)  # first character -> longest form
+    odd: dict[str, int] = field(default_factory=dict)  # folded odd form -> entry index
+    en: dict[str, int] = field(default_factory=dict)  # folded English phrase -> entry index
+    en_longest: dict[str, int] = field(default_factory=dict)
+
+
+def build_term_forms(entries: Sequence[Entry], surface: Surface) -> TermForms:
+    forms = TermForms()
+    longest = forms.longest
+    for key, owners in surface.items():
+        if len(key) <= MAX_TERM and len(key) > longest.get(key[0], 0):
+            if any(score >= USABLE_SCORE and usable(entries[i], key) for i, score in owners):
+                longest[key[0]] = len(key)
+    for idx, entry in enumerate(entries):
+        for form in (entry.simplified, entry.traditional, *entry.also):
+            if form and _ODD_RE.search(form) and usable(entry, form.strip()):
+                key = fold(form.strip())
+                forms.odd.setdefault(key, idx)
+                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        for phrase in entry.en_terms:
+            key = fold(phrase.strip())
+            if key and key not in forms.en:
+                forms.en[key] = idx
+                forms.en_longest[key[0]] = max(forms.en_longest.get(key[0], 0), len(key))
+    return forms
