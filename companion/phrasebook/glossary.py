@@ -334,7 +334,7 @@ def _term_hit(text: str, simplified: str, start: int, end: int, entry: Entry) ->
     if not entry.extra_senses:
         return hit
     senses = entry.senses
-    index, cue = choose(senses, simplified, start, end)
+    index, cue = choose(senses, fold(simplified), start, end)
     chosen = senses[index].meaning
     others = tuple(inline(s.meaning) for k, s in enumerate(senses) if k != index)
     remark = f"with {cue} here; " if cue else ""

@@ -43,17 +43,22 @@ class Cues:
     def __bool__(self) -> bool:
         return bool(self.prev or self.next or self.before or self.after)
 
-    def describe(self) -> str:
-        """Plain words for the panel: 'with 被 just before it; with 视频, 歌 later on'."""
+    def describe(self, limit: int = 5) -> str:
+        """Plain words for the panel: 'right after 被; after 老板, 工作… in the sentence'."""
+
+        def words(items: tuple[str, ...]) -> str:
+            shown = ", ".join(items[:limit])
+            return shown + ("…" if len(items) > limit else "")
+
         parts = []
         if self.prev:
-            parts.append(f"right after {', '.join(self.prev)}")
+            parts.append(f"right after {words(self.prev)}")
         if self.next:
-            parts.append(f"right before {', '.join(self.next)}")
+            parts.append(f"right before {words(self.next)}")
         if self.before:
-            parts.append(f"after {', '.join(self.before)} in the sentence")
+            parts.append(f"after {words(self.before)} in the sentence")
         if self.after:
-            parts.append(f"before {', '.join(self.after)} in the sentence")
+            parts.append(f"before {words(self.after)} in the sentence")
         return "; ".join(parts)
 
 
@@ -91,7 +96,7 @@ def parse_context(value: str) -> Cues:
             continue
         if name not in CUE_KINDS:
             raise ContextError(f"unknown cue kind {name!r} (use {', '.join(CUE_KINDS)}, takes)")
-        items = tuple(w.strip() for w in words.split(",") if w.strip())
+        items = tuple(w.strip().lower() for w in words.split(",") if w.strip())
         if not items:
             raise ContextError(f"{name}= lists no words")
         found[name] = found.get(name, ()) + items
@@ -148,7 +153,7 @@ def score(cues: Cues, left: str, right: str) -> tuple[int, str]:
 def choose(senses: tuple[Sense, ...], text: str, start: int, end: int) -> tuple[int, str]:
     """Index of the sense that fits ``text[start:end]`` in its context, and the deciding cue.
 
-    ``text`` should be simplified (cue words are written in simplified characters).
+    ``text`` should be simplified and lower case (cue words are written that way).
     """
     if len(senses) < 2:
         return 0, ""
