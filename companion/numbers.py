@@ -78,7 +78,7 @@ def parse_chinese(text: str) -> int | None:
         elif ch in _SMALL:
             unit = _SMALL[ch]
             if digit is None:
-                if ch != "十" or section or total and not zero:
+                if ch != "十" or section or (total and not zero):
                     return None
                 digit = 1  # 十二 = 12, 一万零十 = 10010
             if unit >= last_small:
@@ -161,9 +161,10 @@ _ARM = rf"{_AR}(?:[十百千万亿]{{1,3}}(?:\d(?![\d.])|[一二三四五六七�
 _NUM = rf"(?:{_ARM}|[{_CN}几]+)"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
-_MONEY_CUES = ("花", "买", "卖", "价", "钱", "工资", "月薪", "年薪", "薪", "赚", "挣", "收入",
-               "预算", "房租", "租", "才", "只要", "仅", "一共", "总共", "人均", "消费", "充",
-               "转", "付", "贵", "便宜", "亏", "省", "报销", "补贴", "红包", "售", "米一")  # fmt: skip
+_MONEY_CUES = ("花", "买", "卖", "价", "钱", "工资", "月薪", "年薪", "薪", "赚", "挣",
+               "收入", "预算", "房租", "租", "才", "只要", "仅", "一共", "总共", "人均", "消费",
+               "充", "转", "付", "贵", "便宜", "亏", "省", "报销", "补贴", "红包", "售",
+               "米一")  # fmt: skip
 _DISTANCE_CUES = ("跑", "走", "游", "高", "长", "宽", "深", "距离", "身高", "海拔", "步", "跳",
                   "远", "爬", "骑", "米远", "米处")  # fmt: skip
 _WEATHER_CUES = ("气温", "温度", "天气", "热", "冷", "零下", "最高", "最低", "降温", "升温",
@@ -194,8 +195,9 @@ _WEEKDAYS = {"一": "Monday", "二": "Tuesday", "三": "Wednesday", "四": "Thur
              "五": "Friday", "六": "Saturday", "日": "Sunday", "天": "Sunday", "1": "Monday",
              "2": "Tuesday", "3": "Wednesday", "4": "Thursday", "5": "Friday",
              "6": "Saturday", "7": "Sunday"}  # fmt: skip
-_WEEK_PREFIX = {"下下": "the Friday after next", "下个": "next", "下": "next", "上个": "last",
-                "上": "last", "这个": "this", "这": "this", "本": "this", "每": "every"}  # fmt: skip
+_WEEK_PREFIX = {"下下": "after next", "下个": "next", "下": "next", "上个": "last",
+                "上": "last", "这个": "this", "这": "this", "本": "this",
+                "每": "every"}  # fmt: skip
 # part of day -> (a.m./p.m. rule, English, day word)
 _PARTS = {
     "早上": ("am", "morning", ""), "早晨": ("am", "morning", ""), "清晨": ("am", "morning", ""),
@@ -302,9 +304,9 @@ def _money(text: str, m: re.Match[str]) -> NumberHit | None:
         if after == "儿":
             return None  # 一块儿 = together
         simple = _is_simple(raw) and raw[0] not in "0123456789"
-        if (after and _HAN.match(after) and after not in _MONEY_NEXT) or simple:
-            if not _has_cue(text, m.start(), _MONEY_CUES):
-                return None  # 一块蛋糕 = a piece of cake
+        noun_after = bool(after and _HAN.match(after) and after not in _MONEY_NEXT)
+        if (noun_after or simple) and not _has_cue(text, m.start(), _MONEY_CUES):
+            return None  # 一块蛋糕 = a piece of cake
     if unit == "毛钱":
         if amount is None:
             return None
@@ -391,12 +393,12 @@ def _clock(text: str, m: re.Match[str]) -> NumberHit | None:
             minutes = 0
         else:
             digits = rest.rstrip("分")
-            value = _number(digits)
-            if value is None or not 0 <= value < 60 or not _whole(value):
+            count = _number(digits)
+            if count is None or not 0 <= count < 60 or not _whole(count):
                 return None
             if not rest.endswith("分") and len(digits) < 2:
                 return None  # 三点五 = 3.5, 一点五倍; 三点十五 and 3点15 are times
-            minutes = int(value)
+            minutes = int(count)
     if sep in (":", "："):
         if not part:
             return None  # 8:30 reads the same in English
@@ -413,14 +415,13 @@ def _clock(text: str, m: re.Match[str]) -> NumberHit | None:
     if not part and not rest and hour_text == "一":
         return None
     rule, _part_words, day = _PARTS.get(part or "", ("", "", ""))
-    value = _clock_text(hour_i, minutes, rule, rest)
-    if value is None:
+    shown = _clock_text(hour_i, minutes, rule, rest)
+    if shown is None:
         return None
     if day:
-        value = f"{day} {value}"
-    source = m.group(0)
-    explanation = f"{source}: 点 = o'clock" + (f", {words}" if words else "")
-    return _hit(m, "time", value, explanation)
+        shown = f"{day} {shown}"
+    explanation = f"{m.group(0)}: 点 = o'clock" + (f", {words}" if words else "")
+    return _hit(m, "time", shown, explanation)
 
 
 def _clock_text(hour: int, minutes: int, rule: str, rest: str | None) -> str | None:
@@ -455,6 +456,10 @@ def _clock_text(hour: int, minutes: int, rule: str, rest: str | None) -> str | N
     return f"{hour}{mm} {suffix}"
 
 
+_MONTH_PARTS = {"初": "early ", "上旬": "early ", "中": "mid-", "中旬": "mid-", "底": "late ",
+                "末": "late ", "下旬": "late "}  # fmt: skip
+
+
 def _date(text: str, m: re.Match[str]) -> NumberHit | None:
     month = _number(m.group("m"))
     if month is None or not 1 <= month <= 12 or not _whole(month):
@@ -462,8 +467,7 @@ def _date(text: str, m: re.Match[str]) -> NumberHit | None:
     value = _MONTHS[int(month) - 1]
     part = m.group("when")
     if part:
-        value = {"初": "early", "中": "mid-", "中旬": "mid-", "底": "late", "末": "late",
-                 "上旬": "early", "下旬": "late"}[part] + (" " if part not in ("中", "中旬") else "") + value  # fmt: skip
+        value = _MONTH_PARTS[part] + value
     day_text = m.group("d")
     if day_text:
         day = _number(day_text)
@@ -474,9 +478,8 @@ def _date(text: str, m: re.Match[str]) -> NumberHit | None:
     if year_text:
         year = year_text if year_text.isdigit() else "".join(str(_DIGIT[c]) for c in year_text)
         value = f"{value}, {year}"
-    elif not day_text and not part and not m.group("fen"):
-        if m.group("m").isdigit():
-            return None  # 3月 alone: leave to the engine
+    elif not day_text and not part and not m.group("fen") and m.group("m").isdigit():
+        return None  # 3月 alone: leave to the engine
     return _hit(m, "date", value, f"{m.group(0)}: 月 = month, 号/日 = day")
 
 
@@ -619,7 +622,9 @@ def _plain(text: str, m: re.Match[str]) -> NumberHit | None:
     if raw[0].isdigit():
         if not re.search(r"[十百千万亿wWkK]", raw) and not more:
             return None  # 12000 reads the same in English
-        if re.search("[kK]$", raw) and (after in "屏高视画电显分" and after or "跑" in _clause_before(text, m.start())):
+        if re.search("[kK]$", raw) and (
+            (after and after in "屏高视画电显分") or "跑" in _clause_before(text, m.start())
+        ):
             return None  # 4K video, a 5k run
         if re.search("[wW]$", raw) and re.match("快充|充|功率|瓦|电|灯", text[m.end() :]):
             return None  # 20W charger
@@ -667,61 +672,72 @@ def _spend_save(text: str, m: re.Match[str]) -> NumberHit | None:
     return _hit(m, "money", value, f"{m.group(0)}: 满 = reach, 减 = take off")
 
 
-def _part(text: str, m: re.Match[str]) -> NumberHit | None:
+def _part(text: str, m: re.Match[str]) -> NumberHit:
     return _hit(m, "part", _PARTS[m.group(0)][1])
 
 
 _DAY_CN = "[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 _RULES: list[_Spec] = [
     (
-        '元块毛刀米美欧英日港韩圆', 
-            rf"(?P<n>{_NUM})(?P<more>多)?(?P<u>块钱|块|元|圆|毛钱|美元|美金|美刀|刀|欧元|英镑|日元|港币|港元|韩元|米)"
-            rf"(?P<j>\d(?![\d.])|[一二三四五六七八九](?![十百千万个件只份斤杯包盒瓶支张次位本袋晚天]))?(?:毛|角)?(?:钱)?"
-            r"(?P<about>左右)?"
-        ,
+        "元块毛刀米美欧英日港韩圆",
+        rf"(?P<n>{_NUM})(?P<more>多)?(?P<u>块钱|块|元|圆|毛钱|美元|美金|美刀|刀|欧元|英镑|日元|港币|港元|韩元|米)"
+        rf"(?P<j>\d(?![\d.])|[一二三四五六七八九](?![十百千万个件只份斤杯包盒瓶支张次位本袋晚天]))?(?:毛|角)?(?:钱)?"
+        r"(?P<about>左右)?",
         _money,
     ),
-    ('¥Rr', rf"(?P<sym>¥|RMB|rmb)\s?(?P<n>{_ARM})(?:元)?", _money_prefix),
-    ('周星礼', r"(?P<pre>下下|下个|下|上个|上|这个|这|本|每)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7])", _weekday),
+    ("¥Rr", rf"(?P<sym>¥|RMB|rmb)\s?(?P<n>{_ARM})(?:元)?", _money_prefix),
     (
-        '点:：', 
-            r"(?P<part>"
-            + "|".join(sorted(_PARTS, key=len, reverse=True))
-            + r")?(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})(?P<sep>点|:|：)(?![点])"
-            r"(?P<rest>钟|半|整|一刻|三刻|\d{1,2}分?|[零一二三四五六七八九十]{1,3}分?)?"
-        ,
+        "周星礼",
+        r"(?P<pre>下下|下个|下|上个|上|这个|这|本|每)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7])",
+        _weekday,
+    ),
+    (
+        "点:：",
+        r"(?P<part>"
+        + "|".join(sorted(_PARTS, key=len, reverse=True))
+        + r")?(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})(?P<sep>点|:|：)(?![点])"
+        r"(?P<rest>钟|半|整|一刻|三刻|\d{1,2}分?|[零一二三四五六七八九十]{1,3}分?)?",
         _clock,
     ),
     (
-        '月', 
-            rf"(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<m>\d{{1,2}}|十[一二]?|[一二三四五六七八九])月"
-            rf"(?P<fen>份)?(?:(?P<d>\d{{1,2}}|{_DAY_CN})[号日])?(?P<when>初|中旬|上旬|下旬|中|底|末)?"
-        ,
+        "月",
+        rf"(?:(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})年)?(?P<m>\d{{1,2}}|十[一二]?|[一二三四五六七八九])月"
+        rf"(?P<fen>份)?(?:(?P<d>\d{{1,2}}|{_DAY_CN})[号日])?(?P<when>初|中旬|上旬|下旬|中|底|末)?",
         _date,
     ),
-    ('号', rf"(?P<d>\d{{1,2}}|{_DAY_CN})号(?![线楼门色机房床车口球位码人楼坑])", _day_of_month),
-    ('年', r"(?P<y>[零〇一二三四五六七八九]{4})年", _year),
-    ('百', rf"百分之(?P<n>{_AR}|[{_CN}]+)|百分百|百分之百", _percent),
-    ('折', r"(?<![对骨])(?P<n>\d(?:\.\d)?|[一二三四五六七八九]{1,2})折(?![叠腾磨])", _discount),
+    ("号", rf"(?P<d>\d{{1,2}}|{_DAY_CN})号(?![线楼门色机房床车口球位码人楼坑])", _day_of_month),
+    ("年", r"(?P<y>[零〇一二三四五六七八九]{4})年", _year),
+    ("百", rf"百分之(?P<n>{_AR}|[{_CN}]+)|百分百|百分之百", _percent),
+    ("折", r"(?<![对骨])(?P<n>\d(?:\.\d)?|[一二三四五六七八九]{1,2})折(?![叠腾磨])", _discount),
     (
-        '-~到至—', 
-            rf"(?P<a>{_NUM})(?P<sep>-|~|到|至|—)(?P<b>{_NUM})(?P<u>{_UNIT_RE}|元|块钱|块|月|号)?"
-        ,
+        "-~到至—",
+        rf"(?P<a>{_NUM})(?P<sep>-|~|到|至|—)(?P<b>{_NUM})(?P<u>{_UNIT_RE}|元|块钱|块|月|号)?",
         _range,
     ),
     (
-        '两三四五六七八', rf"(?P<pair>一两|两三|三四|四五|五六|六七|七八|八九|三五)(?P<mult>十|百|千|万)?(?P<u>{_UNIT_RE}|元|块钱|块)",
+        "两三四五六七八",
+        rf"(?P<pair>一两|两三|三四|四五|五六|六七|七八|八九|三五)(?P<mult>十|百|千|万)?(?P<u>{_UNIT_RE}|元|块钱|块)",
         _pair,
     ),
-    ('斤平度㎡', rf"(?P<neg>零下|负|-)?(?P<n>{_ARM}|[{_CN}]+)(?P<u>斤|平方米|平米|平方|平|㎡|度)", _measure),
-    ('米', r"(?P<n>\d+(?:\.\d+)?)米(?![\d饭粉线色其])", _metres),
-    ('米', r"(?P<a>\d|[一两])米(?P<b>\d{1,2}(?![\d.])|[一二三四五六七八九])(?![十百千万])", _height),
     (
-        '', rf"(?P<n>{_ARM}|[{_CN}几]+)(?P<more>多|\+)?(?P<u>{_UNIT_RE})?(?P<about>左右)?",
+        "斤平度㎡",
+        rf"(?P<neg>零下|负|-)?(?P<n>{_ARM}|[{_CN}]+)(?P<u>斤|平方米|平米|平方|平|㎡|度)",
+        _measure,
+    ),
+    ("米", r"(?P<n>\d+(?:\.\d+)?)米(?![\d饭粉线色其])", _metres),
+    (
+        "米",
+        r"(?P<a>\d|[一两])米(?P<b>\d{1,2}(?![\d.])|[一二三四五六七八九])(?![十百千万])",
+        _height,
+    ),
+    (
+        "",
+        rf"(?P<n>{_ARM}|[{_CN}几]+)(?P<more>多|\+)?(?P<u>{_UNIT_RE})?(?P<about>左右)?",
         _plain,
     ),
     (
-        '满', rf"满(?P<a>{_ARM}|[{_CN}]+)(?:元|块)?减(?P<b>{_ARM}|[{_CN}]+)(?:元|块)?",
+        "满",
+        rf"满(?P<a>{_ARM}|[{_CN}]+)(?:元|块)?减(?P<b>{_ARM}|[{_CN}]+)(?:元|块)?",
         _spend_save,
     ),
 ]

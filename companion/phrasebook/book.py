@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion.phrasebook.senses import ContextError, Cues, Sense, parse_context
+from companion.phrasebook.senses import NO_CUES, ContextError, Cues, Sense, parse_context
 
 if TYPE_CHECKING:
     from companion.phrasebook.search import SearchIndex, Surface
@@ -82,7 +82,7 @@ class Entry:
     en_terms: tuple[str, ...] = ()
     user_id: int | None = None
     line: int = 0  # line in its data file, for error messages and tests
-    cues: Cues = Cues()  # context that picks the first sense over the others
+    cues: Cues = NO_CUES  # context that picks the first sense over the others
     extra_senses: tuple[Sense, ...] = ()  # other senses, in the order of the data file
 
     @property

@@ -8,8 +8,9 @@ through, and the restore step tolerates the usual damage (case, inserted spaces,
 placeholder, in which case the meaning is appended so it is never lost).
 
 Terms are matched against the book's own table of written forms (``Book.surface``, the one
-the search uses too), so the pass builds no second index: what it adds is a map of the
-longest form per first character, built on first use. An entry with several senses gets the
+the search uses too), so the pass builds no second index: the few maps it adds (which form
+lengths start with each character, odd forms, English phrases) are built with the book and
+cached with it. An entry with several senses gets the
 one its context picks (:mod:`companion.phrasebook.senses`). Traditional text is matched as
 written and converted to simplified (same length, so offsets still point into the original).
 """
@@ -25,7 +26,14 @@ from companion.glossary_api import Protected, TermHit
 from companion.phrasebook.book import Book, Entry
 from companion.phrasebook.search import Surface
 from companion.phrasebook.senses import choose
-from companion.phrasebook.terms import USABLE_SCORE, build_term_forms, fold, has_han, usable
+from companion.phrasebook.terms import (
+    USABLE_SCORE,
+    build_term_forms,
+    fold,
+    has_han,
+    lengths_of,
+    usable,
+)
 
 PLACEHOLDER = "ZQ{n}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Qq]\s?-?\s?(\d{1,2})(?!\d)")
@@ -44,9 +52,9 @@ class _Tables:
 
     surfaces: tuple[tuple[Surface, list[Entry]], ...]
     odd: dict[str, Entry]  # forms with brackets or spaces, folded as written
-    longest: dict[str, int]  # first character -> longest usable form starting with it
+    lengths: dict[str, int]  # first character -> bit mask of usable form lengths
     en: dict[str, Entry]  # English phrases (entry.en_terms) -> entry, for English->Chinese
-    en_longest: dict[str, int]
+    en_lengths: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -115,16 +123,18 @@ class PhrasebookGlossary:
             found += _match_terms(version, tables)
         found += [_Found(h.start, h.end, number=h) for h in _numbers(simplified, text)]
         chosen = _non_overlapping(found)
-        return self._to_hits(text, simplified, chosen)
+        return self._to_hits(text, simplified, versions[-1], chosen)
 
-    def _to_hits(self, text: str, simplified: str, chosen: list[_Found]) -> list[TermHit]:
+    def _to_hits(
+        self, text: str, simplified: str, folded: str, chosen: list[_Found]
+    ) -> list[TermHit]:
         hits: list[TermHit] = []
         for item in chosen:
             if item.number is not None:
                 hits.append(item.number)
                 continue
             assert item.entry is not None
-            hit = _term_hit(text, simplified, item.start, item.end, item.entry)
+            hit = _term_hit(text, folded, item.start, item.end, item.entry)
             if _SLOT in hit.meaning or _SLOT in hit.value:
                 hit = _fill_slot(text, simplified, hit, hits)
             hits.append(hit)
@@ -135,11 +145,12 @@ class PhrasebookGlossary:
         found = []
         n = len(lower)
         for start in range(n):
-            longest = tables.en_longest.get(lower[start], 0)
-            if not longest or (start and _is_word_char(lower[start - 1])):
+            mask = tables.en_lengths.get(lower[start], 0)
+            if not mask or (start and _is_word_char(lower[start - 1])):
                 continue
-            for end in range(min(n, start + longest), start, -1):
-                entry = tables.en.get(lower[start:end])
+            for length in lengths_of(mask):
+                end = start + length
+                entry = tables.en.get(lower[start:end]) if end <= n else None
                 if entry is None:
                     continue
                 if _is_word_char(lower[end - 1]) and end < n and _is_word_char(lower[end]):
@@ -211,17 +222,17 @@ def _build(book: Book) -> _Tables:
     surfaces: list[tuple[Surface, list[Entry]]] = [(book.surface, book.entries)]
     odd = {key: book.entries[idx] for key, idx in forms.odd.items()}
     en = {key: book.entries[idx] for key, idx in forms.en.items()}
-    longest, en_longest = forms.longest, forms.en_longest
+    lengths, en_lengths = forms.lengths, forms.en_lengths
     user = book.user_index
     if user is not None:
         mine = build_term_forms(user.entries, user.surface)
         surfaces.append((user.surface, user.entries))
-        longest = dict(longest)
-        for ch, length in mine.longest.items():
-            longest[ch] = max(longest.get(ch, 0), length)
+        lengths = dict(lengths)
+        for ch, mask in mine.lengths.items():
+            lengths[ch] = lengths.get(ch, 0) | mask
         for key, idx in mine.odd.items():
             odd.setdefault(key, user.entries[idx])
-    return _Tables(tuple(surfaces), odd, longest, en, en_longest)
+    return _Tables(tuple(surfaces), odd, lengths, en, en_lengths)
 
 
 def _lookup(tables: _Tables, key: str) -> Entry | None:
@@ -240,12 +251,19 @@ def _lookup(tables: _Tables, key: str) -> Entry | None:
 def _match_terms(lower: str, tables: _Tables) -> list[_Found]:
     found: list[_Found] = []
     n = len(lower)
-    longest_of = tables.longest
+    lengths = tables.lengths
+    masks: dict[int, list[int]] = {}
     for start in range(n):
-        longest = longest_of.get(lower[start], 0)
-        if not longest:
+        mask = lengths.get(lower[start], 0)
+        if not mask:
             continue
-        for end in range(min(n, start + longest), start, -1):
+        sizes = masks.get(mask)
+        if sizes is None:
+            sizes = masks[mask] = lengths_of(mask)
+        for length in sizes:
+            end = start + length
+            if end > n:
+                continue
             entry = _lookup(tables, lower[start:end])
             if entry is not None and _boundary_ok(lower, start, end):
                 found.append(_Found(start, end, entry))
@@ -321,7 +339,7 @@ def _with_english_numbers(sentence: str, hits: list[TermHit]) -> list[TermHit]:
 # --- senses ---------------------------------------------------------------------------------------
 
 
-def _term_hit(text: str, simplified: str, start: int, end: int, entry: Entry) -> TermHit:
+def _term_hit(text: str, folded: str, start: int, end: int, entry: Entry) -> TermHit:
     hit = TermHit(
         term=text[start:end],
         start=start,
@@ -334,7 +352,7 @@ def _term_hit(text: str, simplified: str, start: int, end: int, entry: Entry) ->
     if not entry.extra_senses:
         return hit
     senses = entry.senses
-    index, cue = choose(senses, fold(simplified), start, end)
+    index, cue = choose(senses, folded, start, end)
     chosen = senses[index].meaning
     others = tuple(inline(s.meaning) for k, s in enumerate(senses) if k != index)
     remark = f"with {cue} here; " if cue else ""
@@ -404,6 +422,7 @@ def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
         else:
             out = re.sub(r"\s{2,}", " ", out).strip()
             out = re.sub(r"\s+([,.!?;:])", r"\1", out)
+            out = re.sub(r"\b([ap])\.m\.\.", r"\1.m.", out)  # "8 p.m." ending a sentence
             if missing:
                 extra = "; ".join(f"{hits[n - 1].term}: {meanings[n]}" for n in missing)
                 out = f"{out} ({extra})" if out else meanings[missing[0]]

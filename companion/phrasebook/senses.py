@@ -62,6 +62,9 @@ class Cues:
         return "; ".join(parts)
 
 
+NO_CUES = Cues()
+
+
 @dataclass(frozen=True, slots=True)
 class Sense:
     """One meaning of an entry: its English (first = inline), note, example and cues."""
@@ -70,7 +73,7 @@ class Sense:
     note: str = ""
     example: str = ""
     example_en: str = ""
-    cues: Cues = Cues()
+    cues: Cues = NO_CUES
 
     @property
     def meaning(self) -> str:
@@ -106,11 +109,9 @@ def parse_context(value: str) -> Cues:
 def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The text of the same clause before ``start`` and after ``end`` (bounded)."""
     left = text[max(0, start - CLAUSE_WINDOW) : start]
-    cut = None
-    for cut in _CLAUSE_END.finditer(left):
-        pass
-    if cut is not None:
-        left = left[cut.end() :]
+    ends = [m.end() for m in _CLAUSE_END.finditer(left)]
+    if ends:
+        left = left[ends[-1] :]
     right = text[end : end + CLAUSE_WINDOW]
     stop = _CLAUSE_END.search(right)
     if stop is not None:
@@ -126,12 +127,12 @@ def score(cues: Cues, left: str, right: str) -> tuple[int, str]:
     for word in cues.prev:
         if left.endswith(word):
             total += 3
-            if 3 > best:
+            if best < 3:
                 best, cue = 3, word
     for word in cues.next:
         if right.startswith(word):
             total += 3
-            if 3 > best:
+            if best < 3:
                 best, cue = 3, word
     for word in cues.before:
         at = left.rfind(word)

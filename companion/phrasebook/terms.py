@@ -1,7 +1,7 @@
 """The few extra maps the glossary pass needs on top of the book's table of written forms.
 
 Built with the book and pickled with it, so the first translation only reads them: the
-longest usable form per first character (how far to look from each position of a text),
+lengths of the usable forms per first character (which substrings to probe at each position),
 the forms the search's normal form cannot hold (brackets, spaces: ``[笑哭R]``, ``China
 Travel``), and the English phrases that stand for an entry (for English->Chinese).
 """
@@ -24,15 +24,18 @@ MAX_TERM = 16
 _HAN_RE = re.compile(f"[{HAN_CLASS}]")
 _ODD_RE = re.compile(r"[\s\[\]【】]")
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def fold(text: str) -> str:
     """Lower case and half-width ASCII without changing any offset (the search's ``norm``
     one character at a time)."""
-    folded = text.translate(_FULLWIDTH).lower()
+    if _FULLWIDTH_RE.search(text):
+        text = text.translate(_FULLWIDTH)
+    folded = text.lower()
     if len(folded) == len(text):
         return folded
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_FULLWIDTH))
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def has_han(text: str) -> bool:
@@ -49,30 +52,45 @@ def usable(entry: Entry, form: str) -> bool:
     return len(form) >= 2 or has_han(form)
 
 
+def add_length(lengths: dict[str, int], key: str) -> None:
+    lengths[key[0]] = lengths.get(key[0], 0) | (1 << len(key))
+
+
+def lengths_of(mask: int) -> list[int]:
+    """The lengths in a bit mask, longest first."""
+    out = []
+    while mask:
+        length = mask.bit_length() - 1
+        out.append(length)
+        mask ^= 1 << length
+    return out
+
+
 @dataclass
 class TermForms:
-    longest: dict[str, int] = field(default_factory=dict)  # first character -> longest form
+    # first character -> bit mask of the lengths of the usable forms starting with it
+    lengths: dict[str, int] = field(default_factory=dict)
     odd: dict[str, int] = field(default_factory=dict)  # folded odd form -> entry index
     en: dict[str, int] = field(default_factory=dict)  # folded English phrase -> entry index
-    en_longest: dict[str, int] = field(default_factory=dict)
+    en_lengths: dict[str, int] = field(default_factory=dict)
 
 
 def build_term_forms(entries: Sequence[Entry], surface: Surface) -> TermForms:
     forms = TermForms()
-    longest = forms.longest
     for key, owners in surface.items():
-        if len(key) <= MAX_TERM and len(key) > longest.get(key[0], 0):
-            if any(score >= USABLE_SCORE and usable(entries[i], key) for i, score in owners):
-                longest[key[0]] = len(key)
+        if len(key) <= MAX_TERM and any(
+            score >= USABLE_SCORE and usable(entries[i], key) for i, score in owners
+        ):
+            add_length(forms.lengths, key)
     for idx, entry in enumerate(entries):
         for form in (entry.simplified, entry.traditional, *entry.also):
             if form and _ODD_RE.search(form) and usable(entry, form.strip()):
                 key = fold(form.strip())
                 forms.odd.setdefault(key, idx)
-                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+                add_length(forms.lengths, key)
         for phrase in entry.en_terms:
             key = fold(phrase.strip())
             if key and key not in forms.en:
                 forms.en[key] = idx
-                forms.en_longest[key[0]] = max(forms.en_longest.get(key[0], 0), len(key))
+                add_length(forms.en_lengths, key)
     return forms
