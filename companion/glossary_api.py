@@ -26,6 +26,7 @@ class TermHit:
     value: str = ""  # what a translation must say, exactly ("12,000", "kept stuck")
     cue: str = ""  # the context word that chose this sense ("" when it is the usual one)
     senses: tuple[str, ...] = ()  # the entry's other senses, when it has several
+    sense: int = 0  # which of the entry's senses this is (0 = the usual one)
 
     @property
     def inline(self) -> str:

@@ -364,6 +364,7 @@ def _term_hit(text: str, folded: str, start: int, end: int, entry: Entry) -> Ter
         value=inline(chosen),
         cue=cue,
         senses=others,
+        sense=index,
     )
 
 
