@@ -220,6 +220,7 @@ def test_the_first_translation_does_not_unpack_the_search_index() -> None:
     import pickle
 
     from companion.phrasebook import get_book
+    from companion.phrasebook.book import LazyEntries
 
     book = pickle.loads(pickle.dumps(get_book()))
     assert book._index is None and book._index_blob is not None
@@ -227,6 +228,10 @@ def test_the_first_translation_does_not_unpack_the_search_index() -> None:
     assert [h.term for h in glossary.find_terms("被这支口红种草了")] == ["口红", "种草"]
     glossary.protect("被这支口红种草了", "zh", "en")
     assert book._index is None  # still packed
+    entries = book.entries
+    assert isinstance(entries, LazyEntries)
+    decoded = sum(1 for k in range(len(entries)) if entries._decoded[k] is not None)
+    assert decoded < len(entries) // 10  # the entries it found (and those with senses)
     assert book.search("zhongcao")[0].simplified == "种草"
     assert book._index is not None
 

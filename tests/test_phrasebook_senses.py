@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from companion.phrasebook.terms import fold
 
 
 @pytest.fixture(scope="module")
-def entries() -> list[Entry]:
+def entries() -> Sequence[Entry]:
     return get_book().entries
 
 

@@ -103,9 +103,10 @@ def segmentation_terms() -> Iterator[tuple[str, str, str, str]]:
     Only all-Chinese words: initialisms, number slang, sticker codes and whole sentences are
     not words to split text into.
     """
+    from companion.phrasebook.search import english_of
     from companion.text import is_han
 
     for entry in get_book().entries:
         if entry.category != "phrases" and all(is_han(ch) for ch in entry.simplified):
-            english = " / ".join(entry.english)
+            english = " / ".join(english_of(entry))
             yield entry.simplified, entry.traditional_or_simplified, entry.pinyin, english

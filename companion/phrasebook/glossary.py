@@ -19,21 +19,15 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from companion.glossary_api import Protected, TermHit
 from companion.phrasebook.book import Book, Entry
 from companion.phrasebook.search import Surface
 from companion.phrasebook.senses import choose
-from companion.phrasebook.terms import (
-    USABLE_SCORE,
-    build_term_forms,
-    fold,
-    has_han,
-    lengths_of,
-    usable,
-)
+from companion.phrasebook.terms import USABLE_SCORE, build_term_forms, fold, lengths_of, usable
+from companion.text import has_han
 
 PLACEHOLDER = "ZQ{n}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Qq]\s?-?\s?(\d{1,2})(?!\d)")
@@ -50,19 +44,22 @@ def _is_word_char(ch: str) -> bool:
 class _Tables:
     """What the pass adds to the book's surface table; built once per book and user set."""
 
-    surfaces: tuple[tuple[Surface, list[Entry]], ...]
+    surfaces: tuple[tuple[Surface, Sequence[Entry]], ...]
     odd: dict[str, Entry]  # forms with brackets or spaces, folded as written
     lengths: dict[str, int]  # first character -> bit mask of usable form lengths
     en: dict[str, Entry]  # English phrases (entry.en_terms) -> entry, for English->Chinese
     en_lengths: dict[str, int]
 
 
-@dataclass(frozen=True)
 class _Found:
-    start: int
-    end: int
-    entry: Entry | None = None
-    number: TermHit | None = None
+    """A candidate span: a phrasebook entry or a number."""
+
+    __slots__ = ("end", "entry", "number", "start")
+
+    def __init__(
+        self, start: int, end: int, entry: Entry | None = None, number: TermHit | None = None
+    ) -> None:
+        self.start, self.end, self.entry, self.number = start, end, entry, number
 
 
 class PhrasebookGlossary:
@@ -103,10 +100,11 @@ class PhrasebookGlossary:
             return []
         tables = self._get_tables()
         if has_han(text) or not tables.en:
-            return self._find_chinese(text, tables)
+            return [hit for hit, _entry in self._find_chinese(text, tables)]
         return self._find_english(text, tables)
 
-    def _find_chinese(self, text: str, tables: _Tables) -> list[TermHit]:
+    def _find_chinese(self, text: str, tables: _Tables) -> list[tuple[TermHit, Entry | None]]:
+        """Hits with the entry each comes from (None for a number)."""
         book = self.book()
         simplified = text
         if book.may_be_traditional(text):
@@ -127,18 +125,18 @@ class PhrasebookGlossary:
 
     def _to_hits(
         self, text: str, simplified: str, folded: str, chosen: list[_Found]
-    ) -> list[TermHit]:
-        hits: list[TermHit] = []
+    ) -> list[tuple[TermHit, Entry | None]]:
+        pairs: list[tuple[TermHit, Entry | None]] = []
         for item in chosen:
             if item.number is not None:
-                hits.append(item.number)
+                pairs.append((item.number, None))
                 continue
             assert item.entry is not None
             hit = _term_hit(text, folded, item.start, item.end, item.entry)
             if _SLOT in hit.meaning or _SLOT in hit.value:
-                hit = _fill_slot(text, simplified, hit, hits)
-            hits.append(hit)
-        return hits
+                hit = _fill_slot(text, simplified, hit, pairs)
+            pairs.append((hit, item.entry))
+        return pairs
 
     def _find_english(self, text: str, tables: _Tables) -> list[TermHit]:
         lower = fold(text)
@@ -184,18 +182,13 @@ class PhrasebookGlossary:
         to_chinese = target.startswith("zh")
         tables = self._get_tables()
         if to_chinese:
-            hits = _with_english_numbers(sentence, self._find_english(sentence, tables))
+            chosen = _with_english_numbers(sentence, self._find_english(sentence, tables))
         else:
-            hits = self._find_chinese(sentence, tables)
-        book = self.book()
-        chosen = []
-        for hit in hits:
-            if hit.kind == "number" or to_chinese:
-                chosen.append(hit)
-                continue
-            entry = book.entry(hit.entry_key)
-            if entry is not None and entry.protect and _SLOT not in hit.value:
-                chosen.append(hit)
+            chosen = [
+                hit
+                for hit, entry in self._find_chinese(sentence, tables)
+                if entry is None or (entry.protect and _SLOT not in hit.value)
+            ]
         if not chosen:
             return Protected(sentence)
         parts: list[str] = []
@@ -219,7 +212,7 @@ class PhrasebookGlossary:
 def _build(book: Book) -> _Tables:
     """The book's own maps, plus the user's entries (few) when there are some."""
     forms = book.term_forms
-    surfaces: list[tuple[Surface, list[Entry]]] = [(book.surface, book.entries)]
+    surfaces: list[tuple[Surface, Sequence[Entry]]] = [(book.surface, book.entries)]
     odd = {key: book.entries[idx] for key, idx in forms.odd.items()}
     en = {key: book.entries[idx] for key, idx in forms.en.items()}
     lengths, en_lengths = forms.lengths, forms.en_lengths
@@ -368,15 +361,17 @@ def _term_hit(text: str, folded: str, start: int, end: int, entry: Entry) -> Ter
     )
 
 
-def _fill_slot(text: str, simplified: str, hit: TermHit, hits: list[TermHit]) -> TermHit:
+def _fill_slot(
+    text: str, simplified: str, hit: TermHit, pairs: list[tuple[TermHit, Entry | None]]
+) -> TermHit:
     """A sense that takes the term before it: 油皮 + 亲妈 -> 油皮亲妈, "made for oily skin".
 
     Without a phrasebook term right before, the slot names the preceding characters and
     the hit is not protected (its value keeps the slot).
     """
-    previous = hits[-1] if hits else None
+    previous = pairs[-1][0] if pairs else None
     if previous is not None and previous.end == hit.start and previous.kind == "term":
-        hits.pop()
+        pairs.pop()
         object_ = inline(previous.value or previous.meaning)
         return replace(
             hit,

@@ -195,7 +195,7 @@ class SearchIndex:
     """
 
     def __init__(self, entries: Sequence[Entry], surface: Surface | None = None) -> None:
-        self.entries = list(entries)
+        self.entries: Sequence[Entry] = list(entries)
         self._surface: Surface = surface if surface is not None else build_surface(self.entries)
         self._pinyin: dict[str, list[int]] = defaultdict(list)
         self._tones: list[str] = []
@@ -226,7 +226,7 @@ class SearchIndex:
     def surface(self) -> Surface:
         return self._surface
 
-    def attach(self, entries: list[Entry], surface: Surface) -> None:
+    def attach(self, entries: Sequence[Entry], surface: Surface) -> None:
         """Put back what :meth:`__getstate__` left out (the book holds them)."""
         self.entries = entries
         self._surface = surface

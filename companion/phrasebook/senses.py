@@ -32,7 +32,7 @@ class ContextError(ValueError):
     """A malformed ``context`` cell; the message says what is wrong."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cues:
     prev: tuple[str, ...] = ()
     next: tuple[str, ...] = ()
@@ -65,7 +65,7 @@ class Cues:
 NO_CUES = Cues()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Sense:
     """One meaning of an entry: its English (first = inline), note, example and cues."""
 

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from companion.phrasebook.search import S_ALSO as USABLE_SCORE
-from companion.text import HAN_CLASS, is_han
+from companion.text import has_han, is_han
 
 if TYPE_CHECKING:
     from companion.phrasebook.book import Entry
     from companion.phrasebook.search import Surface
 
 MAX_TERM = 16
-_HAN_RE = re.compile(f"[{HAN_CLASS}]")
 _ODD_RE = re.compile(r"[\s\[\]【】]")
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
@@ -36,11 +35,6 @@ def fold(text: str) -> str:
     if len(folded) == len(text):
         return folded
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-def has_han(text: str) -> bool:
-    """Like :func:`companion.text.has_han`, in C speed for the hot loops."""
-    return _HAN_RE.search(text) is not None
 
 
 def usable(entry: Entry, form: str) -> bool:
