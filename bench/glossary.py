@@ -137,8 +137,9 @@ def cost(rounds: int) -> None:
 
 # (sentence, key meaning as a regex over the English output)
 SENTENCES: list[tuple[str, str]] = [
-    ("被这支口红种草了，颜色太好看", r"want to buy|hooked|recommend"),
-    ("这家店终于拔草了，味道一般", r"over wanting|not worth|finally buy"),
+    # 被...种草 is being won over; 终于拔草 is finally trying it (senses chosen by context)
+    ("被这支口红种草了，颜色太好看", r"want to buy|hooked|recommend|won over"),
+    ("这家店终于拔草了，味道一般", r"over wanting|not worth|finally (buy|bought|tried)"),
     ("这家奶茶真的绝绝子", r"amazing|the best"),
     ("这个颜色绝了", r"amazing|incredible"),
     ("避雷！这家民宿千万别订", r"avoid|steer clear|warning"),

@@ -223,6 +223,7 @@ class PhrasebookPanel(QWidget):
         from companion.phrasebook import get_book
 
         book = get_book()
+        book.index  # noqa: B018 - unpack the search index here, not at the first keystroke
         problem = ""
         try:
             mine = self.store().entries()
