@@ -36,8 +36,11 @@ def _cache_key() -> str:
     import sys
     from pathlib import Path
 
+    from companion import bundle
     from companion.phrasebook.book import DATA_DIR
 
+    if bundle.is_frozen():  # no .py files on disk: the build id changes with every build
+        return hashlib.sha1(f"{sys.version}|{bundle.build_id()}".encode()).hexdigest()[:16]
     here = Path(__file__).resolve().parent
     parts = [sys.version]
     for path in [*sorted(DATA_DIR.glob("*.tsv")), here / "book.py", here / "search.py"]:
@@ -58,13 +61,18 @@ def _load_book() -> Book:
         cache = paths.cache_dir() / f"phrasebook-{_cache_key()}.pickle"
     except OSError:
         return Book(load_entries())
-    try:
-        with cache.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, Book):
-            return cached
-    except Exception:  # no cache yet, or damaged: rebuild below
-        pass
+    from companion.bundle import prebuilt_cache
+
+    for candidate in (cache, prebuilt_cache(cache.name)):  # the user's, then the installer's
+        if candidate is None:
+            continue
+        try:
+            with candidate.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Book):
+                return cached
+        except Exception:  # no cache yet, or damaged: rebuild below
+            pass
     book = Book(load_entries())
     with contextlib.suppress(OSError):  # a read-only cache only costs start-up time
         for old in cache.parent.glob("phrasebook-*.pickle"):
