@@ -166,6 +166,12 @@ def main(argv: list[str]) -> int:
         python = ensure_venv(out / "venv")
     with step("icons"):
         subprocess.run([str(python), str(HERE / "render_icons.py"), str(out / "icons")], check=True)
+        if sys.platform == "darwin":
+            subprocess.run(
+                ["iconutil", "-c", "icns", str(out / "icons" / "companion.iconset"),
+                 "-o", str(out / "icons" / "companion.icns")],
+                check=True,
+            )
     with step(f"PyInstaller ({args.variant})"):
         folder = run_pyinstaller(python, out, args.variant)
     internal = folder / "_internal"
@@ -188,6 +194,15 @@ def main(argv: list[str]) -> int:
         print(f"   {bundle_packs(internal, info) or 'none: the first run offers the download'}")
     with step("prebuilt caches (dictionary index, phrasebook)"):
         print(f"   {prebuild_caches(folder, internal)}")
+    app = out / "dist" / "Companion.app"
+    if app.is_dir():  # macOS: the .app got its copy of the folder before our steps ran
+        frameworks = app / "Contents" / "Frameworks"  # sys._MEIPASS inside a .app
+        for name in ("companion_build.json", "companion_prebuilt", "companion_packs"):
+            source = internal / name
+            if source.is_dir():
+                shutil.copytree(source, frameworks / name, dirs_exist_ok=True)
+            elif source.is_file():
+                shutil.copy2(source, frameworks / name)
     after = slim.folder_size(folder)
     print(f"folder: {before / 1e6:.0f} MB from PyInstaller, {after / 1e6:.0f} MB after trimming")
     if not args.no_smoke:

@@ -63,6 +63,11 @@ EXCLUDES = [
     "pytest",
     "hypothesis",
     "mypy",
+    # jieba imports pkg_resources when it can (else it opens its files directly, which works
+    # frozen); bundled, PyInstaller's pkg_resources run-time hook would import it on every
+    # start: ~0.3 s on each `companion lookup`.
+    "pkg_resources",
+    "setuptools",
     "PySide6.QtQml",
     "PySide6.QtQuick",
     "PySide6.QtPdf",
