@@ -16,6 +16,7 @@ this module stays Qt-free so a build without a working Qt still reports the rest
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets as token_source
@@ -154,10 +155,8 @@ def check_keyring(_ctx: Context) -> str:
         if secrets.get_key(name) is not None:
             raise AssertionError("the throwaway key is still there after deleting it")
     finally:
-        try:
+        with contextlib.suppress(secrets.SecretsError):
             secrets.delete_key(name)
-        except secrets.SecretsError:
-            pass
     return f"store, read and delete a throwaway key in {status.backend}"
 
 

@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
     pinyin: dict[str, list[float]] = {"frozen": [], "source": []}
     lookups: dict[str, list[float]] = {"frozen": [], "source": []}
     with tempfile.TemporaryDirectory(prefix="companion-budget-warm-") as warm:
-        for name, command in (("frozen", frozen), ("source", source)):  # warm caches, disk
+        for command in (frozen, source):  # warm caches and the disk
             process_time([*command, "lookup", "zhongcao"], warm)
             window_times(command)
         for _round in range(args.rounds):
@@ -103,7 +103,12 @@ def main(argv: list[str]) -> int:
         return statistics.median(f / s for f, s in pairs)
 
     rows = [
-        ("Linux folder, installed", f"{folder_mb:.0f} MB", f"<= {FOLDER_MB} MB", folder_mb <= FOLDER_MB),
+        (
+            "Linux folder, installed",
+            f"{folder_mb:.0f} MB",
+            f"<= {FOLDER_MB} MB",
+            folder_mb <= FOLDER_MB,
+        ),
         (".deb (with OCR)", f"{deb_mb:.0f} MB", f"<= {DEB_MB} MB", deb_mb <= DEB_MB),
         (
             "GUI start to window, frozen/source",

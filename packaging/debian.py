@@ -265,7 +265,8 @@ def main(argv: list[str]) -> int:
         print(f"== {name}: {time.monotonic() - started:.1f} s", flush=True)
     started = time.monotonic()
     deb = build_deb(out / "deb-root", out, version, folder)
-    print(f"== .deb (zstd -{ZSTD_LEVEL} --long, 2 threads): {deb.name} in {time.monotonic() - started:.1f} s")
+    seconds = time.monotonic() - started
+    print(f"== .deb (zstd -{ZSTD_LEVEL} --long, 2 threads): {deb.name} in {seconds:.1f} s")
     shutil.rmtree(out / "deb-root")
     started = time.monotonic()
     tarball = build_tarball(folder, out, version)

@@ -141,7 +141,9 @@ def info_plist() -> dict[str, object]:
 
 # Qt plugin folders kept, and within them which files (globs); every other folder goes.
 KEEP_PLUGINS: dict[str, list[str]] = {
-    "platforms": ["*qxcb.*", "*qwayland*", "*qoffscreen.*", "*qminimal.*", "*qwindows.*", "*qcocoa.*"],
+    "platforms": [
+        "*qxcb.*", "*qwayland*", "*qoffscreen.*", "*qminimal.*", "*qwindows.*", "*qcocoa.*"
+    ],
     "platformthemes": ["*xdgdesktopportal*"],
     "platforminputcontexts": ["*compose*", "*ibus*"],
     "xcbglintegrations": ["*"],
@@ -197,9 +199,9 @@ def trim_plan(internal: Path) -> list[Path]:
     # copies: OpenCV's repaired FFmpeg in opencv_python_headless.libs is needed by cv2.
     candidates = [*sorted((qt / "lib").glob("*")), *sorted(internal.glob("*"))]
     for path in candidates:
-        if any(fnmatch.fnmatch(path.name, g) for g in DROP_LIBRARY_GLOBS):
-            if (path.is_file() or path.is_symlink()) and path not in doomed:
-                doomed.append(path)
+        matches = any(fnmatch.fnmatch(path.name, g) for g in DROP_LIBRARY_GLOBS)
+        if matches and (path.is_file() or path.is_symlink()) and path not in doomed:
+            doomed.append(path)
     doomed.extend(p for g in DROP_DATA_GLOBS for p in sorted(internal.glob(g)))
     return doomed
 

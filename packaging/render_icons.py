@@ -12,11 +12,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from freeze_rules import APP_ID
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-
-from freeze_rules import APP_ID
 
 HICOLOR_SIZES = [16, 24, 32, 48, 64, 128, 256, 512]
 SVG = Path(__file__).resolve().parent / "icons" / "companion.svg"

@@ -175,7 +175,8 @@ def strip_debug(folder: Path) -> tuple[int, int]:
         return 0, 0
     before = sum(p.stat().st_size for p in chosen)
     for start in range(0, len(chosen), 100):
-        subprocess.run(["strip", "--strip-debug", *map(str, chosen[start : start + 100])], check=True)
+        batch = [str(p) for p in chosen[start : start + 100]]
+        subprocess.run(["strip", "--strip-debug", *batch], check=True)
     return len(chosen), before - sum(p.stat().st_size for p in chosen)
 
 

@@ -25,8 +25,8 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QRectF,
     Qt,
-    QtMsgType,
     QTimer,
+    QtMsgType,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRawFont, QTextLayout
@@ -191,7 +191,7 @@ class GuiSession:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes
         buffer.close()
         return bytes(data.data())
 

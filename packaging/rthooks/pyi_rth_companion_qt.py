@@ -5,7 +5,9 @@ import os
 import sys
 
 _base = sys._MEIPASS  # type: ignore[attr-defined]
-_qt = os.path.join(_base, "PySide6") if sys.platform == "win32" else os.path.join(_base, "PySide6", "Qt")
+_qt = os.path.join(_base, "PySide6")
+if sys.platform != "win32":
+    _qt = os.path.join(_qt, "Qt")
 os.environ.setdefault("QT_PLUGIN_PATH", os.path.join(_qt, "plugins"))
 if sys.platform == "win32":  # QtNetwork finds OpenSSL DLLs collected beside the app
     os.environ["PATH"] = _base + os.pathsep + os.environ.get("PATH", "")
