@@ -49,9 +49,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 # The Debian mirror this machine already uses (deb822 or one-line sources), never a guess.
-MIRROR="$(sed -n -e 's/^URIs: *\([^ ]*\).*/\1/p' -e 's/^deb  *\(\[[^]]*\] *\)\{0,1\}\([^ ]*\) .*/\2/p' \
-  /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -v -e security -e '^$' \
-  | grep -i debian | head -1)"
+MIRROR="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+  | sed -n -e 's/^URIs: *\([^ ]*\).*/\1/p' -e 's/^deb  *\(\[[^]]*\] *\)\{0,1\}\([^ ]*\) .*/\2/p' \
+  | grep -v -e security | grep -i debian | head -1 || true)"
 [ -n "$MIRROR" ] || { echo "package-test: no Debian mirror in /etc/apt/sources.list*" >&2; exit 1; }
 
 step "base root (debootstrap --variant=minbase bookworm, cached in $(basename "$BASE"))"

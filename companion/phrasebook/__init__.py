@@ -47,11 +47,12 @@ def _cache_key() -> str:
     from companion import bundle
     from companion.phrasebook.book import DATA_DIR
 
-    if bundle.is_frozen():  # no .py files on disk: the build id changes with every build
-        return hashlib.sha1(f"{sys.version}|{bundle.build_id()}".encode()).hexdigest()[:16]
     here = Path(__file__).resolve().parent
     parts = [sys.version, str(CACHE_FORMAT)]
     code = [here / name for name in ("book.py", "search.py", "senses.py")]
+    if bundle.is_frozen():  # no .py files on disk: the build id changes with every build
+        parts.append(bundle.build_id())
+        code = []
     for path in [*sorted(DATA_DIR.glob("*.tsv")), *code]:
         try:
             stat = path.stat()
