@@ -23,10 +23,14 @@ mounted=()
 xvfb_pid=""
 cleanup() {
   local code=$?
+  set +e
   for ((i=${#mounted[@]}-1; i>=0; i--)); do
     umount "${mounted[$i]}" 2>/dev/null || umount -l "${mounted[$i]}" 2>/dev/null || true
   done
-  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+  if [ -n "$xvfb_pid" ]; then  # not our child (process substitution): kill, then poll it
+    kill "$xvfb_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$xvfb_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   if grep -q " $ROOT" /proc/mounts; then
     echo "package-test: mounts left under $ROOT, not deleting it" >&2
   else
