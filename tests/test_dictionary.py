@@ -282,12 +282,12 @@ def test_build_cache_for_installers_and_the_prebuilt_file(
     from companion.dictionary import cedict
     from companion.dictionary.build import build_cache
 
-    target = build_cache(tmp_path / "prebuilt.idx")
+    target = build_cache(tmp_path / "companion_prebuilt" / cedict.CACHE_NAME)
     assert target.is_file()
     idx = cedict.load_cached(None, target)  # no source needed: what a frozen build ships
     assert idx is not None and idx.entries("银行")[0].senses[0] == "bank"
     assert idx.cost("的") is not None and idx.modal_bonus > 0
-    monkeypatch.setattr(cedict, "prebuilt_cache_path", lambda: target)
+    monkeypatch.setenv("COMPANION_BUNDLE_DIR", str(tmp_path))
     monkeypatch.setattr(cedict, "source_path", lambda: tmp_path / "no-such-cedict.gz")
     loaded = cedict.load_index()  # the prebuilt file wins; the missing source is not read
     assert loaded.entries("银行") == idx.entries("银行")

