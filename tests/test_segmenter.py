@@ -129,7 +129,7 @@ def test_auxiliary_before_a_verb_earns_the_bonus() -> None:
 
 def test_traditional_forms_are_not_segmentation_words() -> None:
     seg = _segmenter({"银行": 900, "银": 1500, "行": 700})
-    seg.index = {**seg.index, "銀行": NO_WORD}  # type: ignore[assignment]
+    seg.index = {**seg.index, "銀行": NO_WORD}
     assert seg.base_cost("銀行") is None and seg.base_cost("银行") == 900
 
 

@@ -44,7 +44,7 @@ from companion.dictionary.frequency import (
 )
 
 CACHE_VERSION = 7
-CACHE_NAME = f"dictionary-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
+CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 
@@ -402,6 +402,9 @@ def build_index(
 def default_cache_path() -> Path:
     """Where the dictionary cache lives for this user (built there on first use)."""
     return paths.cache_dir() / CACHE_NAME
+
+
+_cache_path = default_cache_path  # the name packaging's tests know
 
 
 def _file_stamp(path: Path | None) -> tuple[int, int]:
