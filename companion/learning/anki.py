@@ -19,7 +19,6 @@ import html
 import itertools
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import time
@@ -30,8 +29,8 @@ from pathlib import Path
 
 import genanki
 
-from companion.dictionary.syllables import marks_to_numbers, tone_of
 from companion.learning.audio import Speaker
+from companion.learning.cardhtml import pinyin_html, sentence_html, text_html
 from companion.learning.textkeys import reading_key
 from companion.learning.words import SavedWord
 
@@ -39,8 +38,6 @@ MODEL_ID = 1_718_203_847
 DECK_ID = 2_059_400_110
 DECK_NAME = "Companion: My words"
 GUID_NAMESPACE = "companion-my-words"
-# The same "pleco" palette as the ruby view (companion/ui/reading/tone_colors.py).
-TONE_COLORS = {1: "#e02020", 2: "#d97a00", 3: "#1f9a3a", 4: "#1f5fd6", 0: "#808080"}
 FIELDS = (
     "Hanzi", "Traditional", "Pinyin", "Meaning", "Sentence", "SentencePinyin",
     "Translation", "Audio", "Note",
@@ -119,39 +116,6 @@ def note_guid(word: SavedWord) -> str:
     return str(genanki.guid_for(GUID_NAMESPACE, word.simplified, reading_key(word.pinyin)))
 
 
-def _text_html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
-
-
-def pinyin_html(pinyin: str) -> str:
-    """Tone-marked syllables, each in a span of its tone's colour (neutral grey)."""
-    spans = []
-    for syllable in pinyin.split():
-        numbered = marks_to_numbers(syllable)
-        tone = tone_of(numbered) if numbered[-1:].isdigit() else 0
-        spans.append(
-            f'<span class="tone{tone}" style="color:{TONE_COLORS[tone]}">'
-            f"{html.escape(syllable)}</span>"
-        )
-    return " ".join(spans)
-
-
-def sentence_html(sentence: str, *forms: str) -> str:
-    """The sentence, escaped, with every occurrence of the word highlighted."""
-    wanted = sorted({f for f in forms if f}, key=len, reverse=True)
-    if not wanted:
-        return _text_html(sentence)
-    pattern = re.compile("|".join(re.escape(f) for f in wanted))
-    out: list[str] = []
-    pos = 0
-    for match in pattern.finditer(sentence):
-        out.append(_text_html(sentence[pos : match.start()]))
-        out.append(f'<span class="hl">{html.escape(match.group(0))}</span>')
-        pos = match.end()
-    out.append(_text_html(sentence[pos:]))
-    return "".join(out)
-
-
 def _media_name(text: str, extension: str) -> str:
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     return f"companion-{digest}.{extension}"
@@ -166,12 +130,12 @@ def build_note(word: SavedWord, audio_file: str = "") -> genanki.Note:
         html.escape(word.simplified),
         html.escape(word.traditional),
         pinyin_html(word.pinyin),
-        _text_html("; ".join(word.meanings)),
+        text_html("; ".join(word.meanings)),
         sentence_html(word.sentence, word.simplified, word.traditional),
-        _text_html(word.sentence_pinyin),
-        _text_html(word.translation),
+        text_html(word.sentence_pinyin),
+        text_html(word.translation),
         f"[sound:{audio_file}]" if audio_file else "",
-        _text_html(word.note),
+        text_html(word.note),
     ]
     return genanki.Note(
         model=MODEL,

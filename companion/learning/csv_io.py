@@ -287,7 +287,7 @@ def _record(row: list[str], where: dict[str, int], now: float) -> WordRecord:
             pinyin=cell("pinyin"), meanings=tuple(cell("meanings").split("\n")),
             sentence=cell("sentence"), translation=cell("translation"),
             sentence_pinyin=cell("sentence_pinyin"), tags=tuple(cell("tags").split(",")),
-            note=cell("note"), origin=cell("origin") or "import",
+            note=cell("note"), origin=cell("origin") if "origin" in where else "import",
             created=stamp, updated=updated if updated is not None else stamp,
         )
     )  # fmt: skip

@@ -19,6 +19,7 @@ from companion.text import HAN_CLASS
 _HAN = re.compile(f"([{HAN_CLASS}])")
 _QUERY_TOKEN = re.compile(f"(?P<han>[{HAN_CLASS}]+)|(?P<word>[^\\W_{HAN_CLASS}]+)")
 _NUMBERED = re.compile(r"[a-zA-Zü:]+[1-5]")
+_NUMBERED_RUN = re.compile(r"(?:[a-z:]+[1-5])+[a-z:]*")
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 24
 
@@ -100,6 +101,9 @@ def fts_query(query: str) -> str | None:
         word = match.group("word")
         options = [_quoted(word) + "*"]
         plain = strip_marks(word)
+        if _NUMBERED_RUN.fullmatch(plain):  # "yin2hang2": the digits mark the syllables
+            syllables = [toneless(s) for s in re.findall(r"[a-z:]+", plain)]
+            options.append(_quoted(" ".join(s for s in syllables if s)) + "*")
         for split in syllable_splits(plain, limit=2):
             if len(split) > 1:
                 options.append(_quoted(" ".join(split)) + "*")

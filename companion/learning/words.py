@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from companion import changes
@@ -466,9 +466,18 @@ class WordList:
 
     # --- editing ---------------------------------------------------------------------------
 
-    def update(self, word_id: int, now: float | None = None, **fields: object) -> SavedWord:
-        """Change some fields of a word (``meanings``, ``tags``, ``note``, ...); its review
-        state stays. :class:`WordError` when the new word and reading are already saved."""
+    def update(
+        self,
+        word_id: int,
+        fields: Mapping[str, object] | None = None,
+        *,
+        now: float | None = None,
+        **more: object,
+    ) -> SavedWord:
+        """Change some fields of a word (``meanings``, ``tags``, ``note``, ...) given as a
+        mapping or keywords; its review state stays. :class:`WordError` when the new word
+        and reading are already saved."""
+        fields = {**(fields or {}), **more}
         allowed = set(SavedWord.__dataclass_fields__) - {"id", "created", "updated", "due"}
         unknown = set(fields) - allowed
         if unknown:
