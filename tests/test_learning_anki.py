@@ -11,6 +11,7 @@ import sqlite3
 import struct
 import wave
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ class ToneSpeaker:
 
 
 @pytest.fixture
-def words(tmp_path: Path) -> WordList:
+def words(tmp_path: Path) -> Iterator[WordList]:
     db = Database(tmp_path / "c.db")
     store = WordList(db)
     store.save(WordToSave("银行", "銀行", "yín háng", ("bank",), "我去银行<取>钱 & 回来",
@@ -99,7 +100,7 @@ def test_apkg_is_a_valid_anki_package(words: WordList, tmp_path: Path) -> None:
             for row in conn.execute("SELECT guid, flds, tags FROM notes")
         }
         assert set(notes) == {"银行", "哈哈", "种草"}
-        guid, fields, tags = notes["银行"]
+        _guid, fields, tags = notes["银行"]
         by_name = dict(zip(FIELDS, fields, strict=True))
         assert by_name["Traditional"] == "銀行"
         assert 'style="color:#d97a00">yín</span>' in by_name["Pinyin"]  # tone 2: orange
@@ -147,7 +148,7 @@ def test_audio_from_a_pluggable_speaker(words: WordList, tmp_path: Path) -> None
     path = tmp_path / "audio.apkg"
     report = export_apkg(words.all(), path, speaker=speaker)
     assert report.audio == 2 and sorted(speaker.spoken) == ["种草", "银行"]
-    conn, media, names = _open(path, tmp_path / "x")
+    conn, media, _names = _open(path, tmp_path / "x")
     try:
         audio = {r[0].split("\x1f")[0]: r[0].split("\x1f")[FIELDS.index("Audio")]
                  for r in conn.execute("SELECT flds FROM notes")}  # fmt: skip

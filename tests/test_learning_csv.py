@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ HOSTILE = st.sampled_from(
     ['"', ",", "\t", "\n", "'", "=", "+", "-", "@", "😀", "👩‍👩‍👧", "银行", "\ufeff", "\u0301",
      "שלום", "𠀀", ";", "\\", " ", "\u3000", "ǚ", "\u200b"]
 )  # fmt: skip
-TEXT = st.lists(st.one_of(HOSTILE, st.characters(exclude_categories=("Cs",))), max_size=30).map(
+TEXT = st.lists(st.one_of(HOSTILE, st.characters(exclude_categories=["Cs"])), max_size=30).map(
     "".join
 )
 LONG = st.builds(lambda piece, n: piece * n, TEXT, st.integers(1, 300))
@@ -141,7 +142,7 @@ def test_export_import_round_trips_exactly(
 
 
 @pytest.fixture
-def words(tmp_path: Path) -> WordList:
+def words(tmp_path: Path) -> Iterator[WordList]:
     db = Database(tmp_path / "c.db")
     yield WordList(db)
     db.close()
@@ -290,7 +291,7 @@ def test_an_import_that_fails_midway_writes_nothing(
     calls = {"n": 0}
     real = WordList._insert_cards
 
-    def failing(conn, word_id, cards):  # type: ignore[no-untyped-def]
+    def failing(conn: sqlite3.Connection, word_id: int, cards: Iterable[CardState]) -> None:
         calls["n"] += 1
         if calls["n"] == 6:
             raise OSError(28, "No space left on device")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from companion.wordlist import is_saved, save_word, saved_words
 
 
 @pytest.fixture
-def words(tmp_path: Path) -> WordList:
+def words(tmp_path: Path) -> Iterator[WordList]:
     db = Database(tmp_path / "c.db")
     yield WordList(db)
     db.close()
@@ -83,8 +84,9 @@ def test_bad_words_are_refused_with_a_reason(words: WordList) -> None:
 
 def test_text_is_normalised_once(words: WordList) -> None:
     word = words.save(
-        WordToSave(" 种\u200b草 ", "种\u200b草", "zhòng  cǎo", (" to  recommend ", "", "to recommend"),
-                   "第一行\r\n第二行\x07", tags=("a, b", " b ", "C"), note="  note \n"),
+        WordToSave(" 种\u200b草 ", "种\u200b草", "zhòng  cǎo",
+                   (" to  recommend ", "", "to recommend"), "第一行\r\n第二行\x07",
+                   tags=("a, b", " b ", "C"), note="  note \n"),
     ).word  # fmt: skip
     assert word.simplified == "种\u200b草" and word.traditional == ""
     assert word.pinyin == "zhòng cǎo" and word.meanings == ("to recommend",)
