@@ -32,17 +32,22 @@ def pinyin_html(pinyin: str) -> str:
     return " ".join(spans)
 
 
-def sentence_html(sentence: str, *forms: str) -> str:
-    """The sentence, escaped, with every occurrence of the word highlighted."""
+HIGHLIGHT = "#fff2a8"
+
+
+def sentence_html(sentence: str, *forms: str, inline: bool = False) -> str:
+    """The sentence, escaped, with every occurrence of the word highlighted (a ``hl`` span;
+    ``inline`` adds the colour as a style, for Qt labels that ignore class rules)."""
     wanted = sorted({f for f in forms if f}, key=len, reverse=True)
     if not wanted:
         return text_html(sentence)
+    style = f' style="background-color:{HIGHLIGHT}"' if inline else ""
     pattern = re.compile("|".join(re.escape(f) for f in wanted))
     out: list[str] = []
     pos = 0
     for match in pattern.finditer(sentence):
         out.append(text_html(sentence[pos : match.start()]))
-        out.append(f'<span class="hl">{html.escape(match.group(0))}</span>')
+        out.append(f'<span class="hl"{style}>{html.escape(match.group(0))}</span>')
         pos = match.end()
     out.append(text_html(sentence[pos:]))
     return "".join(out)

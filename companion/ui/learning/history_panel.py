@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -21,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.learning.history import History, HistoryEntry
-from companion.ui.learning.relay import ChangeRelay
+from companion.ui.learning.relay import ChangeRelay, OwnedTasks
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
@@ -48,6 +50,8 @@ _ORIGINS = {"typed": "typed", "pasted": "pasted", "clipboard": "clipboard watch"
             "hotkey": "hotkey", "ocr": "screenshot", "phrasebook": "phrasebook",
             "history": "history", "cli": "command line"}  # fmt: skip
 AnyIndex = QModelIndex | QPersistentModelIndex
+_PAD = 7  # pixels above and below an entry
+_GAP = 3  # pixels between its lines
 
 
 def when_text(created: float, now: float | None = None) -> str:
@@ -98,7 +102,7 @@ class HistoryDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         _base, small, line = self._lines(option)
-        return QSize(200, QFontMetrics(small).height() + 2 * line + 12)
+        return QSize(200, QFontMetrics(small).height() + 2 * line + 2 * _GAP + 2 * _PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         entry: HistoryEntry | None = index.data(ENTRY_ROLE)
@@ -111,7 +115,7 @@ class HistoryDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         base, small, line = self._lines(option)
-        rect: QRect = opt.rect.adjusted(8, 4, -8, -4)
+        rect: QRect = opt.rect.adjusted(10, _PAD, -10, -_PAD)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -144,7 +148,9 @@ class HistoryDelegate(QStyledItemDelegate):
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                 elided,
             )
-            y += height + 2
+            y += height + _GAP
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawLine(opt.rect.left(), opt.rect.bottom(), opt.rect.right(), opt.rect.bottom())
         painter.restore()
 
 
@@ -158,6 +164,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.history = history
         self.runner = runner
+        self.tasks = OwnedTasks(runner, self)
         self._generation = 0
         self._shown_query: str | None = None
         self._build()
@@ -185,7 +192,6 @@ class HistoryPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(HistoryDelegate(self.view))
         self.view.setUniformItemSizes(True)
-        self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
@@ -225,10 +231,17 @@ class HistoryPanel(QWidget):
         outer.addWidget(self.status)
         self.keep_box.toggled.connect(lambda on: self._set_switch("history_enabled", on))
         self.clipboard_box.toggled.connect(lambda on: self._set_switch("history_clipboard", on))
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.remove_current)
+        self.view.installEventFilter(self)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete (or Backspace) in the list removes the selected entry."""
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.current_entry():
+                self.remove_current()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -244,7 +257,7 @@ class HistoryPanel(QWidget):
             return (entries, history.count(), history.enabled,
                     history.settings.get_bool("history_clipboard"))  # fmt: skip
 
-        self.runner.run_quick(
+        self.tasks.quick(
             work,
             lambda value: self._loaded(generation, query, value),
             lambda exc: self._failed(generation, exc),
@@ -328,7 +341,7 @@ class HistoryPanel(QWidget):
         if entry is None:
             return
         history = self.history
-        self.runner.run_quick(lambda: history.remove(entry.id), None, self._action_failed)
+        self.tasks.quick(lambda: history.remove(entry.id), None, self._action_failed)
 
     def clear_history(self, ask: bool = True) -> None:
         """ "Clear history": every entry deleted (after a confirmation when ``ask``)."""
@@ -340,12 +353,12 @@ class HistoryPanel(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.runner.run_quick(self.history.clear, None, self._action_failed)
+        self.tasks.quick(self.history.clear, None, self._action_failed)
 
     def _set_switch(self, key: str, on: bool) -> None:
         settings = self.history.settings
         self.clipboard_box.setEnabled(self.keep_box.isChecked())
-        self.runner.run_quick(lambda: settings.set(key, on), None, self._action_failed)
+        self.tasks.quick(lambda: settings.set(key, on), None, self._action_failed)
 
     def _action_failed(self, exc: Any) -> None:
         self.status.setText(f"That did not work: {printable(exc, 200)}")

@@ -1,4 +1,6 @@
-"""Learning changes (``companion.changes`` topics "history" and "words") on the GUI thread.
+"""Learning changes on the GUI thread, and the panels' guarded use of the TaskRunner.
+
+``ChangeRelay``: ``companion.changes`` topics ("history", "words") on the GUI thread.
 
 The core notifies from whichever thread wrote; a panel needs the news on its own thread and
 only once per burst (an import of 5,000 words is one notification, a typing burst many).
@@ -6,9 +8,14 @@ only once per burst (an import of 5,000 words is one notification, a typing burs
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion import changes
+from companion.ui.tasks import TaskRunner
 
 
 class ChangeRelay(QObject):
@@ -41,3 +48,45 @@ class ChangeRelay(QObject):
         """Stop listening (also done when the relay is destroyed)."""
         self._unsubscribe()
         self._timer.stop()
+
+
+class OwnedTasks:
+    """The app's TaskRunner, with callbacks dropped once their widget is gone.
+
+    The runner is shared and outlives a panel (a result may arrive while the window closes);
+    a callback must never touch a deleted widget.
+    """
+
+    def __init__(self, runner: TaskRunner, owner: QObject) -> None:
+        self.runner = runner
+        self._owner = owner
+
+    def _guard(self, callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+        if callback is None:
+            return None
+        owner = self._owner
+
+        def call(value: Any) -> None:
+            if shiboken6.isValid(owner):
+                callback(value)
+
+        return call
+
+    def quick(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Short database work (reads, one save): the runner's quick thread."""
+        self.runner.run_quick(fn, self._guard(on_done), self._guard(on_error))
+
+    def long(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Any], None] | None = None,
+    ) -> None:
+        """File work (export, import): the pool, so it neither waits behind a translation on
+        the local worker nor holds up pinyin on the quick thread."""
+        self.runner.run_network(fn, self._guard(on_done), self._guard(on_error))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,11 +35,10 @@ from companion.learning.review import (
     format_interval,
 )
 from companion.learning.words import SavedWord
-from companion.ui.learning.relay import ChangeRelay
+from companion.ui.learning.relay import ChangeRelay, OwnedTasks
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
-HIGHLIGHT_CSS = ".hl { background-color: #fff2a8; }"
 REFRESH_MS = 60_000
 
 
@@ -58,40 +57,51 @@ def _label(parent: QWidget, point_scale: float = 1.0, rich: bool = True) -> QLab
 
 
 def _sentence(word: SavedWord) -> str:
-    return sentence_html(word.sentence, word.simplified, word.traditional)
+    return sentence_html(word.sentence, word.simplified, word.traditional, inline=True)
 
 
-def front_html(word: SavedWord, kind: str) -> str:
+def _sized(html_text: str, points: float, color: str = "") -> str:
+    tint = f" color:{color};" if color else ""
+    return f'<div style="font-size:{points:.0f}pt;{tint}">{html_text}</div>'
+
+
+def front_html(word: SavedWord, kind: str, base: float = 10.0) -> str:
+    """The question: the Chinese (recognition) or its meanings (recall)."""
     if kind == "recall":
-        meanings = "<br>".join(text_html(m) for m in word.meanings[:4])
-        return f"<div>{meanings}</div>"
-    trad = f'<div style="font-size:medium; color:#707070">{text_html(word.traditional)}</div>'
-    return f"<div>{text_html(word.simplified)}</div>{trad if word.traditional else ''}"
+        return _sized("<br>".join(text_html(m) for m in word.meanings[:4]), base * 2.0)
+    out = _sized(text_html(word.simplified), base * 4.2)
+    if word.traditional:
+        out += _sized(text_html(word.traditional), base * 1.6, "#707070")
+    return out
 
 
-def front_hint_html(word: SavedWord, kind: str) -> str:
+def front_hint_html(word: SavedWord, kind: str, base: float = 10.0) -> str:
+    """What helps with the question: the sentence (recognition) or its translation (recall)."""
     if kind == "recall":
-        return f"<i>{text_html(word.translation)}</i>" if word.translation else ""
-    return _sentence(word) if word.sentence else ""
+        return (
+            _sized(f"<i>{text_html(word.translation)}</i>", base * 1.2) if word.translation else ""
+        )
+    return _sized(_sentence(word), base * 1.5) if word.sentence else ""
 
 
-def back_html(word: SavedWord, kind: str) -> str:
+def back_html(word: SavedWord, kind: str, base: float = 10.0) -> str:
+    """The answer: pinyin and meaning (recognition) or the Chinese and its sentence (recall)."""
     parts = []
     if kind == "recall":
         trad = f" ({text_html(word.traditional)})" if word.traditional else ""
-        parts.append(f'<div style="font-size:xx-large">{text_html(word.simplified)}{trad}</div>')
-    parts.append(f'<div style="font-size:x-large">{pinyin_html(word.pinyin)}</div>')
+        parts.append(_sized(f"{text_html(word.simplified)}{trad}", base * 4.2))
+    parts.append(_sized(pinyin_html(word.pinyin), base * 2.2))
     if kind == "recognition" and word.meanings:
-        parts.append("<div>" + "; ".join(text_html(m) for m in word.meanings) + "</div>")
+        parts.append(_sized("; ".join(text_html(m) for m in word.meanings), base * 1.5))
     if kind == "recall" and word.sentence:
-        parts.append(f"<p>{_sentence(word)}</p>")
+        parts.append(_sized(_sentence(word), base * 1.5))
     if word.sentence_pinyin and kind == "recognition":
-        parts.append(f'<p style="color:#606060">{text_html(word.sentence_pinyin)}</p>')
+        parts.append(_sized(text_html(word.sentence_pinyin), base * 1.1, "#606060"))
     if word.translation and kind == "recognition":
-        parts.append(f"<p><i>{text_html(word.translation)}</i></p>")
+        parts.append(_sized(f"<i>{text_html(word.translation)}</i>", base * 1.2))
     if word.note:
-        parts.append(f'<p style="color:#505050">{text_html(word.note)}</p>')
-    return "".join(parts)
+        parts.append(_sized(text_html(word.note), base * 1.1, "#505050"))
+    return "<br>".join(parts)
 
 
 class ReviewPanel(QWidget):
@@ -113,6 +123,7 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.reviewer = reviewer
         self.runner = runner
+        self.tasks = OwnedTasks(runner, self)
         self._size = session_size
         self._speak = speak
         self.session: ReviewSession | None = None
@@ -166,12 +177,11 @@ class ReviewPanel(QWidget):
         self.progress = _label(self.card_page, 0.9, rich=False)
         card.addWidget(self.progress)
         card.addStretch(1)
-        self.front = _label(self.card_page, 2.6)
-        self.front_hint = _label(self.card_page, 1.2)
-        self.front_hint.setStyleSheet("")
+        self.front = _label(self.card_page)
+        self.front_hint = _label(self.card_page)
         card.addWidget(self.front)
         card.addWidget(self.front_hint)
-        self.answer = _label(self.card_page, 1.2)
+        self.answer = _label(self.card_page)
         self.answer.hide()
         card.addWidget(self.answer)
         card.addStretch(1)
@@ -222,16 +232,29 @@ class ReviewPanel(QWidget):
         for button in (self.reveal_button, *self.rate_buttons.values(), self.end_button,
                        self.speak_button):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for key, action in (("Space", self.reveal), ("Return", self.reveal),
-                            ("Esc", self.end_session), ("R", self.read_aloud)):  # fmt: skip
-            shortcut = QShortcut(QKeySequence(key), self.card_page)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
-        for rating in RATINGS:
-            shortcut = QShortcut(QKeySequence(str(rating)), self.card_page)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda r=rating: self.rate(r))
         self._show_start()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space/Enter show the answer, 1-4 rate, R reads aloud, Esc ends the session."""
+        if self.pages.currentWidget() is not self.card_page or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        ratings = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3, Qt.Key.Key_4: 4}
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.reveal()
+        elif key in ratings:
+            self.rate(ratings[Qt.Key(key)])
+        elif key == Qt.Key.Key_Escape:
+            self.end_session()
+        elif key == Qt.Key.Key_R:
+            self.read_aloud()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
 
     @property
     def session_size(self) -> int:
@@ -253,7 +276,7 @@ class ReviewPanel(QWidget):
         def work() -> tuple[DueCounts, float | None]:
             return reviewer.counts(), reviewer.next_due()
 
-        self.runner.run_quick(work, self._counted, self._count_failed)
+        self.tasks.quick(work, self._counted, self._count_failed)
 
     def _counted(self, value: Any) -> None:
         counts, next_due = value
@@ -312,7 +335,7 @@ class ReviewPanel(QWidget):
         self.busy = True
         reviewer = self.reviewer
         count = size or self.session_size
-        self.runner.run_quick(lambda: ReviewSession(reviewer, count), self._started, self._failed)
+        self.tasks.quick(lambda: ReviewSession(reviewer, count), self._started, self._failed)
 
     def _started(self, session: ReviewSession) -> None:
         self.busy = False
@@ -338,13 +361,12 @@ class ReviewPanel(QWidget):
         self.revealed = False
         way = "Chinese → meaning" if kind == "recognition" else "meaning → Chinese"
         new = " · new" if current.is_new else ""
-        self.progress.setText(
-            f"{session.answered + 1} · {session.remaining} left in this session · {way}{new}"
-        )
-        self.front.setText(front_html(word, kind))
-        self.front_hint.setText(front_hint_html(word, kind))
+        self.progress.setText(f"{session.answered} done · {session.remaining} to go · {way}{new}")
+        base = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
+        self.front.setText(front_html(word, kind, base))
+        self.front_hint.setText(front_hint_html(word, kind, base))
         self.front_hint.setVisible(bool(self.front_hint.text()))
-        self.answer.setText(back_html(word, kind))
+        self.answer.setText(back_html(word, kind, base))
         self.answer.hide()
         self.reveal_button.show()
         self._previews = self.reviewer.preview(current)
@@ -375,9 +397,7 @@ class ReviewPanel(QWidget):
         for button in self.rate_buttons.values():
             button.setEnabled(False)
         duration = int((time.monotonic() - self._shown_at) * 1000)
-        self.runner.run_quick(
-            lambda: session.answer(rating, duration), self._answered, self._failed
-        )
+        self.tasks.quick(lambda: session.answer(rating, duration), self._answered, self._failed)
 
     def _answered(self, _state: Any) -> None:
         self.busy = False

@@ -15,7 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -54,7 +56,7 @@ from companion.learning.words import (
     clean_meanings,
     clean_tags,
 )
-from companion.ui.learning.relay import ChangeRelay
+from companion.ui.learning.relay import ChangeRelay, OwnedTasks
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
@@ -208,6 +210,7 @@ class WordsPanel(QWidget):
         super().__init__(parent)
         self.words = words
         self.runner = runner
+        self.tasks = OwnedTasks(runner, self)
         self._speaker_factory = speaker_factory
         self.index = WordIndex([])
         self._generation = 0
@@ -298,9 +301,7 @@ class WordsPanel(QWidget):
         self.status = QLabel("Loading your words…", self)
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.remove_current)
+        self.table.installEventFilter(self)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo_remove)
@@ -309,6 +310,15 @@ class WordsPanel(QWidget):
         self._undo_timer.setInterval(30_000)
         self._undo_timer.timeout.connect(self._forget_undo)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete (or Backspace) in the table removes the selected word."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.current_word():
+                self.remove_current()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- loading and filtering -------------------------------------------------------------
 
@@ -321,9 +331,7 @@ class WordsPanel(QWidget):
         def work() -> WordIndex:
             return WordIndex(words.all())
 
-        self.runner.run_quick(
-            work, lambda index: self._loaded(generation, index), self._load_failed
-        )
+        self.tasks.quick(work, lambda index: self._loaded(generation, index), self._load_failed)
 
     def _loaded(self, generation: int, index: WordIndex) -> None:
         if generation != self._generation:
@@ -419,7 +427,7 @@ class WordsPanel(QWidget):
 
     def update_word(self, word_id: int, changes: dict[str, object]) -> None:
         words = self.words
-        self.runner.run_quick(
+        self.tasks.quick(
             lambda: words.update(word_id, changes),
             lambda word: self.status.setText(f"Saved {word.simplified}."),
             self._action_failed,
@@ -437,7 +445,7 @@ class WordsPanel(QWidget):
             self._update_buttons()
             self.status.setText(f"Removed {value.word.simplified}. Undo puts it back.")
 
-        self.runner.run_quick(lambda: words.remove(word.id), removed, self._action_failed)
+        self.tasks.quick(lambda: words.remove(word.id), removed, self._action_failed)
 
     def undo_remove(self) -> None:
         removed, self._undo = self._undo, None
@@ -445,7 +453,7 @@ class WordsPanel(QWidget):
         if removed is None:
             return
         words = self.words
-        self.runner.run_quick(
+        self.tasks.quick(
             lambda: words.restore(removed),
             lambda word: self.status.setText(f"{word.simplified} is back."),
             self._action_failed,
@@ -497,7 +505,7 @@ class WordsPanel(QWidget):
             return f"Exported {export_csv(words, path):,} words to {path.name}."
 
         self.status.setText(f"Exporting to {path.name}…")
-        self.runner.run_network(
+        self.tasks.long(
             work,
             lambda m: self._file_done(True, m),
             lambda e: self._file_done(False, f"Export failed: {printable(e, 200)}"),
@@ -518,7 +526,7 @@ class WordsPanel(QWidget):
             return message
 
         self.status.setText(f"Importing {path.name}…")
-        self.runner.run_network(
+        self.tasks.long(
             work,
             lambda m: self._file_done(True, m),
             lambda e: self._file_done(False, f"Nothing imported: {printable(e, 300)}"),
