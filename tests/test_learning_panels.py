@@ -224,19 +224,19 @@ def test_words_panel_export_and_import(
     assert "避雷" in [w.simplified for w in panel.shown_words()]
 
 
-def _review_panel(qtbot: Any, db: Database, runner: TaskRunner) -> tuple[ReviewPanel, Reviewer]:
+def _review_panel(qtbot: Any, db: Database, runner: TaskRunner) -> ReviewPanel:
     reviewer = Reviewer(db, fsrs.Scheduler(enable_fuzzing=False))
     panel = ReviewPanel(reviewer, runner, session_size=10)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.counts.total > 0, timeout=10_000)
-    return panel, reviewer
+    return panel
 
 
 def test_review_panel_is_driven_by_the_keyboard(
     qtbot: Any, db: Database, runner: TaskRunner, reader: Database
 ) -> None:
     _fill(db)
-    panel, reviewer = _review_panel(qtbot, db, runner)
+    panel = _review_panel(qtbot, db, runner)
     panel.show()
     assert panel.counts.total == 6 and "6 cards due" in panel.due_label.text()
     assert panel.start_button.text() == "Review 6"
@@ -269,7 +269,7 @@ def test_review_panel_is_driven_by_the_keyboard(
 
 def test_review_panel_runs_a_whole_session(qtbot: Any, db: Database, runner: TaskRunner) -> None:
     _fill(db)
-    panel, reviewer = _review_panel(qtbot, db, runner)
+    panel = _review_panel(qtbot, db, runner)
     with qtbot.waitSignal(panel.cardShown, timeout=10_000):
         panel.start()
     kinds = set()
