@@ -68,6 +68,7 @@ MIGRATIONS: list[str] = [
         pinyin      TEXT NOT NULL DEFAULT '',   -- toneless syllables of the Chinese side
         created     INTEGER NOT NULL
     );
+    CREATE INDEX history_created ON history(created);
     CREATE VIRTUAL TABLE history_search USING fts5(
         tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
     );

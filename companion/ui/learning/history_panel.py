@@ -45,7 +45,7 @@ from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE = 300  # entries shown for a search or the newest list
+PAGE = 200  # entries shown for a search or the newest list
 _ORIGINS = {"typed": "typed", "pasted": "pasted", "clipboard": "clipboard watch",
             "hotkey": "hotkey", "ocr": "screenshot", "phrasebook": "phrasebook",
             "history": "history", "cli": "command line"}  # fmt: skip
@@ -92,7 +92,49 @@ class HistoryModel(QAbstractListModel):
 
 
 class HistoryDelegate(QStyledItemDelegate):
-    """Three elided lines per entry; their height follows the view's font."""
+    """Three elided lines per entry; their height follows the view's font.
+
+    Eliding lays out the whole string, which for a long Chinese text costs more than the
+    drawing: texts are cut to what a line can hold first, and the elided lines are kept per
+    entry and width, so scrolling and selection repaint cheaply.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._elided: dict[tuple[int, float, int], tuple[str, str, str]] = {}
+
+    def _texts(
+        self, entry: HistoryEntry, width: int, fonts: tuple[QFont, QFont]
+    ) -> tuple[str, str, str]:
+        key = (entry.id, entry.created, width)
+        cached = self._elided.get(key)
+        if cached is not None:
+            return cached
+        small, base = QFontMetrics(fonts[0]), QFontMetrics(fonts[1])
+        fits = max(16, width // max(1, base.horizontalAdvance("i")))
+        meta = " · ".join(
+            part
+            for part in (
+                when_text(entry.created),
+                f"{entry.source_lang}→{entry.target_lang}",
+                _ORIGINS.get(entry.origin, entry.origin),
+                entry.engine,
+            )
+            if part
+        )
+        texts = (
+            small.elidedText(meta, Qt.TextElideMode.ElideRight, width),
+            base.elidedText(
+                printable(entry.source[: fits * 2], fits), Qt.TextElideMode.ElideRight, width
+            ),
+            base.elidedText(
+                printable(entry.result[: fits * 2], fits), Qt.TextElideMode.ElideRight, width
+            ),
+        )
+        if len(self._elided) > 2000:
+            self._elided.clear()
+        self._elided[key] = texts
+        return texts
 
     def _lines(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, int]:
         base = QFont(option.font)
@@ -119,34 +161,20 @@ class HistoryDelegate(QStyledItemDelegate):
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = opt.palette
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        meta = " · ".join(
-            part
-            for part in (
-                when_text(entry.created),
-                f"{entry.source_lang}→{entry.target_lang}",
-                _ORIGINS.get(entry.origin, entry.origin),
-                entry.engine,
-            )
-            if part
-        )
         painter.save()
         small_height = QFontMetrics(small).height()
-        rows = [
-            (small, meta, QPalette.ColorRole.PlaceholderText if not selected else text_role),
-            (base, printable(entry.source, 400), text_role),
-            (base, printable(entry.result, 400), text_role),
-        ]
+        roles = (QPalette.ColorRole.PlaceholderText if not selected else text_role,
+                 text_role, text_role)  # fmt: skip
         y = rect.top()
-        for font, text, role in rows:
+        for font, text, role in zip((small, base, base), self._texts(entry, rect.width(),
+                                    (small, base)), roles, strict=True):  # fmt: skip
             painter.setFont(font)
             painter.setPen(palette.color(role))
-            metrics = QFontMetrics(font)
             height = small_height if font is small else line
-            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
             painter.drawText(
                 QRect(rect.left(), y, rect.width(), height),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                elided,
+                text,
             )
             y += height + _GAP
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
@@ -253,8 +281,11 @@ class HistoryPanel(QWidget):
         history = self.history
 
         def work() -> tuple[list[HistoryEntry], int, bool, bool]:
-            entries = history.search(query, PAGE) if query else history.recent(PAGE)
-            return (entries, history.count(), history.enabled,
+            if query:
+                entries, total = history.search(query, PAGE), -1  # the count is not shown
+            else:
+                entries, total = history.recent(PAGE), history.count()
+            return (entries, total, history.enabled,
                     history.settings.get_bool("history_clipboard"))  # fmt: skip
 
         self.tasks.quick(
