@@ -22,6 +22,7 @@ from companion.ui.learning.history_panel import HistoryPanel
 from companion.ui.learning.review_panel import ReviewPanel
 from companion.ui.learning.words_panel import WordDialog, WordsPanel
 from companion.ui.tasks import TaskRunner
+from tests.test_learning_anki import ToneSpeaker
 
 
 class WatchedDatabase(Database):
@@ -202,13 +203,18 @@ def test_words_panel_export_and_import(
     qtbot: Any, db: Database, runner: TaskRunner, tmp_path: Path
 ) -> None:
     _fill(db)
-    panel = WordsPanel(WordList(db), runner)
+    panel = WordsPanel(WordList(db), runner, speaker_factory=None)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: len(panel.shown_words()) == 3, timeout=10_000)
     with qtbot.waitSignal(panel.fileFinished, timeout=20_000) as done:
         panel.export_to(tmp_path / "deck.apkg")
-    assert done.args[0] is True and "3 words (6 cards)" in done.args[1]
+    assert done.args == [True, "Exported 3 words (6 cards) to deck.apkg."]
     assert zipfile.is_zipfile(tmp_path / "deck.apkg")
+    voiced = WordsPanel(WordList(db), runner, speaker_factory=ToneSpeaker)
+    qtbot.addWidget(voiced)
+    with qtbot.waitSignal(voiced.fileFinished, timeout=20_000) as done:
+        voiced.export_to(tmp_path / "voiced.apkg")
+    assert done.args == [True, "Exported 3 words (6 cards, 3 with audio) to voiced.apkg."]
     with qtbot.waitSignal(panel.fileFinished, timeout=20_000) as done:
         panel.export_to(tmp_path / "words.csv")
     assert done.args == [True, "Exported 3 words to words.csv."]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.learning.enrich import complete, sentence_containing
+from companion.learning.enrich import complete, sentence_containing, sentence_translation
 from companion.learning.textkeys import canonical_pinyin
 from companion.learning.words import (
     SavedWord,
@@ -240,3 +240,14 @@ def test_sentence_containing() -> None:
     assert sentence_containing(text, "银行") == "我去银行取钱！"
     assert sentence_containing(text, "最后") == "最后一句"
     assert sentence_containing(text, "没有") == text
+
+
+def test_sentence_translation_follows_the_sentences() -> None:
+    source = "第一句话。我去银行取钱！最后一句"
+    result = "The first sentence. I went to the bank for money! The last one"
+    assert sentence_translation(source, result, "我去银行取钱！") == "I went to the bank for money!"
+    assert sentence_translation("我去银行。", "I went to the bank.", "我去银行。") == (
+        "I went to the bank."
+    )
+    assert sentence_translation(source, "One sentence only", "我去银行取钱！") == ""
+    assert sentence_translation(source, result, "不在里面") == ""

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from companion.learning.textkeys import canonical_pinyin
 from companion.learning.words import WordToSave
-from companion.text import split_segments
+from companion.text import split_segments, split_sentences
 
 
 def sentence_containing(text: str, word: str, position: int | None = None) -> str:
@@ -27,6 +27,25 @@ def sentence_containing(text: str, word: str, position: int | None = None) -> st
             return segment.text.strip()
         pos = end
     return text.strip()
+
+
+def sentence_translation(source: str, result: str, sentence: str) -> str:
+    """The part of ``result`` (the translation of ``source``) that translates ``sentence``.
+
+    The translator works sentence by sentence, so when both texts have as many sentences the
+    one at the same place is it; a one-sentence source is translated by the whole result.
+    "" when it cannot be told.
+    """
+    wanted = sentence.strip()
+    if not wanted or not result.strip():
+        return ""
+    sources = [s.strip() for s in split_sentences(source)]
+    if len(sources) <= 1:
+        return result.strip() if wanted in source else ""
+    results = [s.strip() for s in split_sentences(result)]
+    if wanted not in sources or len(results) != len(sources):
+        return ""
+    return results[sources.index(wanted)]
 
 
 def sentence_pinyin(sentence: str) -> str:

@@ -83,10 +83,14 @@ class OwnedTasks:
 
     def long(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Any], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
     ) -> None:
         """File work (export, import): the pool, so it neither waits behind a translation on
-        the local worker nor holds up pinyin on the quick thread."""
-        self.runner.run_network(fn, self._guard(on_done), self._guard(on_error))
+        the local worker nor holds up pinyin on the quick thread. With ``on_progress``, ``fn``
+        is called as ``fn(progress)``."""
+        self.runner.run_network(
+            fn, self._guard(on_done), self._guard(on_error), self._guard(on_progress)
+        )

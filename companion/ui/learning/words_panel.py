@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.learning.audio import default_speaker
 from companion.learning.cardhtml import pinyin_html, sentence_html, text_html
 from companion.learning.words import (
     RemovedWord,
@@ -205,7 +206,7 @@ class WordsPanel(QWidget):
         words: WordList,
         runner: TaskRunner,
         parent: QWidget | None = None,
-        speaker_factory: Callable[[], Any] | None = None,
+        speaker_factory: Callable[[], Any] | None = default_speaker,
     ) -> None:
         super().__init__(parent)
         self.words = words
@@ -485,30 +486,40 @@ class WordsPanel(QWidget):
             self.import_from(Path(name))
 
     def export_to(self, path: Path) -> None:
-        """Write every word to ``path``: an Anki deck for ``.apkg``, else CSV; ``fileFinished``
-        tells how it went. File work runs on the runner's pool (``run_network``), so it
-        neither waits behind a translation nor holds up pinyin."""
+        """Write every word to ``path``: an Anki deck for ``.apkg`` (with audio when the
+        speaker factory finds a Chinese voice), else CSV; ``fileFinished`` tells how it went.
+        File work runs on the runner's pool (``run_network``), so it neither waits behind a
+        translation nor holds up pinyin."""
         words = self.words
         factory = self._speaker_factory
 
-        def work() -> str:
+        def work(progress: Callable[[object], None]) -> str:
             if path.suffix.lower() == ".apkg":
                 from companion.learning.anki import export_apkg
 
                 speaker = factory() if factory is not None else None
-                report = export_apkg(words.all(), path, speaker=speaker)
-                audio = f", {report.audio} with audio" if speaker is not None else ""
+                report = export_apkg(
+                    words.all(), path, speaker=speaker,
+                    progress=lambda done, total: progress((done, total)) if done % 25 == 0
+                    else None,
+                )  # fmt: skip
+                audio = f", {report.audio:,} with audio" if speaker is not None else ""
                 cards = f"{report.cards:,} cards{audio}"
                 return f"Exported {report.notes:,} words ({cards}) to {path.name}."
             from companion.learning.csv_io import export_csv
 
             return f"Exported {export_csv(words, path):,} words to {path.name}."
 
+        def progressed(value: Any) -> None:
+            done, total = value
+            self.status.setText(f"Exporting to {path.name}… {done:,} of {total:,} words")
+
         self.status.setText(f"Exporting to {path.name}…")
         self.tasks.long(
             work,
             lambda m: self._file_done(True, m),
             lambda e: self._file_done(False, f"Export failed: {printable(e, 200)}"),
+            progressed,
         )
 
     def import_from(self, path: Path) -> None:
