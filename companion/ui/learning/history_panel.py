@@ -13,9 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -40,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.learning.history import History, HistoryEntry
-from companion.ui.learning.relay import ChangeRelay, OwnedTasks
+from companion.ui.learning.relay import ChangeRelay, DeleteKey, OwnedTasks
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
@@ -259,17 +257,8 @@ class HistoryPanel(QWidget):
         outer.addWidget(self.status)
         self.keep_box.toggled.connect(lambda on: self._set_switch("history_enabled", on))
         self.clipboard_box.toggled.connect(lambda on: self._set_switch("history_clipboard", on))
-        self.view.installEventFilter(self)
+        DeleteKey(self.view, self.remove_current)
         self._update_buttons()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Delete (or Backspace) in the list removes the selected entry."""
-        if watched is self.view and event.type() == QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.current_entry():
-                self.remove_current()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- loading ---------------------------------------------------------------------------
 

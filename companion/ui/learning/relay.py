@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 
 from companion import changes
 from companion.ui.tasks import TaskRunner
@@ -94,3 +95,19 @@ class OwnedTasks:
         self.runner.run_network(
             fn, self._guard(on_done), self._guard(on_error), self._guard(on_progress)
         )
+
+
+class DeleteKey(QObject):
+    """Delete (or Backspace) in ``view`` calls ``remove``: removing the selected row."""
+
+    def __init__(self, view: QObject, remove: Callable[[], None]) -> None:
+        super().__init__(view)
+        self._remove = remove
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        pressed = isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+        if pressed and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):  # type: ignore[attr-defined]
+            self._remove()
+            return True
+        return super().eventFilter(watched, event)

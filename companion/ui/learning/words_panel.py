@@ -15,9 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -57,7 +55,7 @@ from companion.learning.words import (
     clean_meanings,
     clean_tags,
 )
-from companion.ui.learning.relay import ChangeRelay, OwnedTasks
+from companion.ui.learning.relay import ChangeRelay, DeleteKey, OwnedTasks
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
@@ -302,7 +300,7 @@ class WordsPanel(QWidget):
         self.status = QLabel("Loading your words…", self)
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
-        self.table.installEventFilter(self)
+        DeleteKey(self.table, self.remove_current)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo_remove)
@@ -311,15 +309,6 @@ class WordsPanel(QWidget):
         self._undo_timer.setInterval(30_000)
         self._undo_timer.timeout.connect(self._forget_undo)
         self._update_buttons()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Delete (or Backspace) in the table removes the selected word."""
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            key = event.key()  # type: ignore[attr-defined]
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.current_word():
-                self.remove_current()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- loading and filtering -------------------------------------------------------------
 
