@@ -151,15 +151,7 @@ class ReviewPanel(QWidget):
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages, 1)
 
-        self.start_page = QWidget(self.pages)
-        start = QVBoxLayout(self.start_page)
-        start.addStretch(1)
-        self.due_label = _label(self.start_page, 1.8, rich=False)
-        self.due_detail = _label(self.start_page, 1.0, rich=False)
-        start.addWidget(self.due_label)
-        start.addWidget(self.due_detail)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        self.start_page, self.due_label, self.due_detail, row = self._message_page(1.8)
         self.start_button = QPushButton("Review 10", self.start_page)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(lambda: self.start())
@@ -168,9 +160,6 @@ class ReviewPanel(QWidget):
         row.addWidget(self.start_button)
         row.addWidget(self.all_button)
         row.addStretch(1)
-        start.addLayout(row)
-        start.addStretch(2)
-        self.pages.addWidget(self.start_page)
 
         self.card_page = QWidget(self.pages)
         card = QVBoxLayout(self.card_page)
@@ -209,15 +198,7 @@ class ReviewPanel(QWidget):
         card.addLayout(bottom)
         self.pages.addWidget(self.card_page)
 
-        self.done_page = QWidget(self.pages)
-        done = QVBoxLayout(self.done_page)
-        done.addStretch(1)
-        self.done_label = _label(self.done_page, 1.6, rich=False)
-        self.done_detail = _label(self.done_page, 1.0, rich=False)
-        done.addWidget(self.done_label)
-        done.addWidget(self.done_detail)
-        again = QHBoxLayout()
-        again.addStretch(1)
+        self.done_page, self.done_label, self.done_detail, again = self._message_page(1.6)
         self.more_button = QPushButton("Review 10 more", self.done_page)
         self.more_button.clicked.connect(lambda: self.start())
         self.back_button = QPushButton("Done", self.done_page)
@@ -225,14 +206,28 @@ class ReviewPanel(QWidget):
         again.addWidget(self.more_button)
         again.addWidget(self.back_button)
         again.addStretch(1)
-        done.addLayout(again)
-        done.addStretch(2)
-        self.pages.addWidget(self.done_page)
 
         for button in (self.reveal_button, *self.rate_buttons.values(), self.end_button,
                        self.speak_button):  # fmt: skip
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._show_start()
+
+    def _message_page(self, title_scale: float) -> tuple[QWidget, QLabel, QLabel, QHBoxLayout]:
+        """A centred page: a title, a line under it and a row for buttons (centred once the
+        caller adds them and a closing stretch)."""
+        page = QWidget(self.pages)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = _label(page, title_scale, rich=False)
+        detail = _label(page, 1.0, rich=False)
+        layout.addWidget(title)
+        layout.addWidget(detail)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        self.pages.addWidget(page)
+        return page, title, detail, row
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Space/Enter show the answer, 1-4 rate, R reads aloud, Esc ends the session."""
