@@ -309,3 +309,22 @@ def test_model_is_empty_for_a_bad_index(qtbot: Any, db: Database, runner: TaskRu
     qtbot.addWidget(panel)
     assert panel.model.data(QModelIndex()) is None
     assert panel.model.rowCount(panel.model.index(0, 0)) == 0
+
+
+def test_review_session_size_comes_from_settings_off_the_gui_thread(
+    qtbot: Any, db: Database, runner: TaskRunner
+) -> None:
+    _fill(db)
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('review_session_size', '2')")
+    db.threads.clear()  # type: ignore[attr-defined]
+    panel = ReviewPanel(Reviewer(db), runner)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.counts.total == 6, timeout=10_000)
+    assert panel.session_size == 2 and panel.start_button.text() == "Review 2"
+    assert panel.all_button.text() == "Review all 6"
+    with qtbot.waitSignal(panel.cardShown, timeout=10_000):
+        panel.start()
+    assert panel.session is not None and panel.session.total == 2
+    _settle(qtbot, runner)
+    assert threading.main_thread().name not in db.threads  # type: ignore[attr-defined]

@@ -644,6 +644,10 @@ class WordIndex:
         self.words = list(words)
         self._keys: list[tuple[str, str, str]] | None = None
 
+    def prepare(self) -> None:
+        """Compute the search keys now (off the GUI thread, so the first keystroke is quick)."""
+        self._search_keys()
+
     def _search_keys(self) -> list[tuple[str, str, str]]:
         if self._keys is None:
             self._keys = [

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from companion.learning.cardhtml import pinyin_html, sentence_html, text_html
 from companion.learning.review import (
+    DEFAULT_SESSION,
     RATINGS,
     DueCounts,
     Reviewer,
@@ -133,6 +134,7 @@ class ReviewPanel(QWidget):
         self._shown_at = 0.0
         self._previews: dict[int, float] = {}
         self._next_due: float | None = None
+        self._setting_size = DEFAULT_SESSION
         self._announced = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
@@ -253,28 +255,32 @@ class ReviewPanel(QWidget):
 
     @property
     def session_size(self) -> int:
-        if self._size is not None:
-            return max(1, self._size)
-        try:
-            from companion.settings import Settings
+        """Cards per "Review N": the constructor's, else the setting (read with the counts)."""
+        return max(1, self._size if self._size is not None else self._setting_size)
 
-            return max(1, Settings(self.reviewer.db).get_int("review_session_size"))
+    def _read_session_size(self) -> int:
+        from companion.settings import Settings
+
+        try:
+            return Settings(self.reviewer.db).get_int("review_session_size")
         except Exception:  # a settings problem must not stop a review
-            return 10
+            return DEFAULT_SESSION
 
     # --- counts ----------------------------------------------------------------------------
 
     def refresh_due(self) -> None:
         """Count the due cards again (off the GUI thread); emits ``dueCountChanged``."""
         reviewer = self.reviewer
+        fixed = self._size
 
-        def work() -> tuple[DueCounts, float | None]:
-            return reviewer.counts(), reviewer.next_due()
+        def work() -> tuple[DueCounts, float | None, int]:
+            size = fixed if fixed is not None else self._read_session_size()
+            return reviewer.counts(), reviewer.next_due(), size
 
         self.tasks.quick(work, self._counted, self._count_failed)
 
     def _counted(self, value: Any) -> None:
-        counts, next_due = value
+        counts, next_due, self._setting_size = value
         changed = counts.total != self.counts.total
         self.counts = counts
         self._next_due = next_due

@@ -338,6 +338,7 @@ class WordsPanel(QWidget):
         self.tag_box.blockSignals(False)
         self.refresh()
         self.loaded.emit()
+        self.tasks.quick(index.prepare)  # search keys, after the list is on screen
 
     def _load_failed(self, exc: Any) -> None:
         self.status.setText(f"Your words could not be read: {printable(exc, 200)}")
