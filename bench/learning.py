@@ -209,27 +209,36 @@ def bench_search(db_path: Path, kinds: dict[str, list[str]], rounds: int) -> Non
     db.close()
 
 
-def wait(done: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Run the event loop until ``done()`` (checked after every event batch), not polling
-    with sleeps: a sleep on this loaded machine can take 5 ms and would be measured."""
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.perf_counter() + timeout
-    while not done():
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
-        if time.perf_counter() > deadline:
-            raise TimeoutError("the panel did not finish loading")
-
-
 class Flag:
-    """Set by a panel's "finished loading" signal."""
+    """Raised by a panel's "finished" signal; :func:`wait` runs a real event loop until then."""
 
     def __init__(self) -> None:
         self.up = False
+        self.loop: object = None
 
     def raise_(self, *_args: object) -> None:
         self.up = True
+        if self.loop is not None:
+            self.loop.quit()  # type: ignore[attr-defined]
+
+
+def wait(flag: Flag, timeout: float = 60.0) -> None:
+    """Run a QEventLoop (as the app does: it sleeps until an event comes) until ``flag`` is
+    raised; neither polling nor sleeping, which would be measured too."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if flag.up:
+        return
+    loop = QEventLoop()
+    flag.loop = loop
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int(timeout * 1000))
+    loop.exec()
+    flag.loop = None
+    if not flag.up:
+        raise TimeoutError("the panel did not finish in time")
 
 
 def bench_panels(db_path: Path, kinds: dict[str, list[str]], rounds: int) -> None:
@@ -271,7 +280,7 @@ def bench_panels(db_path: Path, kinds: dict[str, list[str]], rounds: int) -> Non
             panel = make(name, flag)
             panel.resize(1024, 600)
             panel.show()
-            wait(lambda flag=flag: flag.up)
+            wait(flag)
             panel.repaint()
             samples.append(time.perf_counter() - t0)
             if isinstance(panel, WordsPanel):
@@ -284,7 +293,7 @@ def bench_panels(db_path: Path, kinds: dict[str, list[str]], rounds: int) -> Non
                     panel.search.blockSignals(False)
                     t1 = time.perf_counter()
                     panel.reload()
-                    wait(lambda flag=flag: flag.up)
+                    wait(flag)
                     panel.view.viewport().repaint()
                     searched.append(time.perf_counter() - t1)
             panel.close()
@@ -344,20 +353,35 @@ def bench_saves(db: Database, runner: TaskRunner) -> None:
         timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         timer.start()
         left = [count]
+        finished = Flag()
+
+        def one_saved(_value: object) -> None:
+            left[0] -= 1
+            if left[0] == 0:
+                finished.raise_()
+
         prefix = f"存{time.time_ns()}-"
         holder = hold_lock(0.5) if locked else None
         t0 = time.perf_counter()
         ticks.append(t0)  # a save that blocks at once must count from here
-        for k in range(count):
-            item = WordToSave(f"{prefix}{k}", pinyin="cí", senses=("word",), context="句子。")
-            if on_gui:
+        items = [WordToSave(f"{prefix}{k}", pinyin="cí", senses=("word",), context="句子。")
+                 for k in range(count)]  # fmt: skip
+        if on_gui:
+            for item in items:
                 words.save(item)
-                left[0] -= 1
+                one_saved(None)
                 QApplication.processEvents()
-            else:
-                runner.run_quick(lambda item=item: words.save(item),
-                                 lambda _v: left.__setitem__(0, left[0] - 1))  # fmt: skip
-        wait(lambda: left[0] == 0)
+        else:  # one save after the other, each on the runner, as clicks on "Save word" do
+
+            def next_save(_value: object = None) -> None:
+                if _value is not None:
+                    one_saved(_value)
+                if items:
+                    item = items.pop(0)
+                    runner.run_quick(lambda: words.save(item), next_save)
+
+            next_save()
+        wait(finished)
         total = time.perf_counter() - t0
         for _ in range(5):
             QApplication.processEvents()

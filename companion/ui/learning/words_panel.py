@@ -338,7 +338,8 @@ class WordsPanel(QWidget):
         self.tag_box.blockSignals(False)
         self.refresh()
         self.loaded.emit()
-        self.tasks.quick(index.prepare)  # search keys, after the list is on screen
+        self.tasks.long(index.prepare)  # search keys, after the list is shown, not queued
+        # on the quick thread (pinyin and the other panels use it)
 
     def _load_failed(self, exc: Any) -> None:
         self.status.setText(f"Your words could not be read: {printable(exc, 200)}")
