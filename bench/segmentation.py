@@ -38,6 +38,7 @@ SETS = {
     "first set": REPO / "bench" / "data" / "segmentation.tsv",
     "held-out": REPO / "bench" / "data" / "segmentation-heldout.tsv",
     "held-out 2": REPO / "bench" / "data" / "segmentation-heldout2.tsv",
+    "fresh": REPO / "bench" / "data" / "segmentation-fresh.tsv",
 }
 
 Reading = tuple[list[str], list[str]]  # (tokens joining to the text, one syllable per hanzi)
