@@ -39,6 +39,7 @@ SETS = {
     "held-out": REPO / "bench" / "data" / "segmentation-heldout.tsv",
     "held-out 2": REPO / "bench" / "data" / "segmentation-heldout2.tsv",
     "fresh": REPO / "bench" / "data" / "segmentation-fresh.tsv",
+    "fresh 2": REPO / "bench" / "data" / "segmentation-fresh2.tsv",
 }
 
 Reading = tuple[list[str], list[str]]  # (tokens joining to the text, one syllable per hanzi)

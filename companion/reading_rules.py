@@ -63,6 +63,7 @@ MEASURE_READINGS = {
     "只": "zhi1", "处": "chu4", "觉": "jiao4", "种": "zhong3", "把": "ba3",
     "间": "jian1", "片": "pian4", "号": "hao4", "发": "fa1", "行": "hang2",
 }  # fmt: skip
+_NOT_ONLY_ADJECTIVES = frozenset("干空好")  # 我不干了 gàn, 不空 kòng: verbs too
 _COUNTERS = set("零〇一二两三四五六七八九十百千万几每这那哪半")
 # The reading of each as a verb on its own, where its other readings are a noun, an
 # adjective or live in compounds (盛 chéng "to ladle" / 盛产 shèng; 藏 cáng / 西藏 zàng)
@@ -73,7 +74,11 @@ VERB_READINGS = {
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
-_VERB_AFTER = ("一下", "好", "完", "在", "上", "到", "住", "满", "出", "成", "开")
+_VERB_AFTER = (
+    "一下", "好", "完", "在", "上", "到", "住", "满", "出", "成", "开", "起来", "进", "下来",
+    "下去", "回", "过来",
+)  # fmt: skip
+_PROGRESSIVE = ("在", "正在", "正")  # 他在剥虾: a verb follows
 _NUMERAL_START = frozenset("一两二三四五六七八九十几半")
 _SUBJECTS = ("我", "你", "他", "她", "我们", "你们", "他们", "她们", "咱们", "大家", "您")
 _ASPECT_AFTER = ("了", "着", "过", "得")
@@ -83,6 +88,7 @@ _RETURNED = re.compile(
     "^(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?"
     "(?:钱|书|债|款|贷款|房贷|车贷|花呗|信用卡|账|人情)"
 )
+_STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清淡", "清爽")  # 还完成: hái
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
 _GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
@@ -97,7 +103,7 @@ _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多�
 _HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
 _TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
 _FRIED = ("一下", "至", "到", "得", "熟", "好", "成", "透", "鸡", "薯", "串", "丸", "油条", "花生")
-_TIED = ("马尾", "辫", "小辫", "头发", "丸子头", "高马尾", "双马尾", "个马尾", "个辫", "个丸子")
+_TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|头)"
 # 吐 with no object but a time or a place after it: 吐了一晚上, 吐了一地 (tù, "to vomit")
 _VOMITED = "了?(?:一|整|好几|两|三|半)?(?:个)?(?:晚上|天|夜|次|回|下午|上午|地|身|车)"
 # what one carries on one's back (背着书包 bēi) or looks after (帮我看着行李 kān)
@@ -194,6 +200,13 @@ def _rule_reading(
         return ""
     if ch in ADJECTIVE_READINGS and before.endswith(DEGREE_ADVERBS):
         return ADJECTIVE_READINGS[ch]
+    if (
+        ch in ADJECTIVE_READINGS
+        and ch not in _NOT_ONLY_ADJECTIVES
+        and before.endswith(("不", "没那么", "不那么", "没这么"))
+        and (closed or after.startswith(("了", "的", "吧", "啊", "呢", "吗")))
+    ):
+        return ADJECTIVE_READINGS[ch]  # 这个包不重: negated, the adjective still
     if ch in MEASURE_READINGS and before[-1:] in _COUNTERS:
         return MEASURE_READINGS[ch]
     if ch == "缝" and before.endswith("的") and not after.startswith(("合", "纫", "补", "制")):
@@ -213,18 +226,28 @@ def _rule_reading(
             or (after[:1] in _NUMERAL_START and ch != "长" and not after.startswith("十"))
             or (after.startswith("点") and ch != "长")  # 撒点盐
             or before.endswith(_SUBJECTS)  # 他种的, 我数
+            or before.endswith(_PROGRESSIVE)
         )
     ):
         return VERB_READINGS[ch]
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
         return "huan2"  # 还你钱; 下周还你; 什么时候还
+    if (
+        ch == "还"
+        and alone
+        and (
+            (not before and next_word in _PRONOUNS)  # 还你的充电宝: an adverb follows its subject
+            or (after.startswith(("完", "清")) and not after.startswith(_STILL_THEN))
+        )
+    ):
+        return "huan2"  # 还完了, 还清: paid back
     if ch == "着":
         if before.endswith(("不", "得")) or _NOT_FOUND.search(before):
             return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
         if after.startswith(_CATCH) and not (before and is_verb(before[-1])):
             return "zhao2"  # 着火了, 他着了凉: to catch
-        if closed and after == "了" and before and is_verb(before[-1]):
-            return "zhao2"  # 钥匙找着了, 睡着了: the result; the particle takes no 了
+        if closed and after == "了" and alone:
+            return "zhao2"  # 钥匙找着了, 油着了: the result; the particle takes no 了
         if before.endswith("穿"):
             noun = before[-2:-1] == "的" or after.startswith(_ATTIRE)
             return "zhuo2" if noun else "zhe5"  # 她的穿着 chuānzhuó; 穿着睡衣 chuānzhe
@@ -238,9 +261,10 @@ def _rule_reading(
         return "wei4"  # 为你准备的, 为大家整理: for
     if ch == "差" and alone and (after[:1] in _NUMERAL_START or after.startswith(_SHORT_OF)):
         return "cha4"  # 还差五块钱, 差了五岁, 差太多: short of; poor
-    if ch == "觉" and "睡" in before[-6:] and not after.startswith("得"):
-        return "jiao4"  # 睡了个好觉, 睡个觉: a sleep
-    if ch == "好" and after.startswith("觉") and "睡" in before[-6:]:
+    slept = "睡" in before[-6:] or "补" in before[-6:]  # 睡了个好觉, 补了一个觉
+    if ch == "觉" and slept and not after.startswith("得"):
+        return "jiao4"  # a sleep
+    if ch == "好" and after.startswith("觉") and slept:
         return "hao3"  # 睡好觉, 好觉: a good sleep
     if ch == "过" and before and is_verb(before[-1]) and not after.startswith(("来", "去")):
         return "guo5"  # 去过, 看过: the aspect particle
@@ -277,7 +301,7 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):
         return "zha2"  # 炸一下, 炸鸡: to deep-fry
-    if ch == "扎" and after.startswith(_TIED):
+    if ch == "扎" and re.match(_TIED, after):
         return "za1"  # 扎个马尾: to tie
     if ch == "冲" and next_word in _PRONOUNS:
         return "chong4"  # 冲我叫: towards
