@@ -45,6 +45,8 @@ class Word:
     without annotating again. Tones: 1-4, 0 for neutral or unknown. ``text`` is what was
     written (traditional stays traditional); ``simplified`` is its simplified form, the one
     the dictionary looks up (the same string for simplified and non-Chinese text).
+    ``spoken``, filled only when annotate is asked for third-tone sandhi, has the syllables
+    (tone numbers) as spoken: 你好 written nǐ hǎo, spoken ní hǎo.
     """
 
     text: str
@@ -54,10 +56,14 @@ class Word:
     gloss: str = ""
     numbers: list[str] = field(default_factory=list)
     simplified: str = ""
+    spoken: list[str] = field(default_factory=list)  # third-tone sandhi, when asked for
 
-    def joined_pinyin(self, style: str = "marks") -> str:
-        """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ")."""
-        return join_syllables(self.numbers, style) if self.is_chinese else ""
+    def joined_pinyin(self, style: str = "marks", spoken: bool = False) -> str:
+        """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ");
+        ``spoken``: in its spoken tones where annotate computed them (níhǎo)."""
+        if not self.is_chinese:
+            return ""
+        return join_syllables(self.spoken if spoken and self.spoken else self.numbers, style)
 
     def to_json(self, style: str = "marks") -> dict[str, object]:
         """``{"hanzi", "pinyin", "tones", "syllables"}``: ``pinyin`` is the word as written in
@@ -67,12 +73,15 @@ class Word:
         """
         _check_style(style)
         syllables = [format_syllable(s, style) for s in self.numbers] if self.is_chinese else []
-        return {
+        out: dict[str, object] = {
             "hanzi": self.text,
             "pinyin": self.joined_pinyin(style),
             "tones": list(self.tones),
             "syllables": syllables,
         }
+        if self.spoken:
+            out["spoken"] = [format_syllable(s, style) for s in self.spoken]
+        return out
 
 
 def format_syllable(numbers: str, style: str = "marks") -> str:
@@ -176,14 +185,17 @@ def _word_readings(
         dictionary.word_cache[key] = known
     word.numbers = list(known.numbers)
     word.gloss = known.gloss
-    open_.extend((word, i, options) for i, options in known.slots)
-    if tone_open is not None:
+    if known.slots:
+        open_.extend((word, i, options) for i, options in known.slots)
+    if tone_open is not None and known.neutral:
         tone_open.extend((word, i, options) for i, options in known.neutral)
-    if context is not None:
-        if known.variants and known.slots:
-            context.variants[id(word)] = known.variants
-        for i, reading in known.priors.items():
-            context.priors[(id(word), i)] = reading
+    if context is None:
+        return
+    if known.variants and known.slots:
+        context.variants[id(word)] = known.variants
+    for i, reading in known.priors.items():
+        context.priors[(id(word), i)] = reading
+    if known.rule_only:
         open_.extend((word, i, options) for i, options in known.rule_only)
         context.rule_only.update((id(word), i) for i, _ in known.rule_only)
 
@@ -428,9 +440,17 @@ def _apply_sandhi(words: list[Word]) -> None:
 
 
 def annotate(
-    text: str, style: str = "marks", sandhi: bool = False, neutral_tones: bool = True
+    text: str,
+    style: str = "marks",
+    sandhi: bool = False,
+    neutral_tones: bool = True,
+    third_tone: bool = False,
 ) -> list[Word]:
     """Segment ``text`` and give each Chinese word its pinyin, tones and gloss.
+
+    ``sandhi``: the spoken tones of 不 and 一 replace the written ones; ``neutral_tones``
+    False: citation tones instead of the dictionary's neutral ones; ``third_tone``: each
+    word's ``spoken`` syllables after third-tone sandhi (``companion.third_tone``).
 
     Loads the dictionary on first use (blocking: call it off the GUI thread, or after
     ``companion.dictionary.ensure_loaded`` has finished). Raises ``DictionaryError`` when the
@@ -481,6 +501,10 @@ def annotate(
     apply_tone_rules(words, dictionary)
     if sandhi:
         _apply_sandhi(words)
+    if third_tone:
+        from companion.third_tone import apply_third_tone
+
+        apply_third_tone(words, dictionary.split_word)
     for word in words:
         if word.is_chinese:
             word.pinyin = [format_syllable(s, style) for s in word.numbers]
@@ -496,13 +520,14 @@ def restyle(words: list[Word], style: str) -> None:
             word.pinyin = [format_syllable(s, style) for s in word.numbers]
 
 
-def pinyin_text(words: list[Word], style: str = "marks") -> str:
+def pinyin_text(words: list[Word], style: str = "marks", spoken: bool = False) -> str:
     """The whole text's pinyin, words separated by spaces, punctuation kept in ASCII form.
 
     "银行行长，你好！" -> "yínháng hángzhǎng, nǐhǎo!". Passthrough text is kept as is apart
     from full-width punctuation and runs of white space; "@小红书" -> "@Xiǎohóngshū",
     "#日常#" -> "#rìcháng#". In zhuyin a word's syllables are joined with "-" (first-tone
-    syllables carry no mark, so run together they would be ambiguous).
+    syllables carry no mark, so run together they would be ambiguous). ``spoken``: words in
+    their third-tone sandhi where annotate computed it ("níhǎo").
     """
     out: list[str] = []
     hash_open = False
@@ -513,7 +538,7 @@ def pinyin_text(words: list[Word], style: str = "marks") -> str:
 
     for word in words:
         if word.is_chinese:
-            text = word.joined_pinyin(style)
+            text = word.joined_pinyin(style, spoken)
             out.append(text if glue_next() else " " + text)
             continue
         text = word.text.translate(_WIDE_PUNCT)

@@ -45,6 +45,8 @@ class Lexicon(Protocol):
 
     def readings(self, word: str) -> list[str]: ...
 
+    def contains(self, word: str) -> bool: ...
+
 
 W = TypeVar("W", bound=RuledWord)
 
@@ -151,7 +153,7 @@ def apply_rules(
         k = runs.index_of[id(word)]
         before, after = runs.context(k, i)
         # a word the dictionary lacks (数一下, jieba's) is read as the words it is made of
-        alone = len(word.simplified) == 1 or not lexicon.readings(word.simplified)
+        alone = len(word.simplified) == 1 or not lexicon.contains(word.simplified)
         ch = word.simplified[i]
         reading = _rule_reading(
             "着" if ch == "著" else ch,  # traditional 著 stays 著 in simplified form
@@ -344,7 +346,7 @@ def _verb_reduplication(words: Sequence[RuledWord], lexicon: Lexicon) -> None:
     chars: list[tuple[RuledWord, int]] = []
     for word in [*words, None]:
         if word is not None and word.is_chinese:
-            if lexicon.readings(word.simplified) and len(word.simplified) > 1:
+            if len(word.simplified) > 1 and lexicon.contains(word.simplified):
                 chars.append((word, -1))  # a dictionary word: its reading stands
             else:
                 chars.extend((word, i) for i in range(len(word.simplified)))

@@ -276,6 +276,33 @@ def test_second_readings_open_a_word_to_its_context() -> None:
     assert _flat("这件衣服穿著很舒服")[4:6] == ["chuān", "zhe"]
 
 
+def test_third_tone_sandhi_is_optional_and_keeps_the_written_tones() -> None:
+    plain = annotate("你好")
+    assert plain[0].spoken == [] and "spoken" not in plain[0].to_json()
+    spoken = annotate("你好", third_tone=True)
+    assert spoken[0].pinyin == ["nǐ", "hǎo"]  # written tones stay
+    assert spoken[0].spoken == ["ni2", "hao3"]
+    assert spoken[0].to_json()["spoken"] == ["ní", "hǎo"]
+    assert pinyin_text(spoken, spoken=True) == "níhǎo"
+    assert pinyin_text(spoken) == "nǐhǎo"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("我很好", ["wo3", "hen2", "hao3"]),  # right to left between words
+        ("展览馆", ["zhan2", "lan2", "guan3"]),  # 展览 + 馆
+        ("小老虎", ["xiao3", "lao2", "hu3"]),  # 小 + 老虎
+        ("很好，很好", ["hen2", "hao3", "hen2", "hao3"]),  # punctuation ends a run
+        ("好的", ["hao3", "de5"]),  # no third tone follows
+        ("我们", ["wo3", "men5"]),  # a neutral tone breaks the run
+    ],
+)
+def test_third_tone_sandhi_follows_the_words(text: str, spoken: list[str]) -> None:
+    words = annotate(text, style="numbers", third_tone=True)
+    assert [s for w in words if w.is_chinese for s in w.spoken] == spoken
+
+
 def test_doubled_verbs_and_complements_take_the_neutral_tone() -> None:
     assert _flat("我只是随便说说")[-2:] == ["shuō", "shuo"]
     assert _flat("你好好想想")[-2:] == ["xiǎng", "xiang"]
