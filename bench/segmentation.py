@@ -9,7 +9,9 @@ sentence), ``segmentation-heldout2.tsv`` (109), written after that and measured 
 then, in the second round, ``segmentation-fresh.tsv`` (324), written before any rule of that
 round changed and measured before (79.9%) and after it, and ``segmentation-fresh2.tsv`` (80),
 written after the round's rules and measured once (86.2%) before the classes its misses
-showed were generalised. The first figure of each later set is the honest one.
+showed were generalised, and ``segmentation-fresh3.tsv`` (95), written after every rule
+change of the round and measured once, as it stands. The first figure of each later set
+is the honest one.
 Three readers get each sentence in turn
 (interleaved):
 
@@ -44,6 +46,7 @@ SETS = {
     "held-out 2": REPO / "bench" / "data" / "segmentation-heldout2.tsv",
     "fresh": REPO / "bench" / "data" / "segmentation-fresh.tsv",
     "fresh 2": REPO / "bench" / "data" / "segmentation-fresh2.tsv",
+    "fresh 3": REPO / "bench" / "data" / "segmentation-fresh3.tsv",
 }
 
 Reading = tuple[list[str], list[str]]  # (tokens joining to the text, one syllable per hanzi)
