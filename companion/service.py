@@ -1,54 +1,14 @@
-"""Assembles the translator from settings: the one place the GUI and the CLI share.
+"""Loading the dictionary with the phrasebook's words, for every feature that segments Chinese.
 
-Online engines are used only when the user picked one and "offline only" is off; the
-offline engine is always there as the fallback.
+Translation itself lives in :mod:`companion.session`.
 """
 
 from __future__ import annotations
 
 import threading
 
-from companion.engines.base import Engine
-from companion.settings import Settings
-from companion.translator import SentenceCache, Translator
-
 _terms_lock = threading.Lock()
 _dictionaries_with_terms: set[int] = set()
-
-
-def create_online_engine(name: str, settings: Settings) -> Engine:
-    """The online engine ``name`` configured from settings and the keychain."""
-    from companion import secrets
-    from companion.engines.registry import create_engine
-
-    return create_engine(name, settings, secrets)
-
-
-def build_translator(
-    settings: Settings,
-    engine_name: str | None = None,
-    offline: Engine | None = None,
-    use_glossary: bool = True,
-    cache: SentenceCache | None = None,
-) -> Translator:
-    """A translator for ``engine_name`` (default: the user's preferred engine).
-
-    ``offline`` lets the GUI pass its long-lived offline engine so models stay loaded.
-    """
-    if offline is None:
-        from companion.engines.offline import OfflineEngine
-
-        offline = OfflineEngine()
-    name = engine_name or settings.get("preferred_engine")
-    online = None
-    if name and name != "offline" and (engine_name or not settings.get("offline_only")):
-        online = create_online_engine(name, settings)
-    glossary = None
-    if use_glossary:
-        from companion.phrasebook.glossary import PhrasebookGlossary
-
-        glossary = PhrasebookGlossary()
-    return Translator(offline=offline, online=online, glossary=glossary, cache=cache)
 
 
 def prepare_dictionary() -> None:

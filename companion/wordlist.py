@@ -72,7 +72,3 @@ def saved_words(db: Database | None = None) -> list[WordToSave]:
         )
     return out
 
-
-def is_saved(simplified: str, db: Database | None = None) -> bool:
-    db = db or default_database()
-    return bool(db.execute("SELECT 1 FROM saved_words WHERE simplified = ? LIMIT 1", (simplified,)))

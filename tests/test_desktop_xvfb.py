@@ -49,6 +49,9 @@ class Window(QMainWindow):
     def set_input_text(self, text, origin): say("INPUT", origin, text.replace("\n", " "))
     def result_text(self): return ""
     def input_text(self): return ""
+    def show_status(self, message, timeout_ms=6000): say("STATUS", message)
+    def show_busy(self, message): pass
+    def quit_app(self): say("QUIT")
 
 app = QApplication([])
 settings = Settings()
@@ -82,6 +85,7 @@ def command():
 
 notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
 notifier.activated.connect(command)
+desktop.start()  # the app starts hotkeys after its first paint
 say("HOTKEYS", desktop.hotkeys.status)
 desktop.hotkeys.wait_ready()
 say("READY")

@@ -28,7 +28,6 @@ class ErrorKind(str, Enum):
     SERVER = "server"  # 5xx after retries
     BAD_RESPONSE = "bad_response"  # malformed JSON, HTML error page, wrong shape
     BAD_INPUT = "bad_input"  # the provider refused this text
-    CANCELLED = "cancelled"
     INTERNAL = "internal"
 
 

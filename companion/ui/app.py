@@ -1,7 +1,8 @@
-"""Starting the desktop app: one instance, the window, the desktop integration."""
+"""Starting the desktop app: logging, one instance, the window, the desktop integration."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -17,6 +18,17 @@ def _has_display() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def configure_logging() -> None:
+    """Warnings and errors (with tracebacks from the task layer) on stderr.
+
+    The rotating log file in the platform's log directory replaces this where it exists.
+    """
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 def run_app(args: list[str]) -> int:
@@ -37,6 +49,7 @@ def run_app(args: list[str]) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
 
+    configure_logging()
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -73,19 +86,23 @@ def run_app(args: list[str]) -> int:
 
     settings = Settings()
     window = MainWindow(settings)
-    desktop = DesktopIntegration(window, settings)
-    window.desktop = desktop
+    desktop = DesktopIntegration(window, settings, window.runner)
+    window.attach_desktop(desktop)
     actions = desktop.actions
-    window.add_desktop_actions([actions.overlay], menu="view")
+    window.add_desktop_actions([actions.overlay, None, actions.show_hide], menu="view")
     window.add_desktop_actions(
         [
+            actions.translate_clipboard,
             actions.clipboard_watch,
+            None,
             actions.ocr_region,
             actions.ocr_image,
+            None,
             actions.speak_input,
             actions.speak_result,
         ]
     )
+    window.firstPainted.connect(desktop.start)  # hotkeys connect to X: not before the paint
     if instance is not None:
         instance.argumentsReceived.connect(desktop.handle_arguments)
     window.show()
@@ -93,4 +110,6 @@ def run_app(args: list[str]) -> int:
         desktop.handle_arguments(args)
     code = app.exec()
     window.shutdown()
+    if instance is not None:
+        instance.close()
     return int(code)
