@@ -91,13 +91,16 @@ def script_counts(text: str, known_latin: Collection[str] = ()) -> ScriptCounts:
     """Han characters and Latin *words* of ``text``, leaving out what is not language.
 
     Left out: links, e-mail addresses, @handles, #topics#, units and codes (5kg, 36D, u1s1),
-    initialisms (DM, OOTD) and any word in ``known_latin`` (lower case: the phrasebook's
+    single letters other than I and a (M码), initialisms (DM, OOTD) and any word in
+    ``known_latin`` (lower case: the phrasebook's
     brand names and slang such as yyds, vlog, emo).
     """
     rest = _NOT_LANGUAGE_RE.sub(" ", text)
     words = 0
     for match in _LATIN_WORD_RE.finditer(rest):
         word = match.group()
+        if len(word) == 1 and word not in "IaA":
+            continue  # a size or a label (M码, B站), not a word
         if _INITIALISM_RE.fullmatch(word) or (known_latin and word.lower() in known_latin):
             continue
         words += 1

@@ -484,8 +484,10 @@ def keep_latin(sentence: str) -> Protected:
         code = KEEP_CODE.format(n=len(kept))
         before = sentence[match.start() - 1] if match.start() else ""
         after = sentence[match.end()] if match.end() < len(sentence) else ""
-        pad_left = " " if before and not before.isspace() else ""
-        pad_right = " " if after and not after.isspace() and after not in ",.!?;:" else ""
+        # A space between a code and a neighbouring word or Han character keeps the model
+        # from gluing them into one token; punctuation keeps its place exactly.
+        pad_left = " " if before.isalnum() else ""
+        pad_right = " " if after.isalnum() else ""
         parts.append(sentence[position : match.start()])
         parts.append(f"{pad_left}{code}{pad_right}")
         position = match.end()

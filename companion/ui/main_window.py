@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._first_paint_done = False
         self._quitting = False
         self._notes_seen: set[str] = set()
+        self._tray_notice: QMessageBox | None = None
         self.desktop: DesktopHooks | None = None
 
         self.tabs = QTabWidget(self)
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         self.action_install_file = QAction("Install language pack from file…", self)
         self.action_install_file.triggered.connect(self.install_pack_from_file)
         self.action_quit = QAction("&Quit", self)
-        self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is none on Windows
         self.action_quit.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.action_quit.triggered.connect(self.quit_app)
         file_menu.addActions([self.action_packs, self.action_install_file])
@@ -462,9 +463,10 @@ class MainWindow(QMainWindow):
         except Exception:
             _log.warning("could not remember the tray notice", exc_info=True)
         box = QMessageBox(QMessageBox.Icon.Information, "Companion", TRAY_MESSAGE)
-        box.setObjectName("trayNotice")
+        box.setObjectName("trayNotice")  # no parent: the window it would belong to is hidden
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        self._tray_notice = box  # kept alive while it shows
 
     def shutdown(self) -> None:
         """Stop background work before the process exits."""

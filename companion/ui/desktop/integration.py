@@ -79,7 +79,7 @@ class DesktopActions:
             "Global shortcut: copy text in any app, then press it (Settings > Shortcuts)"
         )
         self.quit = QAction("&Quit", parent)
-        self.quit.setShortcut(QKeySequence.StandardKey.Quit)  # shown in the tray menu
+        self.quit.setShortcut(QKeySequence("Ctrl+Q"))  # shown in the tray menu
 
     def show_chords(self, show: str, translate_clipboard: str) -> None:
         """Name the global shortcuts in the menus ("Translate clipboard  Ctrl+Alt+T").

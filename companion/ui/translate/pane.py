@@ -18,8 +18,15 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -91,6 +98,28 @@ class NoPackBanner(QFrame):
         self.show()
 
 
+class ElidedLabel(QLabel):
+    """One line that gives way: cut with "…" when narrow (the whole text on hover), so a long
+    badge or note never sets the window's minimum width."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))  # a style sheet's colour too
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+        painter.end()
+
+
 def _section_label(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("sectionLabel")
@@ -144,7 +173,7 @@ class TranslationPane(QWidget):
         for key, label in DIRECTIONS:
             self.direction_box.addItem(label, key)
         self.direction_box.setToolTip("Translation direction")
-        self.detected_label = QLabel("", self)
+        self.detected_label = ElidedLabel("", self)
         self.detected_label.setObjectName("detectedLabel")
         self.swap_button = QToolButton(self)
         self.swap_button.setText("⇄")
@@ -171,14 +200,14 @@ class TranslationPane(QWidget):
         self.result_panel, result_layout = _panel(self)
         result_bar = QHBoxLayout()
         self.result_label = _section_label("Translation", self.result_panel)
-        self.engine_badge = QLabel("", self.result_panel)
+        self.engine_badge = ElidedLabel("", self.result_panel)
+        self.engine_badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.engine_badge.setObjectName("engineBadge")
         self.copy_button = QToolButton(self.result_panel)
         self.copy_button.setText("Copy")
         self.copy_button.setToolTip("Copy the translation (Ctrl+Shift+C)")
         result_bar.addWidget(self.result_label)
-        result_bar.addStretch(1)
-        result_bar.addWidget(self.engine_badge)
+        result_bar.addWidget(self.engine_badge, 1)
         result_bar.addWidget(self.copy_button)
         result_layout.addLayout(result_bar)
         self.progress = QProgressBar(self.result_panel)
@@ -196,10 +225,9 @@ class TranslationPane(QWidget):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         result_layout.addWidget(self.error_label)
-        self.notes_label = QLabel("", self.result_panel)
+        self.notes_label = ElidedLabel("", self.result_panel)
         self.notes_label.setObjectName("notesLabel")
         self.notes_label.setStyleSheet("color: #b35900;")
-        self.notes_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         result_layout.addWidget(self.notes_label)
         self.back_label = _section_label(
             "What your Chinese says (back-translation)", self.result_panel
