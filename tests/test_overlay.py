@@ -230,3 +230,62 @@ def test_region_picker_tiny_selection_cancels(qtbot: QtBot) -> None:
     qtbot.addWidget(picker)
     with qtbot.waitSignal(picker.cancelled):
         picker.select(QRect(10, 10, 2, 2))
+
+
+def test_the_global_shortcuts_are_named_in_the_menus(qtbot: QtBot) -> None:
+    from companion.ui.desktop.integration import DesktopIntegration
+
+    settings = Settings()
+    window = DoubleWindow()
+    qtbot.addWidget(window)
+    desktop = DesktopIntegration(window, settings)  # not started: no keys grabbed here
+    assert desktop.actions.show_hide.text() == "Show/hide Companion\tCtrl+Alt+C"
+    assert desktop.actions.translate_clipboard.text() == "Translate clipboard\tCtrl+Alt+T"
+    assert desktop.actions.show_hide.shortcut().isEmpty()  # the global listener has it
+    settings.set("hotkey_translate_clipboard", "<ctrl>+<shift>+y")
+    qtbot.waitUntil(
+        lambda: desktop.actions.translate_clipboard.text() == "Translate clipboard\tCtrl+Shift+Y"
+    )
+    settings.set("hotkey_show", "")
+    qtbot.waitUntil(lambda: desktop.actions.show_hide.text() == "Show/hide Companion")
+    desktop.shutdown()
+
+
+def test_ocr_shows_each_stage_with_a_busy_indicator(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QImage
+
+    from companion.ocr import engine_available
+    from companion.ui.desktop.integration import DesktopIntegration
+
+    if not engine_available():
+        pytest.skip("rapidocr_onnxruntime missing")
+    from tests.test_ocr import render
+
+    window = DoubleWindow()
+    qtbot.addWidget(window)
+    desktop = DesktopIntegration(window, Settings())
+    with qtbot.waitSignal(desktop.ocr.finished, timeout=60_000):
+        desktop.ocr.run_image(QImage.fromData(render([("隐私设置", 20, 60)])))
+    stages = window.busy
+    assert stages[0] == "Reading text from the image…" and stages[-1] == ""
+    assert "Recognising text…" in stages  # what the OCR core reported, as it went
+    assert window.inputs[-1] == ("隐私设置", "ocr")
+    desktop.shutdown()
+
+
+def test_the_overlay_keeps_its_size_and_its_translation_for_a_long_text(qtbot: QtBot) -> None:
+    texts = ("好" * 6000, "EN " * 3000)
+    controller = OverlayController(lambda: texts, {}, lambda _p: None)
+    qtbot.addWidget(controller.window)
+    controller.show()
+    qtbot.waitExposed(controller.window)
+    size = controller.window.size()
+    area = controller.window.screen().availableGeometry()
+    assert area.contains(controller.window.frameGeometry())
+    assert controller.window.result_box.isVisible()  # never only the Chinese
+    assert controller.window.result_box.verticalScrollBar().maximum() > 0  # it scrolls
+    assert controller.window.source_label.height() < controller.window.height() // 2
+    texts = ("你好", "Hello")
+    controller.refresh()
+    assert controller.window.size() == size and controller.window.result_text() == "Hello"
+    controller.close()
