@@ -41,8 +41,20 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 
+HIGHLIGHT_LINE_CHARS = 10_000  # Qt re-lays out a highlighted line whole: not on longer ones
+
+
 def qt_highlights(text: str, terms: tuple[TermHit, ...]) -> list[Highlight]:
-    """The terms' positions in Qt's units (UTF-16: an emoji counts twice), off the GUI thread."""
+    """The terms' positions in Qt's units (UTF-16: an emoji counts twice), off the GUI thread.
+
+    None in a text with a line longer than :data:`HIGHLIGHT_LINE_CHARS` (an unpunctuated
+    paste): marking it would cost the GUI thread a layout of the whole line; the term list
+    still shows every term.
+    """
+    if len(text) > HIGHLIGHT_LINE_CHARS and any(
+        len(line) > HIGHLIGHT_LINE_CHARS for line in text.split("\n")
+    ):
+        return []
     chosen = [hit for hit in terms[:MAX_HIGHLIGHTS] if text[hit.start : hit.end] == hit.term]
     if all(ord(ch) <= 0xFFFF for ch in text):
         return [(hit.start, hit.end) for hit in chosen]

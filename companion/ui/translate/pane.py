@@ -18,7 +18,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QPainter,
@@ -61,6 +61,14 @@ LANGUAGE_LABELS = {"zh": "Chinese", "en": "English"}
 MAX_HIGHLIGHTS = 500  # beyond that, highlighting costs more than it helps
 MAX_TERM_ROWS = 200  # the list says how many more there are
 WIDE_AT = 880  # pane width from which source and translation sit side by side
+# The ruby view lays out every word it holds on the GUI thread: it gets the pinyin a page at
+# a time, so a long paste never holds the window (the pages cover all MAX_PINYIN_CHARS).
+PINYIN_PAGE_CHARS = 600
+_PAGE_ENDS = set("。！？!?\n…")
+# Qt lays out a paragraph whole: a 100,000-character line (an unpunctuated paste) takes it
+# hundreds of milliseconds. A shown translation breaks lines this long into display lines
+# (the copied translation is the real text); the user's own text is never changed.
+DISPLAY_LINE_CHARS = 3000
 NOTE_CHARS = 140  # a note is one line; the whole text is in its tooltip
 
 Highlight = tuple[int, int]  # Qt (UTF-16) start and end of a term in the input
@@ -120,6 +128,33 @@ class ElidedLabel(QLabel):
         painter.end()
 
 
+class _MeasuredRuby(RubyView):
+    """The ruby view with its height per width remembered until its words or looks change:
+    a scroll area asks for it several times per layout, and each answer is a full layout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._heights: dict[int, int] = {}
+        super().__init__(parent)
+
+    def set_words(self, words: list[Word]) -> None:
+        self._heights.clear()
+        super().set_words(words)
+
+    def set_style(self, tone_palette: str, pinyin_style: str) -> None:
+        self._heights.clear()
+        super().set_style(tone_palette, pinyin_style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def heightForWidth(self, width: int) -> int:
+        if width not in self._heights:
+            self._heights[width] = super().heightForWidth(width)
+        return self._heights[width]
+
+
 def _section_label(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("sectionLabel")
@@ -138,6 +173,44 @@ def _text_box(parent: QWidget, name: str, lines: int) -> QPlainTextEdit:
     )
     box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
     return box
+
+
+def _pages(words: list[Word], size: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """Word ranges of about ``size`` characters each, ending at a sentence end where one is
+    near; and the character offset of each page start (plus the total at the end)."""
+    pages: list[tuple[int, int]] = []
+    starts: list[int] = [0]
+    start = chars = 0
+    last_end = -1  # the last word ending a sentence in this page
+    for index, word in enumerate(words):
+        chars += len(word.text)
+        if word.text[-1:] in _PAGE_ENDS:
+            last_end = index
+        if chars >= size:
+            cut = last_end if last_end >= start and last_end > index - 40 else index
+            pages.append((start, cut + 1))
+            starts.append(starts[-1] + sum(len(w.text) for w in words[start : cut + 1]))
+            start, last_end = cut + 1, -1
+            chars = sum(len(w.text) for w in words[start : index + 1])
+    if start < len(words):
+        pages.append((start, len(words)))
+        starts.append(starts[-1] + sum(len(w.text) for w in words[start:]))
+    return pages, starts
+
+
+def display_lines(text: str, limit: int = DISPLAY_LINE_CHARS) -> str:
+    """``text`` with every line longer than ``limit`` broken at a space or mark before it."""
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = max(line.rfind(mark, limit // 2, limit) for mark in " ，。！？,.!?;")
+            cut = cut + 1 if cut > 0 else limit
+            out.append(line[:cut].rstrip(" "))
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -161,6 +234,7 @@ class TranslationPane(QWidget):
     swapRequested = Signal()
     copyRequested = Signal()
     termOpened = Signal(str)  # a phrasebook term clicked in the term list
+    _page: int  # the pinyin page shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,9 +313,24 @@ class TranslationPane(QWidget):
 
         # Reading aids: pinyin with word meanings, and phrasebook terms
         self.pinyin_panel, pinyin_layout = _panel(self)
+        pinyin_bar = QHBoxLayout()
         self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel)
-        pinyin_layout.addWidget(self.pinyin_label)
-        self.ruby = RubyView(self.pinyin_panel)
+        self.page_label = QLabel("", self.pinyin_panel)
+        self.page_label.setObjectName("pinyinPage")
+        self.previous_page = QToolButton(self.pinyin_panel)
+        self.previous_page.setText("◂")
+        self.previous_page.setToolTip("The previous part of the text")
+        self.next_page = QToolButton(self.pinyin_panel)
+        self.next_page.setText("▸")
+        self.next_page.setToolTip("The next part of the text")
+        self.previous_page.clicked.connect(lambda: self.show_pinyin_page(self._page - 1))
+        self.next_page.clicked.connect(lambda: self.show_pinyin_page(self._page + 1))
+        pinyin_bar.addWidget(self.pinyin_label, 1)
+        pinyin_bar.addWidget(self.page_label)
+        pinyin_bar.addWidget(self.previous_page)
+        pinyin_bar.addWidget(self.next_page)
+        pinyin_layout.addLayout(pinyin_bar)
+        self.ruby: RubyView = _MeasuredRuby(self.pinyin_panel)
         ruby_scroll = QScrollArea(self.pinyin_panel)
         ruby_scroll.setWidgetResizable(True)
         ruby_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -282,7 +371,12 @@ class TranslationPane(QWidget):
         self._highlights: list[Highlight] = []
         self._used: frozenset[str] = frozenset()
         self._links: list[str] = []  # the terms the list links to, by index
+        self._pages: list[tuple[int, int]] = []  # word ranges of the pinyin pages
+        self._page_starts: list[int] = []  # character offset where each page starts
+        self._words: list[Word] = []
+        self._page = 0
         self._output_text = ""
+        self._back_text = ""
         self._has_result = False
         self.clear_result()
 
@@ -408,12 +502,14 @@ class TranslationPane(QWidget):
         """A streaming translation grows at its end: append the new part, do not re-set."""
         if text == self._output_text:
             return
-        if self._output_text and text.startswith(self._output_text):
+        old = self._output_text
+        # Appending is safe when the shown text ends a line that will not grow past the limit.
+        if old and text.startswith(old) and old.endswith("\n"):
             cursor = QTextCursor(self.output.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(text[len(self._output_text) :])
+            cursor.insertText(display_lines(text[len(old) :]))
         else:
-            self.output.setPlainText(text)
+            self.output.setPlainText(display_lines(text))
         self._output_text = text
 
     def _show_notes(self, notes: tuple[str, ...]) -> None:
@@ -432,8 +528,10 @@ class TranslationPane(QWidget):
         self.notes_label.show()
 
     def show_pinyin(self, words: Sequence[Word], truncated: bool, problem: str) -> None:
-        """The ruby view of the Chinese side (empty hides the section)."""
-        self.ruby.set_words(list(words))
+        """The ruby view of the Chinese side (empty hides the section), a page at a time."""
+        self._words = list(words)
+        self._pages, self._page_starts = _pages(self._words, PINYIN_PAGE_CHARS)
+        self.show_pinyin_page(0)
         if problem:
             self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
         elif truncated:
@@ -445,6 +543,30 @@ class TranslationPane(QWidget):
         self.ruby_scroll.setVisible(bool(words))
         self.pinyin_panel.setVisible(bool(words) or bool(problem))
         self._sync_sections()
+
+    def show_pinyin_page(self, page: int) -> None:
+        """Show part ``page`` of the pinyin; the bar says which part of how many."""
+        if not self._pages:
+            self.ruby.set_words([])
+            for widget in (self.page_label, self.previous_page, self.next_page):
+                widget.hide()
+            return
+        self._page = page = max(0, min(page, len(self._pages) - 1))
+        start, end = self._pages[page]
+        self.ruby.set_words(self._words[start:end])
+        several = len(self._pages) > 1
+        for widget in (self.page_label, self.previous_page, self.next_page):
+            widget.setVisible(several)
+        if several:
+            first = self._page_starts[page]
+            last = first + sum(len(w.text) for w in self._words[start:end])
+            total = self._page_starts[-1]
+            self.page_label.setText(f"characters {first + 1:,}–{last:,} of {total:,}")
+            self.previous_page.setEnabled(page > 0)
+            self.next_page.setEnabled(page < len(self._pages) - 1)
+
+    def pinyin_pages(self) -> int:
+        return len(self._pages)
 
     def show_terms(
         self, terms: tuple[TermHit, ...] | list[TermHit], highlights: list[Highlight]
@@ -514,8 +636,9 @@ class TranslationPane(QWidget):
 
     def show_back_translation(self, text: str, problem: bool = False) -> None:
         self.back_output.setStyleSheet("color: #b35900;" if problem else "")
-        if self.back_output.toPlainText() != text:
-            self.back_output.setPlainText(text)
+        if self._back_text != text:
+            self._back_text = text
+            self.back_output.setPlainText(display_lines(text))
         self.back_label.show()
         self.back_output.show()
 
@@ -524,7 +647,7 @@ class TranslationPane(QWidget):
         self.back_output.hide()
 
     def back_translation_text(self) -> str:
-        return self.back_output.toPlainText() if self.back_output.isVisibleTo(self) else ""
+        return self._back_text if self.back_output.isVisibleTo(self) else ""
 
     def show_no_pack(self, message: str) -> None:
         self._has_result = False
