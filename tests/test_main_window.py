@@ -229,10 +229,16 @@ def test_a_mixed_post_is_read_as_chinese_in_the_pane(
 
 
 # A pane that holds any post -----------------------------------------------------------------
-LONG_POST = "\n".join(
-    f"第{i}天：姐妹们，今天给大家分享一家超好吃的火锅店，环境很出片，服务也很好，yyds！"
-    for i in range(160)
-)[:6000]
+def _long_post() -> str:
+    """6,000 characters of a post full of different phrasebook terms (a long term list)."""
+    from companion.phrasebook import get_book
+    from companion.text import has_han
+
+    terms = [e.simplified for e in get_book().entries if has_han(e.simplified)][:400]
+    lines = [
+        f"第{i}段：姐妹们，{'，'.join(terms[i % 40 * 10 : i % 40 * 10 + 10])}！" for i in range(200)
+    ]
+    return "\n".join(lines)[:6000]
 
 
 def _scrolls(widget) -> bool:
@@ -248,7 +254,7 @@ def test_a_6000_character_paste_never_makes_the_window_taller_than_its_screen(
     QApplication.processEvents()
     before = window.size()
     with qtbot.waitSignal(window.controller.termsShown, timeout=WAIT):
-        result = _type(window, qtbot, LONG_POST)
+        result = _type(window, qtbot, _long_post())
     QApplication.processEvents()
     assert result.complete and len(result.source_text) == 6000
     assert window.size() == before

@@ -89,9 +89,7 @@ def test_english_gets_chinese_its_back_translation_and_its_pinyin(
     session: Session, engine: ScriptEngine
 ) -> None:
     partials: list[SessionResult] = []
-    result = session.translate(
-        "Hello, I'm new here.", origin="paste", on_progress=partials.append
-    )
+    result = session.translate("Hello, I'm new here.", origin="paste", on_progress=partials.append)
     assert (result.source, result.target) == ("en", "zh")
     assert result.text == "中文[Hello, I'm new here.]"
     assert result.back_translation == "EN[中文[Hello, I'm new here.]]"

@@ -462,11 +462,12 @@ class MainWindow(QMainWindow):
             self.settings.set("tray_notice_shown", True)
         except Exception:
             _log.warning("could not remember the tray notice", exc_info=True)
+        # No parent (the window it would belong to is hidden): Python owns it, so it is kept
+        # here and not deleted on close (Qt deleting it too would free it twice).
         box = QMessageBox(QMessageBox.Icon.Information, "Companion", TRAY_MESSAGE)
-        box.setObjectName("trayNotice")  # no parent: the window it would belong to is hidden
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("trayNotice")
         box.open()
-        self._tray_notice = box  # kept alive while it shows
+        self._tray_notice = box
 
     def shutdown(self) -> None:
         """Stop background work before the process exits."""

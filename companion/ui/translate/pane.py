@@ -72,6 +72,7 @@ DISPLAY_LINE_CHARS = 3000
 NOTE_CHARS = 140  # a note is one line; the whole text is in its tooltip
 
 Highlight = tuple[int, int]  # Qt (UTF-16) start and end of a term in the input
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 class NoPackBanner(QFrame):
@@ -155,8 +156,8 @@ class _MeasuredRuby(RubyView):
         return self._heights[width]
 
 
-def _section_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
+def _section_label(text: str, parent: QWidget, elided: bool = False) -> QLabel:
+    label = ElidedLabel(text, parent) if elided else QLabel(text, parent)
     label.setObjectName("sectionLabel")
     label.setStyleSheet("color: palette(mid); font-weight: 600;")
     return label
@@ -314,8 +315,11 @@ class TranslationPane(QWidget):
         # Reading aids: pinyin with word meanings, and phrasebook terms
         self.pinyin_panel, pinyin_layout = _panel(self)
         pinyin_bar = QHBoxLayout()
-        self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel)
-        self.page_label = QLabel("", self.pinyin_panel)
+        self.pinyin_label = _section_label(
+            "Pinyin and word meanings", self.pinyin_panel, elided=True
+        )
+        self.page_label = ElidedLabel("", self.pinyin_panel)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.page_label.setObjectName("pinyinPage")
         self.previous_page = QToolButton(self.pinyin_panel)
         self.previous_page.setText("◂")
@@ -325,8 +329,8 @@ class TranslationPane(QWidget):
         self.next_page.setToolTip("The next part of the text")
         self.previous_page.clicked.connect(lambda: self.show_pinyin_page(self._page - 1))
         self.next_page.clicked.connect(lambda: self.show_pinyin_page(self._page + 1))
-        pinyin_bar.addWidget(self.pinyin_label, 1)
-        pinyin_bar.addWidget(self.page_label)
+        pinyin_bar.addWidget(self.pinyin_label, 3)
+        pinyin_bar.addWidget(self.page_label, 2)
         pinyin_bar.addWidget(self.previous_page)
         pinyin_bar.addWidget(self.next_page)
         pinyin_layout.addLayout(pinyin_bar)
@@ -409,7 +413,7 @@ class TranslationPane(QWidget):
                 self._outer.addWidget(widget)
             self._top.setParent(None)
             self._bottom.setParent(None)
-            self._outer.setSizes([700, 1000, 900, 500])
+            self._outer.setSizes([600, 1000, 800, 700])
         self._sync_sections()
 
     def _sync_sections(self) -> None:
@@ -439,6 +443,7 @@ class TranslationPane(QWidget):
     def clear_result(self) -> None:
         self._has_result = False
         self._set_output("")
+        self._show_output(True)
         self.error_label.hide()
         self.hide_back_translation()
         self.notes_label.hide()
@@ -458,9 +463,18 @@ class TranslationPane(QWidget):
             f"{prefix}{LANGUAGE_LABELS[source]} → {LANGUAGE_LABELS[target]}"
         )
 
+    def _show_output(self, shown: bool) -> None:
+        """The translation box, or only the banner (no pack) with the room given to the aids."""
+        self.output.setVisible(shown)
+        if shown:
+            self.result_panel.setMaximumHeight(QWIDGETSIZE_MAX)
+        else:
+            self.result_panel.setMaximumHeight(self.result_panel.sizeHint().height())
+
     def show_result(self, result: SessionResult) -> None:
         """Show a complete or streaming result."""
         self.banner.hide()
+        self._show_output(True)
         self.error_label.hide()
         self.show_direction(result.source, result.target, result.detected)
         self._set_output(result.text)
@@ -654,12 +668,15 @@ class TranslationPane(QWidget):
         self._set_output("")
         self.progress.hide()
         self.error_label.hide()
+        self.notes_label.hide()
         self.engine_badge.clear()
         self.banner.show_for(message)
+        self._show_output(False)
 
     def show_error(self, message: str) -> None:
         self.progress.hide()
         self.banner.hide()
+        self._show_output(True)
         self.notes_label.hide()
         self.engine_badge.clear()
         self.hide_back_translation()
