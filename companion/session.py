@@ -178,19 +178,10 @@ def create_online_engine(name: str, settings: Settings) -> Engine:
 
 
 def known_latin_terms() -> frozenset[str]:
-    """Latin words the phrasebook knows (yyds, OOTD, vlog), lower case: not English prose."""
-    from companion import phrasebook
+    """Latin words the phrasebook knows (yyds, OOTD, DM), lower case: not English prose."""
+    from companion.phrasebook import latin_terms
 
-    provided = getattr(phrasebook, "latin_terms", None)
-    if callable(provided):
-        return frozenset(str(term).lower() for term in provided())
-    forms: set[str] = set()
-    for entry in phrasebook.get_book().entries:
-        for form in (entry.simplified, entry.traditional, *entry.also):
-            form = form.strip()
-            if form and form.isascii() and form.isalpha():
-                forms.add(form.lower())
-    return frozenset(forms)
+    return latin_terms()
 
 
 class _Lru:

@@ -24,8 +24,7 @@ def window(qtbot) -> Iterator[MainWindow]:
     with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
         win.show()
     yield win
-    win.controller.cancel()
-    win.runner.wait_idle(WAIT)
+    win.shutdown()
     QApplication.processEvents()
 
 
@@ -413,3 +412,35 @@ def test_quit_quits_even_while_a_tray_keeps_the_app(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["SHORTCUT", "Ctrl+Q", "ACTIVE", "True", "SHUTDOWN", "EXIT", "0"]
+
+
+def test_a_storage_problem_is_shown_in_the_window_once(qtbot) -> None:
+    import threading
+
+    from companion.storage import notices
+
+    notices.reset()
+    kept = "Your data file was damaged and set aside as /tmp/companion.db.corrupt-1."
+    notices.report("database-set-aside", kept, "error")
+    settings = Settings()
+    settings.set("first_run_done", True)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    try:
+        with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
+            win.show()
+        box = win.notice_box
+        assert box is not None and box.isVisible() and box.text() == kept
+        later = "Companion cannot write to its data folder: changes are kept until you quit."
+        thread = threading.Thread(target=lambda: notices.report("database-read-only", later))
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: later in box.text(), timeout=WAIT)
+        assert notices.take() == []  # shown: the command-line summary does not repeat them
+        notices.report("database-set-aside", kept, "error")
+        QApplication.processEvents()
+        assert box.text().count(kept) == 1  # once
+        box.close()
+    finally:
+        win.runner.wait_idle(WAIT)
+        notices.reset()

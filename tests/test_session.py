@@ -70,7 +70,7 @@ def test_a_mixed_post_is_chinese_and_keeps_its_english_words(
     sent = " ".join(" ".join(call[2]) for call in engine.calls)
     assert "vintage" not in sent and "look" not in sent  # kept away from the model
     assert "GOAT" in result.text  # yyds: the phrasebook's curated meaning
-    assert [h.term for h in result.glossary] == ["yyds"]
+    assert "yyds" in [h.term for h in result.glossary]
     assert {"OOTD", "yyds"} <= {h.term for h in result.terms}
     assert result.pinyin_of == "source"
     assert "".join(w.text for w in result.pinyin) == MIXED

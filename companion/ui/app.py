@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -18,17 +17,6 @@ def _has_display() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def configure_logging() -> None:
-    """Warnings and errors (with tracebacks from the task layer) on stderr.
-
-    The rotating log file in the platform's log directory replaces this where it exists.
-    """
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
 
 
 def run_app(args: list[str]) -> int:
@@ -49,7 +37,11 @@ def run_app(args: list[str]) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
 
-    configure_logging()
+    from companion import logs
+
+    # The rotating log file (keys scrubbed), uncaught exceptions and the task layer's
+    # tracebacks included; --verbose adds DEBUG lines on stderr.
+    logs.setup(gui=True, verbose="--verbose" in args)
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -112,4 +104,5 @@ def run_app(args: list[str]) -> int:
     window.shutdown()
     if instance is not None:
         instance.close()
+    logs.shutdown()
     return int(code)

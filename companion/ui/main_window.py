@@ -13,6 +13,7 @@ import base64
 import logging
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from companion.session import TRANSLATOR_SETTINGS, Session, SessionResult
 from companion.settings import Settings
+from companion.storage import notices
 from companion.ui.about import show_about
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.tasks import TaskRunner
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
 
     warmedUp = Signal()  # offline models loaded after the first paint
     firstPainted = Signal()  # the window has been drawn once: start what can wait
+    noticed = Signal()  # the storage reported a problem (from any thread): show it
 
     def __init__(self, settings: Settings | None = None, session: Session | None = None) -> None:
         super().__init__()
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.session = session or Session(self.settings, follow_changes=True)
         self._first_paint_done = False
         self._quitting = False
+        self._closed = False  # closed for good (not hidden to the tray)
         self._notes_seen: set[str] = set()
         self._tray_notice: QMessageBox | None = None
         self.desktop: DesktopHooks | None = None
@@ -116,6 +120,11 @@ class MainWindow(QMainWindow):
         self._retranslate_soon.timeout.connect(self.controller.retranslate)
         self.changes = ChangeRelay(self)
         self.changes.changed.connect(self._setting_or_pack_changed)
+        self.notice_box: QMessageBox | None = None
+        self.noticed.connect(self.show_notices)
+        self._unsubscribe_notices = notices.subscribe(self._notice_reported)
+        self.destroyed.connect(self._unsubscribe_notices)
+        self.destroyed.connect(self.session.close)
         self.pane.input.viewport().installEventFilter(self)  # the first paint, see eventFilter
 
     # Construction ------------------------------------------------------------------------
@@ -206,6 +215,7 @@ class MainWindow(QMainWindow):
         from companion.service import prepare_dictionary
 
         self.firstPainted.emit()
+        self.show_notices()  # e.g. the database was set aside while the app started
         installed = bool(packs.list_installed())
         session = self.session
 
@@ -253,14 +263,43 @@ class MainWindow(QMainWindow):
         box.finished.connect(lambda _r: chosen())
         box.open()
 
+    # Storage notices ----------------------------------------------------------------------
+    def _notice_reported(self, _notice: object) -> None:
+        if shiboken6.isValid(self) and not self._closed:  # queued to the GUI thread
+            self.noticed.emit()
+
+    def show_notices(self) -> None:
+        """What the storage had to tell the user (a damaged database set aside with the path
+        of the kept copy, a data folder that cannot be written), each once."""
+        if self._closed:
+            return  # a window that closed for good leaves them to the next one (or the CLI)
+        taken = notices.take()
+        if not taken:
+            return
+        text = "\n\n".join(notice.message for notice in taken)
+        severe = any(notice.severity == "error" for notice in taken)
+        box = self.notice_box
+        if box is not None and shiboken6.isValid(box) and box.isVisible():
+            box.setText(f"{box.text()}\n\n{text}")  # one box, however many arrive
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical if severe else QMessageBox.Icon.Warning,
+            "Companion: your data",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("storageNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.notice_box = box
+
     # Packs ---------------------------------------------------------------------------------
     def _packs_dialog(self) -> QWidget:
-        from companion import changes
         from companion.ui.settings.packs_dialog import PacksDialog
 
+        # What it installs or removes is announced by the packs core (companion.changes).
         dialog = PacksDialog(self.settings, self.runner, self)
-        # The dialog's own signal, announced to everyone as the one "packs" change.
-        dialog.packsChanged.connect(lambda: changes.notify("packs", "dialog"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -453,6 +492,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._tell_about_tray_once()
             return
+        self._closed = True
         super().closeEvent(event)
 
     def _tell_about_tray_once(self) -> None:
@@ -471,6 +511,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop background work before the process exits."""
+        self._closed = True
+        self._unsubscribe_notices()
         self.changes.close()
         self.session.close()
         if self.desktop is not None:
