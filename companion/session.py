@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
@@ -247,7 +248,16 @@ class Session:
         self._aids = _Lru(8)
         self._unsubscribe: Callable[[], None] | None = None
         if follow_changes:
-            self._unsubscribe = changes.subscribe(self._changed)
+            # Weakly: the listener list must not keep a session (and its models) alive.
+            changed = weakref.WeakMethod(self._changed)
+
+            def listener(topic: changes.Topic, detail: str) -> None:
+                method = changed()
+                if method is not None:
+                    method(topic, detail)
+
+            self._unsubscribe = changes.subscribe(listener)
+            weakref.finalize(self, self._unsubscribe)
 
     # Lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:

@@ -15,17 +15,23 @@ from companion.ui.main_window import MainWindow
 WAIT = 60_000  # generous: two cores shared with the rest of the suite
 
 
+def _dispose(win: MainWindow) -> None:
+    """Close a window the way the app does at exit (not qtbot.addWidget: the window is
+    Python's, and a deleteLater on top of that has crashed the next test)."""
+    win.shutdown()
+    win.close()
+    QApplication.processEvents()
+
+
 @pytest.fixture
 def window(qtbot) -> Iterator[MainWindow]:
     settings = Settings()
     settings.set("first_run_done", True)
     win = MainWindow(settings)
-    qtbot.addWidget(win)
     with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
         win.show()
     yield win
-    win.shutdown()
-    QApplication.processEvents()
+    _dispose(win)
 
 
 def _type(win: MainWindow, qtbot, text: str) -> SessionResult:
@@ -124,12 +130,12 @@ def test_window_geometry_is_remembered(qtbot, tmp_path: Path) -> None:
     settings = Settings()
     settings.set("first_run_done", True)
     first = MainWindow(settings)
-    qtbot.addWidget(first)
     first.resize(611, 707)
     first.save_geometry()
     second = MainWindow(settings)
-    qtbot.addWidget(second)
     assert (second.width(), second.height()) == (611, 707)
+    _dispose(first)
+    _dispose(second)
 
 
 def test_the_same_text_pasted_again_after_clearing_is_shown_again(
@@ -425,7 +431,6 @@ def test_a_storage_problem_is_shown_in_the_window_once(qtbot) -> None:
     settings = Settings()
     settings.set("first_run_done", True)
     win = MainWindow(settings)
-    qtbot.addWidget(win)
     try:
         with qtbot.waitSignal(win.warmedUp, timeout=WAIT):
             win.show()
@@ -442,5 +447,5 @@ def test_a_storage_problem_is_shown_in_the_window_once(qtbot) -> None:
         assert box.text().count(kept) == 1  # once
         box.close()
     finally:
-        win.runner.wait_idle(WAIT)
+        _dispose(win)
         notices.reset()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import weakref
 from typing import Protocol
 
 import shiboken6
@@ -122,9 +123,16 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self._setting_or_pack_changed)
         self.notice_box: QMessageBox | None = None
         self.noticed.connect(self.show_notices)
-        self._unsubscribe_notices = notices.subscribe(self._notice_reported)
-        self.destroyed.connect(self._unsubscribe_notices)
-        self.destroyed.connect(self.session.close)
+        # Weakly: a listener list must not keep a closed window alive.
+        reported = weakref.WeakMethod(self._notice_reported)
+
+        def notice_listener(notice: object) -> None:
+            method = reported()
+            if method is not None:
+                method(notice)
+
+        self._unsubscribe_notices = notices.subscribe(notice_listener)
+        weakref.finalize(self, self._unsubscribe_notices)
         self.pane.input.viewport().installEventFilter(self)  # the first paint, see eventFilter
 
     # Construction ------------------------------------------------------------------------
