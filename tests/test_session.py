@@ -188,3 +188,20 @@ def test_the_real_offline_engine_gives_the_same_kind_of_result(
     assert result.source == "zh" and result.engine == "offline" and result.text
     for word in ("vintage", "look", "link"):
         assert word in result.text
+
+
+def test_the_cli_prints_the_chinese_and_says_what_it_says(
+    installed_packs: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from companion.cli import dispatch
+
+    assert dispatch(["translate", "Thanks for the recommendation!"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() and "\n" not in captured.out.strip()  # the Chinese only
+    assert "back-translation: " in captured.err
+    assert dispatch(["translate", "--no-check", "Thanks!"]) == 0
+    assert "back-translation" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        dispatch(["translate", "--engine", "bogus", "你好"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'bogus'" in capsys.readouterr().err

@@ -268,10 +268,16 @@ class TranslationController(QObject):
             if generation != self._aids_generation or self.pane.text() != text:
                 return  # typing went on: the debounced update for the new text follows
             aids, highlights = value
-            if aids.words or aids.problem or not self._shows_target_pinyin(text):
-                self._show_words(text, aids.words, aids.truncated, aids.problem)
             self.pane.show_terms(aids.terms, highlights)
             self.termsShown.emit()
+            # The pinyin in a turn of its own: two layouts in one event would hold the window.
+            QTimer.singleShot(0, lambda: show_words(aids))
+
+        def show_words(aids: ReadingAids) -> None:
+            if generation != self._aids_generation or self.pane.text() != text:
+                return
+            if aids.words or aids.problem or not self._shows_target_pinyin(text):
+                self._show_words(text, aids.words, aids.truncated, aids.problem)
 
         def failed(exc: BaseException) -> None:
             if generation == self._aids_generation:

@@ -375,6 +375,7 @@ class TranslationPane(QWidget):
         self._highlights: list[Highlight] = []
         self._used: frozenset[str] = frozenset()
         self._links: list[str] = []  # the terms the list links to, by index
+        self._highlighted = False
         self._pages: list[tuple[int, int]] = []  # word ranges of the pinyin pages
         self._page_starts: list[int] = []  # character offset where each page starts
         self._words: list[Word] = []
@@ -646,7 +647,9 @@ class TranslationPane(QWidget):
             selection.cursor = cursor
             selection.format = fmt
             selections.append(selection)
-        self.input.setExtraSelections(selections)
+        if selections or self._highlighted:  # clearing none costs a layout of a long line too
+            self.input.setExtraSelections(selections)
+        self._highlighted = bool(selections)
 
     def show_back_translation(self, text: str, problem: bool = False) -> None:
         self.back_output.setStyleSheet("color: #b35900;" if problem else "")
