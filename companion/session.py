@@ -269,7 +269,7 @@ class Session:
     def _changed(self, topic: changes.Topic, detail: str) -> None:
         if topic == "packs":
             self.packs_changed()
-        elif detail in TRANSLATOR_SETTINGS or detail.startswith("key:"):
+        elif topic == "settings" and (detail in TRANSLATOR_SETTINGS or detail.startswith("key:")):
             self.invalidate()
 
     def packs_changed(self) -> None:
@@ -388,9 +388,8 @@ class Session:
         cached = self._aids.get(key)
         if isinstance(cached, tuple):
             return cached, len(text) > MAX_PINYIN_CHARS, ""
-        from companion.dictionary import DictionaryError
+        from companion.dictionary import DictionaryError, prepare_dictionary
         from companion.pinyin import annotate
-        from companion.service import prepare_dictionary
 
         try:
             prepare_dictionary()  # idempotent: slang from the phrasebook reads as one word

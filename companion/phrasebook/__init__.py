@@ -44,11 +44,15 @@ def _cache_key() -> str:
     import zlib
     from pathlib import Path
 
+    from companion import bundle
     from companion.phrasebook.book import DATA_DIR
 
     here = Path(__file__).resolve().parent
     parts = [sys.version, str(CACHE_FORMAT)]
     code = [here / name for name in ("book.py", "search.py", "senses.py")]
+    if bundle.is_frozen():  # no .py files on disk: the build id changes with every build
+        parts.append(bundle.build_id())
+        code = []
     for path in [*sorted(DATA_DIR.glob("*.tsv")), *code]:
         try:
             stat = path.stat()
@@ -71,13 +75,18 @@ def _load_book() -> Book:
         cache = paths.cache_dir() / f"phrasebook-{_cache_key()}.pickle"
     except OSError:
         return Book(load_entries())
-    try:
-        with cache.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, Book):
-            return cached
-    except Exception:  # no cache yet, or damaged: rebuild below
-        pass
+    from companion.bundle import prebuilt_cache
+
+    for candidate in (cache, prebuilt_cache(cache.name)):  # the user's, then the installer's
+        if candidate is None:
+            continue
+        try:
+            with candidate.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Book):
+                return cached
+        except Exception:  # no cache yet, or damaged: rebuild below
+            pass
     book = Book(load_entries())
     with contextlib.suppress(OSError):  # a read-only cache only costs start-up time
         for old in cache.parent.glob("phrasebook-*.pickle"):

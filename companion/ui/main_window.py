@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         """Load packs and the dictionary once the window is up, so the first paste is warm."""
         from companion import packs
-        from companion.service import prepare_dictionary
+        from companion.dictionary import prepare_dictionary
 
         self.firstPainted.emit()
         self.show_notices()  # e.g. the database was set aside while the app started
@@ -338,6 +338,8 @@ class MainWindow(QMainWindow):
         if topic == "packs":
             self._retranslate_soon.start()
             return
+        if topic != "settings":
+            return  # history and saved words: their panels follow them
         if detail in LOOK_SETTINGS:
             self.apply_font_size()
         if detail in AIDS_SETTINGS:
