@@ -10,17 +10,20 @@ Four lanes, each a thread pool:
 - ``run_long``: long jobs of their own (OCR of an image) that must neither wait behind a
   translation nor hold it up: one thread.
 
-Callbacks always run on the GUI thread: each task has a relay object living in the GUI thread,
-and the worker's signals reach its slots through Qt's event queue. A task that fails with no
+Callbacks always run on the GUI thread: the runner's dispatcher lives there, and a worker's
+signals (tagged with the task's number) reach it through Qt's event queue. A task that fails with no
 ``on_error`` has its traceback logged, so no failure is lost in a thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from companion.engines.base import Cancelled
@@ -29,65 +32,47 @@ Callback = Callable[[Any], None]
 _log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    finished = Signal(object)
-    failed = Signal(object)
-    progress = Signal(object)
+class _Dispatcher(QObject):
+    """Lives in the GUI thread; a worker's emit reaches it through the event queue."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        name: str,
-        on_done: Callback | None,
-        on_error: Callback | None,
-        on_progress: Callback | None,
-    ) -> None:
-        super().__init__(runner)
-        self._runner = runner
-        self._name = name
-        self._on_done = on_done
-        self._on_error = on_error
-        self._on_progress = on_progress
-        self.finished.connect(self._finished)
-        self.failed.connect(self._failed)
-        self.progress.connect(self._progressed)
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    progress = Signal(int, object)
 
-    @Slot(object)
-    def _finished(self, value: Any) -> None:
-        self._runner._release(self)
-        if self._on_done is not None:
-            self._on_done(value)
 
-    @Slot(object)
-    def _failed(self, exc: Any) -> None:
-        self._runner._release(self)
-        if self._on_error is not None:
-            _log.debug("task %s failed", self._name, exc_info=exc)
-            self._on_error(exc)
-        elif not isinstance(exc, Cancelled):
-            _log.error("task %s failed", self._name, exc_info=exc)
-
-    @Slot(object)
-    def _progressed(self, value: Any) -> None:
-        if self._on_progress is not None:
-            self._on_progress(value)
+@dataclass(frozen=True)
+class _Callbacks:
+    name: str
+    on_done: Callback | None
+    on_error: Callback | None
+    on_progress: Callback | None
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, with_progress: bool) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], task: int, dispatch: _Dispatcher, with_progress: bool
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
-        self._relay = relay
+        self._task = task
+        self._dispatch = dispatch
         self._with_progress = with_progress
+
+    def _emit(self, signal: str, value: Any) -> None:
+        if shiboken6.isValid(self._dispatch):  # the runner may be gone (shutdown)
+            getattr(self._dispatch, signal).emit(self._task, value)
 
     def run(self) -> None:
         try:
-            value = self._fn(self._relay.progress.emit) if self._with_progress else self._fn()
+            if self._with_progress:
+                value = self._fn(lambda step: self._emit("progress", step))
+            else:
+                value = self._fn()
         except BaseException as exc:  # reported to the GUI (traceback kept on the exception)
-            self._relay.failed.emit(exc)
+            self._emit("failed", exc)
             return
-        self._relay.finished.emit(value)
+        self._emit("finished", value)
 
 
 class TaskRunner(QObject):
@@ -100,7 +85,14 @@ class TaskRunner(QObject):
         self._network = self._pool(network_threads)
         self._quick = self._pool(1)
         self._long = self._pool(1)
-        self._relays: set[_Relay] = set()
+        # One dispatcher and a table of callbacks, not one QObject per task: nothing to
+        # create and delete later for every keystroke.
+        self._dispatch = _Dispatcher(self)
+        self._dispatch.finished.connect(self._finished)
+        self._dispatch.failed.connect(self._failed)
+        self._dispatch.progress.connect(self._progressed)
+        self._callbacks: dict[int, _Callbacks] = {}
+        self._ids = itertools.count(1)
 
     def _pool(self, threads: int) -> QThreadPool:
         pool = QThreadPool(self)
@@ -155,18 +147,37 @@ class TaskRunner(QObject):
         on_progress: Callback | None,
     ) -> None:
         name = getattr(fn, "__qualname__", repr(fn))
-        relay = _Relay(self, name, on_done, on_error, on_progress)
-        self._relays.add(relay)
-        pool.start(_Task(fn, relay, on_progress is not None))
+        task = next(self._ids)
+        self._callbacks[task] = _Callbacks(name, on_done, on_error, on_progress)
+        pool.start(_Task(fn, task, self._dispatch, on_progress is not None))
 
-    def _release(self, relay: _Relay) -> None:
-        self._relays.discard(relay)
-        relay.deleteLater()
+    @Slot(int, object)
+    def _finished(self, task: int, value: Any) -> None:
+        callbacks = self._callbacks.pop(task, None)
+        if callbacks is not None and callbacks.on_done is not None:
+            callbacks.on_done(value)
+
+    @Slot(int, object)
+    def _failed(self, task: int, exc: Any) -> None:
+        callbacks = self._callbacks.pop(task, None)
+        if callbacks is None:
+            return
+        if callbacks.on_error is not None:
+            _log.debug("task %s failed", callbacks.name, exc_info=exc)
+            callbacks.on_error(exc)
+        elif not isinstance(exc, Cancelled):
+            _log.error("task %s failed", callbacks.name, exc_info=exc)
+
+    @Slot(int, object)
+    def _progressed(self, task: int, value: Any) -> None:
+        callbacks = self._callbacks.get(task)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(value)
 
     @property
     def pending(self) -> int:
         """Tasks started whose result has not reached the GUI thread yet."""
-        return len(self._relays)
+        return len(self._callbacks)
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
         """Block until every pool is idle (tests and shutdown only)."""
