@@ -6,39 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QMouseEvent, QPalette
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QMouseEvent, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from companion.pinyin import Word, annotate, pinyin_text
 from companion.ui.reading.ruby_view import RubyView
 from companion.ui.reading.tone_colors import DARK_PALETTES, PALETTES, tone_color
+from tests.ruby_helpers import colors_in, shown_view, word_index
 
 POST = "姐妹们！重庆的银行行长也在排队😂 还没有还钱 #重庆美食# @小红书 人均100元"
 TRADITIONAL = "小紅書上的銀行行長說：這個開會時間太早了！"
 
 
-def _view(qtbot: QtBot, text: str, width: int = 480) -> RubyView:
-    view = RubyView()
-    qtbot.addWidget(view)
-    view.resize(width, 300)
-    view.set_words(annotate(text))
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def _index(view: RubyView, text: str) -> int:
-    return next(i for i, w in enumerate(view.words()) if w.text == text)
-
-
-def _colors_in(image: QImage, rect: QRect) -> set[str]:
-    return {
-        QColor(image.pixel(x, y)).name()
-        for x in range(rect.left(), rect.right() + 1)
-        for y in range(rect.top(), rect.bottom() + 1)
-    }
+def _view(qtbot: QtBot, text: str) -> RubyView:
+    return shown_view(qtbot, text, width=480)
 
 
 def _clipboard() -> str:
@@ -65,7 +48,7 @@ def test_ctrl_c_copies_the_whole_texts_pinyin_without_a_selection(qtbot: QtBot) 
 
 def test_drag_selects_words_and_copies_their_pinyin(qtbot: QtBot) -> None:
     view = _view(qtbot, POST)
-    bank, chief = _index(view, "银行"), _index(view, "行长")
+    bank, chief = word_index(view, "银行"), word_index(view, "行长")
     start = view.word_rect(bank).center()
     end = view.word_rect(chief).center()
     with qtbot.assertNotEmitted(view.wordClicked):  # a drag is not a click
@@ -97,7 +80,7 @@ def test_drag_selects_words_and_copies_their_pinyin(qtbot: QtBot) -> None:
 def test_context_menu_copies_pinyin_characters_and_looks_up(qtbot: QtBot) -> None:
     view = _view(qtbot, POST)
     view.set_style("pleco", "numbers")
-    bank = _index(view, "银行")
+    bank = word_index(view, "银行")
     view.select_words(bank, bank + 1)
     _action(view, "copyPinyinAction").trigger()
     assert _clipboard() == "yin2hang2 hang2zhang3"
@@ -133,7 +116,7 @@ def test_shift_arrows_extend_the_selection(qtbot: QtBot) -> None:
 
 def test_other_script_toggle_traditional_to_simplified(qtbot: QtBot) -> None:
     view = _view(qtbot, TRADITIONAL)
-    bank = _index(view, "銀行")
+    bank = word_index(view, "銀行")
     pinyin_before = [view.displayed_pinyin(i) for i in range(len(view.words()))]
     width_before = view.word_rect(bank).width()
     assert view.script() == "" and view.displayed_text(bank) == "銀行"  # as written
@@ -163,8 +146,8 @@ def test_other_script_of_simplified_text_is_traditional(qtbot: QtBot) -> None:
     view = _view(qtbot, POST)
     assert view.other_script() == "traditional"
     view.toggle_other_script()
-    assert view.displayed_text(_index(view, "银行")) == "銀行"
-    assert view.displayed_text(_index(view, "重庆")) == "重慶"
+    assert view.displayed_text(word_index(view, "银行")) == "銀行"
+    assert view.displayed_text(word_index(view, "重庆")) == "重慶"
     view.set_words(annotate("今天天气很好"))  # the choice stays for the next text
     assert view.script() == "traditional" and view.displayed_text(0) == "今天"
     with pytest.raises(ValueError):
@@ -192,13 +175,13 @@ def test_room_for_a_sandhi_flag_in_the_styles(qtbot: QtBot) -> None:
     assert "tone changed in speech: ní" in view._tooltip(0)
     image = view.grab().toImage()
     column = view.char_rect(0, 0)
-    under_syllable = _colors_in(image, column.adjusted(0, 10, 0, 20 - column.height()))
+    under_syllable = colors_in(image, column.adjusted(0, 10, 0, 20 - column.height()))
     assert PALETTES["pleco"][2] in under_syllable  # the syllable and its dotted mark
 
 
 def test_dark_mode_uses_readable_tone_colours(qtbot: QtBot) -> None:
     view = _view(qtbot, POST)
-    chief = _index(view, "行长")
+    chief = word_index(view, "行长")
     dark = QPalette(view.palette())
     dark.setColor(QPalette.ColorRole.Window, QColor("#2d2d2d"))
     dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
@@ -221,7 +204,7 @@ def test_dark_mode_uses_readable_tone_colours(qtbot: QtBot) -> None:
             color = tone_color(tone, name, dark)
             assert (luminance(color) + 0.05) / (background + 0.05) >= 4.5, (name, tone)
     image = view.grab().toImage()
-    zhang = _colors_in(image, view.char_rect(chief, 1))
+    zhang = colors_in(image, view.char_rect(chief, 1))
     assert DARK_PALETTES["pleco"][3] in zhang
 
 

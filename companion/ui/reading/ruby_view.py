@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QColor,
     QContextMenuEvent,
     QFont,
@@ -58,6 +57,7 @@ from companion.ui.reading.ruby_layout import (
     RubyLayout,
     Spacing,
 )
+from companion.ui.reading.ruby_menu import build_menu, sentence_around
 from companion.ui.reading.ruby_paint import Row, build_row, draw_row
 from companion.ui.reading.tone_colors import tone_color
 
@@ -71,7 +71,7 @@ _SLICE_SECONDS = 0.008  # longest layout step on the GUI thread
 _KEPT_WIDTHS = 4  # layouts kept: the scroll area asks with and without its scroll bar
 _PAINT_BUDGET_SECONDS = 0.012  # rows built per paint: the rest follow in the next frame
 _KEPT_ROWS = 600  # prepared rows kept for repainting (a few screens)
-_SENTENCE_END = "。！？!?\n"
+_OWN_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll)
 _formatted: dict[tuple[str, str], str] = {}
 _column_caches: dict[tuple[str, str, str], ColumnCache] = {}  # by fonts and pinyin style
 
@@ -359,39 +359,8 @@ class RubyView(QWidget):
 
     def context_menu(self, pos: QPoint | None = None) -> QMenu:
         """The menu shown on a right click at ``pos`` (built here so tests can trigger it)."""
-        menu = QMenu(self)
         index = self.word_at(pos)[0] if pos is not None else -1
-        if index >= 0 and self._words[index].is_chinese:
-            look_up = menu.addAction(f"Look up {self._texts[index]}")
-            look_up.triggered.connect(lambda _c=False, i=index: self.open_popup(i))
-            menu.addSeparator()
-        selected = self._selection is not None
-        copy = menu.addAction("Copy pinyin of selection" if selected else "Copy pinyin")
-        copy.setObjectName("copyPinyinAction")
-        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
-        copy.triggered.connect(lambda _c=False: self.copy_pinyin())
-        if selected:
-            whole = menu.addAction("Copy pinyin of the whole text")
-            whole.setObjectName("copyAllPinyinAction")
-            whole.triggered.connect(lambda _c=False: self.copy_pinyin(whole=True))
-        chars = menu.addAction("Copy characters of selection" if selected else "Copy characters")
-        chars.setObjectName("copyTextAction")
-        chars.triggered.connect(lambda _c=False: self.copy_text())
-        select = menu.addAction("Select all")
-        select.setShortcut(QKeySequence(QKeySequence.StandardKey.SelectAll))
-        select.triggered.connect(lambda _c=False: self.select_all())
-        menu.addSeparator()
-        target = self._script or self.other_script()
-        script = QAction(f"Show {target} characters", menu)
-        script.setObjectName("otherScriptAction")
-        script.setCheckable(True)
-        script.setChecked(bool(self._script))
-        script.setToolTip("Shown as written by default; pinyin and meanings stay the same")
-        script.toggled.connect(lambda on, t=target: self.set_script(t if on else ""))
-        menu.addAction(script)
-        for action in menu.actions():
-            action.setEnabled(bool(self._words) or action.isSeparator())
-        return menu
+        return build_menu(self, index if index >= 0 and self._words[index].is_chinese else -1)
 
     # progress (for tests and the bench)
 
@@ -569,7 +538,7 @@ class RubyView(QWidget):
         """The end of this event-loop turn's layout budget (one slice, shared)."""
         if self._turn_end is None:
             self._turn_end = time.perf_counter() + _SLICE_SECONDS
-            QTimer.singleShot(0, self._end_turn)
+            QTimer.singleShot(0, self, self._end_turn)
         return self._turn_end
 
     def _end_turn(self) -> None:
@@ -636,7 +605,7 @@ class RubyView(QWidget):
             top = layout.row_top(pending[0])
             bottom = layout.row_top(pending[-1]) + spacing.line_h
             rest = QRect(0, top, self.width(), bottom - top + 1).intersected(clip)
-            QTimer.singleShot(0, lambda: self.update(rest))
+            QTimer.singleShot(0, self, lambda: self.update(rest))
         elif not layout.done or not self._described:
             self._timer.start()
 
@@ -880,6 +849,13 @@ class RubyView(QWidget):
             )
 
     def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and any(event.matches(key) for key in _OWN_KEYS)
+        ):
+            event.accept()  # Ctrl+C / Ctrl+A are the view's, even if a window action has them
+            return True
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             index, _char = self.word_at(event.pos())
             if index >= 0 and self._words[index].is_chinese:
@@ -909,27 +885,5 @@ class RubyView(QWidget):
 
     def _context(self, index: int) -> str:
         """The sentence around word ``index``, saved with the word as an example."""
-        words = self._words
-        start = index
-        length = 0
-        while start > 0 and length < 400:  # a sentence is never longer than what is saved
-            text = words[start - 1].text
-            if any(p in text for p in _SENTENCE_END):
-                break
-            start -= 1
-            length += len(text)
-        end = index
-        length = 0
-        while end < len(words) and length < 400:
-            text = words[end].text
-            end += 1
-            length += len(text)
-            if any(p in text for p in _SENTENCE_END):
-                break
-        before = words[start - 1].text if start > 0 else ""
-        cut = max((before.rfind(p) for p in _SENTENCE_END), default=-1) + 1 if before else 0
-        text = before[cut:] + "".join(w.text for w in words[start:end])
-        offset = len(before) - cut + sum(len(w.text) for w in words[start:index])
-        ends = [e for e in (text.find(p, offset) for p in _SENTENCE_END) if e >= 0]
-        right = min(ends) + 1 if ends else len(text)
-        return text[:right].strip()[:200]
+        first = max(0, index - 400)  # a sentence is never that long: look no further
+        return sentence_around([w.text for w in self._words[first : index + 400]], index - first)
