@@ -129,6 +129,18 @@ def scrub(text: str, extra: Iterable[str | None] = ()) -> str:
             pieces = pieces | _pieces_of(usable)
     if not pieces:
         return text
+    # A mark next to the text it replaced can itself spell a piece of a key that contains
+    # mark characters ("]0001"): scrub again until nothing changes, a few times at most.
+    result = _scrub_once(text, pieces)
+    for _ in range(3):
+        again = _scrub_once(result, pieces)
+        if again == result:
+            return result
+        result = again
+    return MARK  # still not stable: say nothing rather than risk a piece
+
+
+def _scrub_once(text: str, pieces: frozenset[str]) -> str:
     # The skeleton: the text without ignorable characters, with each kept character's index.
     index = [i for i, ch in enumerate(text) if not _ignorable(ch)]
     skeleton = "".join(text[i] for i in index).translate(_ASCII_LOWER)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from companion import scrubber
@@ -93,6 +93,7 @@ surroundings = st.text(max_size=40)
 
 
 @settings(max_examples=60, deadline=None)
+@example(key="000]00001", before="0]0000", after="", encoding="reversed-halves")  # mark + rest
 @given(key=key_text, before=surroundings, after=surroundings, encoding=st.sampled_from(
     sorted(key_echoes("x" * 8))
 ))  # fmt: skip

@@ -120,3 +120,12 @@ def dispatch(argv: list[str]) -> int:
 
         print(f"companion {name}: error: {clean(exc)}", file=sys.stderr)
         return 1
+    finally:
+        _print_notices()
+
+
+def _print_notices() -> None:
+    """Storage problems found while the command ran (a damaged file set aside...), once."""
+    notices = sys.modules.get("companion.storage.notices")  # loaded only if storage was used
+    for notice in notices.take() if notices is not None else ():
+        print(f"companion: {notice.message}", file=sys.stderr)
