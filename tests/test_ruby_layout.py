@@ -119,3 +119,10 @@ def test_progressive_layout_gives_the_same_rows() -> None:
     assert not partial.done and partial.rows < whole.rows
     estimate = partial.estimated_height()
     assert whole.height() // 3 < estimate < whole.height() * 3  # a scroll bar, not a guess
+
+
+def test_a_short_text_is_laid_out_even_when_the_slice_is_used_up() -> None:
+    words = [_zh("你好", "ni", "hao"), Word("！")] * 10
+    layout = RubyLayout(_content(words), 400)
+    layout.advance(deadline=0.0)  # a deadline long past: one chunk is still placed
+    assert layout.done and layout.estimated_height() == layout.height() > 0

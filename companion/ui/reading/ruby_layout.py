@@ -215,22 +215,25 @@ class RubyLayout:
         until_box: int | None = None,
     ) -> None:
         """Lay out more boxes: until row ``until_row`` is complete, box ``until_box`` is
-        placed, the clock passes ``deadline`` (``time.perf_counter``), or all is laid out."""
+        placed, the clock passes ``deadline`` (``time.perf_counter``; one chunk is always
+        placed first, so a short text is laid out at once), or all is laid out."""
         content = self.content
+        placed = False
         while not self.done:
+            if len(self.x) >= len(content.kind) and content.complete:
+                self.done = True
+                return
             if until_row is not None and len(self.row_start) > until_row + 1:
                 return
             if until_box is not None and len(self.x) > until_box:
                 return
-            if deadline is not None and time.perf_counter() >= deadline:
+            if deadline is not None and placed and time.perf_counter() >= deadline:
                 return
             if len(self.x) >= len(content.kind):
-                if content.complete:
-                    self.done = True
-                    return
                 content.extend()
                 continue
             self._place(min(len(content.kind), len(self.x) + 512))
+            placed = True
 
     def _place(self, stop: int) -> None:
         content = self.content
