@@ -215,10 +215,14 @@ class RubyLayout:
         until_box: int | None = None,
     ) -> None:
         """Lay out more boxes: until row ``until_row`` is complete, box ``until_box`` is
-        placed, the clock passes ``deadline`` (``time.perf_counter``; one chunk is always
-        placed first, so a short text is laid out at once), or all is laid out."""
+        placed, the clock passes ``deadline`` (``time.perf_counter``; a new layout places
+        one chunk first, so a short text is laid out at once), or all is laid out.
+
+        Past the deadline a started layout does nothing: its estimated height stays the
+        same for the rest of the event-loop turn, so the size queries of the surrounding
+        layouts settle instead of chasing a height that moves with every query."""
         content = self.content
-        placed = False
+        placed = bool(self.x)  # a new layout places one chunk whatever the clock says
         while not self.done:
             if len(self.x) >= len(content.kind) and content.complete:
                 self.done = True
