@@ -17,7 +17,9 @@ missing). Rounds interleave old and new; every figure is min / median / max over
   ``show_result``/``show_terms`` do while a translation streams), total time;
 - scroll step: one wheel notch (60 px) over the 100k text, ``setValue`` to the paint's end, and
   the time inside the view's paintEvent; jump: the scroll bar dragged to a far position;
-- resize: a new window width (a different one each round) to the first paint.
+- resize: a new window width (a different one each round) to the first paint;
+- longest gc pass: the longest garbage-collector pass during all of the above (a full pass
+  walks the dictionary and every Word; it lands in whatever GUI work is running).
 """
 
 from __future__ import annotations
@@ -126,6 +128,27 @@ def timed_class(base: type) -> type:
     return Timed
 
 
+class GcPauses:
+    """The longest garbage-collector pass since ``reset`` (it blocks the GUI thread too)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.longest = max(self.longest, time.perf_counter() - self._start)
+
+    def reset(self) -> None:
+        self.longest = 0.0
+
+
+GC = GcPauses()
+
+
 class Heartbeat:
     """A 5 ms timer: the longest gap between ticks is the longest GUI-thread block."""
 
@@ -206,6 +229,7 @@ class Pane:
 
 def measure_show(pane: Pane, words: list[Any], beat: Heartbeat) -> dict[str, float]:
     gc.collect()  # the words were just built: their first full collection is not the view's
+    GC.reset()
     beat.start()
     start = time.perf_counter()
     pane.view.set_words(words)
@@ -327,6 +351,7 @@ def main() -> None:
                         figures |= measure_scroll(pane, beat, round_no, args.rounds)
                     if name != "post 40":
                         figures |= measure_resize(pane, beat, WINDOW[0] - 120 - 7 * round_no)
+                    figures["longest gc pass"] = GC.longest
                     for key, value in figures.items():
                         results.setdefault((name, key, label), []).append(value)
                     pane.close()

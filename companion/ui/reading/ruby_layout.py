@@ -64,7 +64,8 @@ class Spacing:
 class RubyContent:
     """Width-independent boxes for ``words``, measured on demand in chunks.
 
-    ``texts[i]`` is what word ``i`` shows (the word as written, or in the other script);
+    ``texts[i]`` is what word ``i`` shows when it is not the word as written (the other
+    script; None: every word as written, so nothing is copied for a long text);
     ``syllables(i)`` the syllables drawn above it. Box ``b`` belongs to word ``word[b]``;
     word ``i``'s boxes are ``first_box[i]`` up to ``first_box[i + 1]``.
     """
@@ -72,7 +73,7 @@ class RubyContent:
     def __init__(
         self,
         words: Sequence[WordLike],
-        texts: Sequence[str],
+        texts: Sequence[str] | None,
         syllables: Callable[[int], list[str]],
         hanzi_advance: Callable[[str], int],
         pinyin_advance: Callable[[str], int],
@@ -98,7 +99,6 @@ class RubyContent:
         self.char_start: list[int] = []  # per measured word: characters before it
         self.columns: dict[int, list[int]] = {}  # Chinese word -> column widths
         self.chars_done = 0
-        self.total_chars = sum(map(len, texts))
 
     @property
     def words_done(self) -> int:
@@ -127,13 +127,14 @@ class RubyContent:
         start = len(first_box)
         stop = min(len(self.words), start + count)
         char_start = self.char_start
+        texts = self.texts
         chars = self.chars_done
         for index in range(start, stop):
-            text = self.texts[index]
+            word = self.words[index]
+            text = word.text if texts is None else texts[index]
             char_start.append(chars)
             chars += len(text)
             first_box.append(len(kind))
-            word = self.words[index]
             if word.is_chinese:
                 # a string key: tuples would be garbage-collector work for every word
                 key = f"{text}|{' '.join(word.numbers) or '|' + ' '.join(word.pinyin)}"
@@ -322,12 +323,12 @@ class RubyLayout:
             return self.height()
         content = self.content
         spacing = content.spacing
-        laid = content.char_start[content.word[self.boxes_done - 1]] if self.boxes_done else 0
-        if laid >= 200:
-            rows_per_char = self.rows / laid
-        else:  # too little to go by: a row of full-width characters
-            rows_per_char = 1 / max(1, self.avail // max(1, spacing.hanzi_h))
-        rows = max(self.rows, round(content.total_chars * rows_per_char))
+        laid = content.word[self.boxes_done - 1] + 1 if self.boxes_done else 0  # words
+        if laid >= 100:
+            rows_per_word = self.rows / laid
+        else:  # too little to go by: rows of full-width characters, 1.5 to a word
+            rows_per_word = 1.5 / max(1, self.avail // max(1, spacing.hanzi_h))
+        rows = max(self.rows, round(len(content.words) * rows_per_word))
         return (rows - 1) * spacing.pitch + spacing.line_h + 2 * MARGIN
 
     def rows_between(self, top: int, bottom: int) -> range:

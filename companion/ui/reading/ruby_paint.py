@@ -26,6 +26,12 @@ class ToneWord(Protocol):
     tones: list[int]
 
 
+class Texts(Protocol):
+    """What each word shows, by index (a list, or the words' own texts read one by one)."""
+
+    def __getitem__(self, index: int, /) -> str: ...
+
+
 @dataclass(slots=True)
 class Row:
     """A prepared row: glyph runs by colour slot, word underlines, passthrough text."""
@@ -41,7 +47,7 @@ def build_row(
     layout: RubyLayout,
     row: int,
     words: Sequence[ToneWord],
-    texts: Sequence[str],
+    texts: Texts,
     syllables_of: Callable[[int], list[str]],
     hanzi: GlyphCache,
     pinyin: GlyphCache,

@@ -87,6 +87,19 @@ class PaintInfo:
     pending: int = 0
 
 
+class _WrittenTexts:
+    """The words' own texts, read one by one (no copy of a 100,000-character list)."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self._words = words
+
+    def __getitem__(self, index: int) -> str:
+        return self._words[index].text
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 def _format(numbers: str, style: str) -> str:
     """``format_syllable`` cached: a 100,000-character text has a few hundred syllables."""
     key = (numbers, style)
@@ -119,7 +132,7 @@ class RubyView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._words: list[Word] = []
-        self._texts: list[str] = []  # what each word shows (as written or converted)
+        self._converted: list[str] | None = None  # each word in the other script, if shown
         self._syllables: list[list[str] | None] = []  # rendered on demand
         self._palette_name = "pleco"
         self._pinyin_style = "marks"
@@ -165,7 +178,7 @@ class RubyView(QWidget):
         self._written_traditional = None
         self._hovered = self._current = self._anchor = -1
         self._selection = None
-        self._texts = self._shown_texts()
+        self._converted = self._convert()
         self.setAccessibleDescription("")
         self._invalidate()
 
@@ -189,7 +202,7 @@ class RubyView(QWidget):
 
     def displayed_text(self, index: int) -> str:
         """The characters drawn for word ``index`` (in the other script when that is shown)."""
-        return self._texts[index]
+        return self._words[index].text if self._converted is None else self._converted[index]
 
     def word_color(self, index: int, char: int = 0) -> QColor:
         """The colour character ``char`` of word ``index`` and its syllable are drawn in."""
@@ -319,11 +332,8 @@ class RubyView(QWidget):
 
     def copy_text(self) -> str:
         """Put the selection's characters, as shown, on the clipboard."""
-        if self._selection is None:
-            text = "".join(self._texts)
-        else:
-            first, last = self._selection
-            text = "".join(self._texts[first : last + 1])
+        first, last = self._selection or (0, len(self._words) - 1)
+        text = "".join(self.displayed_text(i) for i in range(first, last + 1))
         clipboard = QGuiApplication.clipboard()
         if text and clipboard is not None:
             clipboard.setText(text)
@@ -338,7 +348,7 @@ class RubyView(QWidget):
         if script == self._script:
             return
         self._script = script
-        self._texts = self._shown_texts()
+        self._converted = self._convert()
         self._invalidate()
         self.scriptChanged.emit(script)
 
@@ -393,14 +403,15 @@ class RubyView(QWidget):
     def _chinese_text(self) -> str:
         return "".join(w.text for w in self._words if w.is_chinese)
 
-    def _shown_texts(self) -> list[str]:
-        texts = [w.text for w in self._words]
+    def _convert(self) -> list[str] | None:
+        """Every word in the script chosen, or None to show them as written."""
         if not self._script:
-            return texts
+            return None
         from companion.script import to_simplified, to_traditional
 
         convert = to_simplified if self._script == "simplified" else to_traditional
         converted = convert(self._chinese_text())  # same length, character for character
+        texts = [w.text for w in self._words]
         pos = 0
         for index, word in enumerate(self._words):
             if word.is_chinese:
@@ -445,7 +456,7 @@ class RubyView(QWidget):
             pinyin = glyph_cache(self._pinyin_font)
             self._content = RubyContent(
                 self._words,
-                self._texts,
+                self._converted,
                 self._syllables_of,
                 hanzi.advance,
                 pinyin.advance,
@@ -620,7 +631,7 @@ class RubyView(QWidget):
             layout,
             row,
             self._words,
-            self._texts,
+            self._converted or _WrittenTexts(self._words),
             self._syllables_of,
             glyph_cache(self._hanzi_font),
             glyph_cache(self._pinyin_font),
@@ -879,7 +890,7 @@ class RubyView(QWidget):
             changed = [s for s, flag in zip(syllables, sandhi, strict=False) if flag]
             if changed:
                 text += f"\n(tone changed in speech: {', '.join(changed)})"
-        if self._texts[index] != word.text:
+        if self.displayed_text(index) != word.text:
             text += f"\nwritten {word.text}"
         return text
 
