@@ -407,10 +407,11 @@ class RubyView(QWidget):
         """Every word in the script chosen, or None to show them as written."""
         if not self._script:
             return None
-        from companion.script import to_simplified, to_traditional
+        if self._script == "simplified":  # annotate gives each word's simplified form
+            return [getattr(w, "simplified", "") or w.text for w in self._words]
+        from companion.script import to_traditional
 
-        convert = to_simplified if self._script == "simplified" else to_traditional
-        converted = convert(self._chinese_text())  # same length, character for character
+        converted = to_traditional(self._chinese_text())  # same length, char for char
         texts = [w.text for w in self._words]
         pos = 0
         for index, word in enumerate(self._words):
