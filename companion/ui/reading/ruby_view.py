@@ -70,6 +70,7 @@ __all__ = ["MARGIN", "PaintInfo", "RubyView"]
 _SLICE_SECONDS = 0.008  # longest layout step on the GUI thread
 _KEPT_WIDTHS = 4  # layouts kept: the scroll area asks with and without its scroll bar
 _PAINT_BUDGET_SECONDS = 0.012  # rows built per paint: the rest follow in the next frame
+_PAINT_AFTER_LAYOUT_SECONDS = 0.004  # ... when a layout slice ran in the same turn
 _KEPT_ROWS = 600  # prepared rows kept for repainting (a few screens)
 _OWN_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.SelectAll)
 _formatted: dict[tuple[str, str], str] = {}
@@ -602,7 +603,10 @@ class RubyView(QWidget):
         underline.setAlpha(140)
         drawn = 0
         pending: list[int] = []
-        deadline = time.perf_counter() + _PAINT_BUDGET_SECONDS
+        now = time.perf_counter()
+        deadline = now + _PAINT_BUDGET_SECONDS
+        if self._turn_end is not None:  # layout already had a slice in this turn: share it
+            deadline = min(deadline, max(self._turn_end, now) + _PAINT_AFTER_LAYOUT_SECONDS)
         for row in rows:
             if (layout.width, row) not in self._rows and drawn and time.perf_counter() > deadline:
                 pending.append(row)  # glyphs never drawn before are slow: finish next frame
