@@ -10,7 +10,6 @@ from companion.session import SessionResult
 from companion.ui.translate.controller import HIGHLIGHT_LINE_CHARS, qt_highlights
 from companion.ui.translate.pane import (
     DISPLAY_LINE_CHARS,
-    PINYIN_PAGE_CHARS,
     TranslationPane,
     display_lines,
 )
@@ -30,27 +29,18 @@ def _words(count: int) -> list[Word]:
     return [word for _ in range(count) for word in sentence]
 
 
-def test_long_pinyin_comes_a_page_at_a_time(pane: TranslationPane) -> None:
+def test_long_pinyin_is_shown_whole_and_says_where_it_stops(pane: TranslationPane) -> None:
     words = _words(1000)  # 3,000 characters
     pane.show_pinyin(words, truncated=False, problem="")
-    pages = pane.pinyin_pages()
-    assert pages == pytest.approx(3000 / PINYIN_PAGE_CHARS, abs=1)
-    shown = pane.ruby.words()
-    assert sum(len(w.text) for w in shown) <= PINYIN_PAGE_CHARS + 3
-    assert shown[-1].text == "。"  # a page ends at a sentence end
-    assert pane.page_label.text().startswith("characters 1–")
-    assert pane.page_label.text().endswith("of 3,000")
-    assert not pane.previous_page.isEnabled() and pane.next_page.isEnabled()
-    pane.next_page.click()
-    assert pane.ruby.words()[0] is words[len(shown)]
-    every: list[Word] = []
-    pane.show_pinyin_page(0)
-    for page in range(pages):
-        pane.show_pinyin_page(page)
-        every.extend(pane.ruby.words())
-    assert every == words  # nothing is lost between pages
-    pane.show_pinyin(_words(3), truncated=False, problem="")
-    assert pane.pinyin_pages() == 1 and not pane.page_label.isVisibleTo(pane)
+    assert pane.ruby.words() == words
+    assert pane.pinyin_label.text() == "Pinyin and word meanings"
+    pane.show_pinyin(words, truncated=True, problem="")
+    assert pane.pinyin_label.text().endswith("(the first 5,000 characters)")
+    pane.show_pinyin([], truncated=False, problem="the dictionary is missing")
+    assert pane.pinyin_label.text() == "Pinyin unavailable: the dictionary is missing"
+    assert pane.pinyin_panel.isVisibleTo(pane) and not pane.ruby_scroll.isVisibleTo(pane)
+    pane.show_pinyin([], truncated=False, problem="")
+    assert not pane.pinyin_panel.isVisibleTo(pane)
 
 
 def test_a_huge_translation_line_is_shown_in_lines_and_copied_whole(

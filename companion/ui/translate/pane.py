@@ -18,7 +18,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QPainter,
@@ -61,10 +61,6 @@ LANGUAGE_LABELS = {"zh": "Chinese", "en": "English"}
 MAX_HIGHLIGHTS = 500  # beyond that, highlighting costs more than it helps
 MAX_TERM_ROWS = 200  # the list says how many more there are
 WIDE_AT = 880  # pane width from which source and translation sit side by side
-# The ruby view lays out every word it holds on the GUI thread: it gets the pinyin a page at
-# a time, so a long paste never holds the window (the pages cover all MAX_PINYIN_CHARS).
-PINYIN_PAGE_CHARS = 600
-_PAGE_ENDS = set("。！？!?\n…")
 # Qt lays out a paragraph whole: a 100,000-character line (an unpunctuated paste) takes it
 # hundreds of milliseconds. A shown translation breaks lines this long into display lines
 # (the copied translation is the real text); the user's own text is never changed.
@@ -129,33 +125,6 @@ class ElidedLabel(QLabel):
         painter.end()
 
 
-class _MeasuredRuby(RubyView):
-    """The ruby view with its height per width remembered until its words or looks change:
-    a scroll area asks for it several times per layout, and each answer is a full layout."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        self._heights: dict[int, int] = {}
-        super().__init__(parent)
-
-    def set_words(self, words: list[Word]) -> None:
-        self._heights.clear()
-        super().set_words(words)
-
-    def set_style(self, tone_palette: str, pinyin_style: str) -> None:
-        self._heights.clear()
-        super().set_style(tone_palette, pinyin_style)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._heights.clear()
-        super().changeEvent(event)
-
-    def heightForWidth(self, width: int) -> int:
-        if width not in self._heights:
-            self._heights[width] = super().heightForWidth(width)
-        return self._heights[width]
-
-
 def _section_label(text: str, parent: QWidget, elided: bool = False) -> QLabel:
     label = ElidedLabel(text, parent) if elided else QLabel(text, parent)
     label.setObjectName("sectionLabel")
@@ -174,29 +143,6 @@ def _text_box(parent: QWidget, name: str, lines: int) -> QPlainTextEdit:
     )
     box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
     return box
-
-
-def _pages(words: list[Word], size: int) -> tuple[list[tuple[int, int]], list[int]]:
-    """Word ranges of about ``size`` characters each, ending at a sentence end where one is
-    near; and the character offset of each page start (plus the total at the end)."""
-    pages: list[tuple[int, int]] = []
-    starts: list[int] = [0]
-    start = chars = 0
-    last_end = -1  # the last word ending a sentence in this page
-    for index, word in enumerate(words):
-        chars += len(word.text)
-        if word.text[-1:] in _PAGE_ENDS:
-            last_end = index
-        if chars >= size:
-            cut = last_end if last_end >= start and last_end > index - 40 else index
-            pages.append((start, cut + 1))
-            starts.append(starts[-1] + sum(len(w.text) for w in words[start : cut + 1]))
-            start, last_end = cut + 1, -1
-            chars = sum(len(w.text) for w in words[start : index + 1])
-    if start < len(words):
-        pages.append((start, len(words)))
-        starts.append(starts[-1] + sum(len(w.text) for w in words[start:]))
-    return pages, starts
 
 
 def display_lines(text: str, limit: int = DISPLAY_LINE_CHARS) -> str:
@@ -235,7 +181,6 @@ class TranslationPane(QWidget):
     swapRequested = Signal()
     copyRequested = Signal()
     termOpened = Signal(str)  # a phrasebook term clicked in the term list
-    _page: int  # the pinyin page shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -314,27 +259,9 @@ class TranslationPane(QWidget):
 
         # Reading aids: pinyin with word meanings, and phrasebook terms
         self.pinyin_panel, pinyin_layout = _panel(self)
-        pinyin_bar = QHBoxLayout()
-        self.pinyin_label = _section_label(
-            "Pinyin and word meanings", self.pinyin_panel, elided=True
-        )
-        self.page_label = ElidedLabel("", self.pinyin_panel)
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.page_label.setObjectName("pinyinPage")
-        self.previous_page = QToolButton(self.pinyin_panel)
-        self.previous_page.setText("◂")
-        self.previous_page.setToolTip("The previous part of the text")
-        self.next_page = QToolButton(self.pinyin_panel)
-        self.next_page.setText("▸")
-        self.next_page.setToolTip("The next part of the text")
-        self.previous_page.clicked.connect(lambda: self.show_pinyin_page(self._page - 1))
-        self.next_page.clicked.connect(lambda: self.show_pinyin_page(self._page + 1))
-        pinyin_bar.addWidget(self.pinyin_label, 3)
-        pinyin_bar.addWidget(self.page_label, 2)
-        pinyin_bar.addWidget(self.previous_page)
-        pinyin_bar.addWidget(self.next_page)
-        pinyin_layout.addLayout(pinyin_bar)
-        self.ruby: RubyView = _MeasuredRuby(self.pinyin_panel)
+        self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel, True)
+        pinyin_layout.addWidget(self.pinyin_label)
+        self.ruby = RubyView(self.pinyin_panel)
         ruby_scroll = QScrollArea(self.pinyin_panel)
         ruby_scroll.setWidgetResizable(True)
         ruby_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -376,10 +303,6 @@ class TranslationPane(QWidget):
         self._used: frozenset[str] = frozenset()
         self._links: list[str] = []  # the terms the list links to, by index
         self._highlighted = False
-        self._pages: list[tuple[int, int]] = []  # word ranges of the pinyin pages
-        self._page_starts: list[int] = []  # character offset where each page starts
-        self._words: list[Word] = []
-        self._page = 0
         self._output_text = ""
         self._back_text = ""
         self._has_result = False
@@ -543,10 +466,8 @@ class TranslationPane(QWidget):
         self.notes_label.show()
 
     def show_pinyin(self, words: Sequence[Word], truncated: bool, problem: str) -> None:
-        """The ruby view of the Chinese side (empty hides the section), a page at a time."""
-        self._words = list(words)
-        self._pages, self._page_starts = _pages(self._words, PINYIN_PAGE_CHARS)
-        self.show_pinyin_page(0)
+        """The ruby view of the Chinese side (empty hides the section)."""
+        self.ruby.set_words(list(words))
         if problem:
             self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
         elif truncated:
@@ -558,30 +479,6 @@ class TranslationPane(QWidget):
         self.ruby_scroll.setVisible(bool(words))
         self.pinyin_panel.setVisible(bool(words) or bool(problem))
         self._sync_sections()
-
-    def show_pinyin_page(self, page: int) -> None:
-        """Show part ``page`` of the pinyin; the bar says which part of how many."""
-        if not self._pages:
-            self.ruby.set_words([])
-            for widget in (self.page_label, self.previous_page, self.next_page):
-                widget.hide()
-            return
-        self._page = page = max(0, min(page, len(self._pages) - 1))
-        start, end = self._pages[page]
-        self.ruby.set_words(self._words[start:end])
-        several = len(self._pages) > 1
-        for widget in (self.page_label, self.previous_page, self.next_page):
-            widget.setVisible(several)
-        if several:
-            first = self._page_starts[page]
-            last = first + sum(len(w.text) for w in self._words[start:end])
-            total = self._page_starts[-1]
-            self.page_label.setText(f"characters {first + 1:,}–{last:,} of {total:,}")
-            self.previous_page.setEnabled(page > 0)
-            self.next_page.setEnabled(page < len(self._pages) - 1)
-
-    def pinyin_pages(self) -> int:
-        return len(self._pages)
 
     def show_terms(
         self, terms: tuple[TermHit, ...] | list[TermHit], highlights: list[Highlight]
