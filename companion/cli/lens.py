@@ -1,0 +1,86 @@
+"""``python -m companion lens IMAGE [--json] [--out annotated.png]``: an app screenshot's
+interface in English, in place.
+
+Prints each Chinese line with its English and where that came from (phrasebook, dictionary,
+machine translation); ``--json`` gives every line in reading order; ``--out`` writes the image
+with the English drawn over the Chinese by the same renderer the GUI uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from companion.cli import CliError, print_json
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "image", metavar="IMAGE", help="screenshot (PNG, JPEG, BMP, WebP), or - for stdin"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"lines": [{"text", "box", "english", "source", "pinyin", "score"}]}',
+    )
+    parser.add_argument(
+        "--out", metavar="PNG", help="write the image with the English drawn in place"
+    )
+
+
+def _progress_printer() -> object:
+    """Progress on stderr when it is a terminal (a first run loads models for seconds)."""
+    if sys.stderr is None or not sys.stderr.isatty():
+        return None
+
+    def show(update: str) -> None:
+        sys.stderr.write(f"\r\033[K{update}")
+        sys.stderr.flush()
+
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    from companion.lens.meaning import Matcher
+    from companion.lens.reader import read_screen
+    from companion.ocr import OcrError, load_rgb
+    from companion.untrusted import printable
+
+    source: str | bytes = args.image
+    if args.image == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("IMAGE is - but nothing is piped on stdin", 2)
+        source = sys.stdin.buffer.read()
+    out_path = Path(args.out) if args.out else None
+    if out_path is not None and out_path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
+        raise CliError(f"--out {args.out}: use a .png, .jpg or .bmp file name", 2)
+    progress = _progress_printer()
+    try:
+        rgb = load_rgb(source)
+        screen = read_screen(rgb, Matcher(), progress)  # type: ignore[arg-type]
+    except OcrError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        if progress is not None:
+            sys.stderr.write("\r\033[K")
+    if out_path is not None:
+        from companion.ui.lens.export import write_annotated
+
+        try:
+            write_annotated(rgb, screen, out_path)
+        except OSError as exc:
+            raise CliError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    if args.json:
+        print_json(screen.to_json())
+        return 0
+    for note in screen.notes:
+        print(f"companion lens: {printable(note)}", file=sys.stderr)
+    shown = [line for line in screen.lines if line.meaning.source != "original"]
+    if not shown:
+        print("companion lens: no Chinese text found in the image", file=sys.stderr)
+        return 1
+    for line in shown:
+        english = printable(line.meaning.english) or "(no meaning found)"
+        sys.stdout.write(f"{printable(line.text)}\t{english}\t[{line.meaning.source}]\n")
+    return 0
