@@ -11,6 +11,7 @@ the text shrinks down to a floor; below the floor it is cut with "…" and shown
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,10 +44,13 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
     out: list[str] = []
     for i, box in enumerate(boxes):
         height = max(1, box[3] - box[1])
-        tolerance = max(3.0, 0.25 * height)
+        tolerance = max(2.0, 0.12 * height)  # OCR boxes jitter by a pixel or two
         centre = (box[0] + box[2]) / 2
         votes = {LEFT: 0.0, CENTER: 0.0, RIGHT: 0.0}
         row = [j for j, other in enumerate(boxes) if j != i and same_row(box, other)]
+        if len(row) >= 2 and _evenly_spaced([box, *(boxes[j] for j in row)]):
+            out.append(CENTER)  # a tab bar: whatever lines up with its first tab
+            continue
         for j, other in enumerate(boxes):
             if j == i or j in row:
                 continue
@@ -56,9 +60,7 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
                 votes[RIGHT] += 1
             if abs((other[0] + other[2]) / 2 - centre) <= tolerance:
                 votes[CENTER] += 1
-        if len(row) >= 2:
-            votes[CENTER] += 2
-        elif (
+        if (
             not row
             and width > 0
             and abs(centre - width / 2) <= 0.04 * width
@@ -70,6 +72,13 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
         best = max(votes.values())
         out.append(next(a for a in (LEFT, CENTER, RIGHT) if votes[a] == best) if best else LEFT)
     return out
+
+
+def _evenly_spaced(row: Sequence[Box | Rect]) -> bool:
+    """Centres at regular steps (within a quarter step): a tab bar, not a line of words."""
+    centres = sorted((b[0] + b[2]) / 2 for b in row)
+    steps = [b - a for a, b in itertools.pairwise(centres)]
+    return bool(steps) and max(steps) - min(steps) <= 0.25 * max(steps)
 
 
 def free_room(boxes: Sequence[Box], aligns: Sequence[str], width: int) -> list[Rect]:
@@ -118,6 +127,25 @@ def natural_px(box_height: float, ink_height: float = 0.0) -> float:
     else:
         px = box_height * 0.7
     return max(MIN_PX, min(px, box_height * 0.95))
+
+
+def harmonize(sizes: Sequence[float], tolerance: float = 0.12) -> list[float]:
+    """Sizes within ``tolerance`` of each other made equal (their median): labels set in one
+    font size read as one size in English too, whatever their glyphs' ink heights."""
+    order = sorted(range(len(sizes)), key=lambda k: sizes[k])
+    out = list(sizes)
+    group: list[int] = []
+    for k in [*order, -1]:
+        if k >= 0 and group and sizes[k] <= sizes[group[0]] * (1 + tolerance):
+            group.append(k)
+            continue
+        if group:
+            values = sorted(sizes[g] for g in group)
+            middle = values[len(values) // 2]
+            for g in group:
+                out[g] = middle
+        group = [k] if k >= 0 else []
+    return out
 
 
 @dataclass(frozen=True)

@@ -189,8 +189,3 @@ def read_screen(image: Any, matcher: Matcher, progress: Progress | None = None) 
         drawn = sum(1 for line in screen.lines if line.drawn)
         progress(OcrProgress(f"{drawn} labels in English", "done", 1.0))
     return screen
-
-
-def drawable(screen: LensScreen) -> list[LensLine]:
-    """The lines the renderer draws: Chinese ones that got a meaning."""
-    return [line for line in screen.lines if line.drawn]

@@ -19,12 +19,13 @@ from companion.lens.layout import (
     RIGHT,
     Fit,
     fit_best,
+    harmonize,
     natural_px,
     placed_rect,
     scale_rect,
 )
 from companion.lens.meaning import DICTIONARY, MACHINE, NONE, NUMBER, PHRASEBOOK
-from companion.lens.reader import LensLine, LensScreen, drawable
+from companion.lens.reader import LensLine, LensScreen
 
 SOURCE_COLORS = {
     PHRASEBOOK: "#2e9d5b",
@@ -85,22 +86,26 @@ class LensRenderer:
         self, screen: LensScreen, scale: float = 1.0, dx: float = 0.0, dy: float = 0.0
     ) -> list[Placed]:
         """Where each drawable label goes when the image is shown at ``scale`` + (dx, dy)."""
+        lines = [(index, line) for index, line in enumerate(screen.lines) if line.drawn]
+        boxes = [scale_rect(line.box, scale, dx, dy) for _index, line in lines]
+        naturals = harmonize(
+            [
+                natural_px(box[3] - box[1], (line.colors.ink_bottom - line.colors.ink_top) * scale)
+                for box, (_index, line) in zip(boxes, lines, strict=True)
+            ]
+        )
         out: list[Placed] = []
-        drawn = {id(line) for line in drawable(screen)}
-        for index, line in enumerate(screen.lines):
-            if id(line) not in drawn:
-                continue
-            box = scale_rect(line.box, scale, dx, dy)
+        for (index, line), box, natural in zip(lines, boxes, naturals, strict=True):
             room = scale_rect(line.room, scale, dx, dy)
-            height = box[3] - box[1]
-            ink = (line.colors.ink_bottom - line.colors.ink_top) * scale
-            natural = natural_px(height, ink)
             pad = max(1.0, natural * 0.2)
             forms = (line.meaning.english, *line.meaning.shorter)
             fit = fit_best(forms, room[2] - room[0] - 2 * pad, natural, self.measure)
             box_int = (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
             patch = placed_rect(room, box_int, fit.width, line.align, pad)
-            rect = QRectF(QPointF(patch[0], patch[1]), QPointF(patch[2], patch[3]))
+            # Whole pixels: the overlay's window shape is these rectangles, and a shape edge
+            # between pixels would show a line of unpainted (black, without a compositor) pixels.
+            corners = [round(v) for v in patch]
+            rect = QRectF(QPointF(corners[0], corners[1]), QPointF(corners[2], corners[3]))
             out.append(Placed(index, line, rect, rect.adjusted(pad, 0, -pad, 0), fit))
         return out
 
@@ -108,7 +113,7 @@ class LensRenderer:
         """The union of the patches (a window shape: the rest shows the app below)."""
         region = QRegion()
         for item in placed:
-            region = region.united(QRegion(item.patch.adjusted(-1, -1, 1, 1).toAlignedRect()))
+            region = region.united(QRegion(item.patch.toAlignedRect()))
         return region
 
     def paint(
