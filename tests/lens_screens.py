@@ -74,13 +74,17 @@ def english_key(text: str) -> str:
 class Canvas:
     """A themed painter that records every label it draws."""
 
-    def __init__(self, size: tuple[int, int], theme: str, px: int) -> None:
+    def __init__(self, size: tuple[int, int], theme: str, px: int, scale: float = 1.0) -> None:
         self.width, self.height = size
         self.colors = THEMES[theme]
         self.px = px
-        self.image = QImage(self.width, self.height, QImage.Format.Format_RGB32)
+        self.scale = scale
+        self.image = QImage(
+            round(self.width * scale), round(self.height * scale), QImage.Format.Format_RGB32
+        )
         self.image.fill(QColor(self.colors["bg"]))
         self.painter = QPainter(self.image)
+        self.painter.scale(scale, scale)  # a phone's 3x screenshot: same layout, more pixels
         self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.labels: list[DrawnLabel] = []
@@ -134,11 +138,15 @@ class Canvas:
         else:
             entry_key = key or f"interface:{_core(text)}"
             assert get_book().entry(entry_key) is not None, f"no phrasebook entry {entry_key}"
-            self.labels.append(
-                DrawnLabel(
-                    text, entry_key, (rect.left(), rect.top(), rect.right(), rect.bottom()), size
-                )
+            k = self.scale  # labels are recorded in image pixels
+            corners = (rect.left(), rect.top(), rect.right(), rect.bottom())
+            box = (
+                round(corners[0] * k),
+                round(corners[1] * k),
+                round(corners[2] * k),
+                round(corners[3] * k),
             )
+            self.labels.append(DrawnLabel(text, entry_key, box, round(size * k)))
         return rect
 
     # --- shapes ---------------------------------------------------------------------------------
@@ -460,8 +468,11 @@ SCREENS: dict[str, Callable[[Canvas], None]] = {
 }
 
 
-def build(name: str, kind: str = "phone", theme: str = "light", px: int = 16) -> Screen:
-    canvas = Canvas(PHONE if kind == "phone" else DESKTOP, theme, px)
+def build(
+    name: str, kind: str = "phone", theme: str = "light", px: int = 16, scale: float = 1.0
+) -> Screen:
+    """One screen; ``scale`` 2.72 makes a 1170x2532 phone screenshot of the phone layout."""
+    canvas = Canvas(PHONE if kind == "phone" else DESKTOP, theme, px, scale)
     SCREENS[name](canvas)
     canvas.end()
     return Screen(name, kind, theme, px, canvas.image, canvas.labels, canvas.sentences)

@@ -107,6 +107,7 @@ class LensController(QObject):
         self._card_grace.setInterval(CARD_GRACE_MS)
         self._card_grace.timeout.connect(self._maybe_hide_card)
         self._hovered: Placed | None = None
+        self._hover_in_viewer = False
         self._over_card = False
         self._card_pinned = False
 
@@ -390,6 +391,7 @@ class LensController(QObject):
         index = None if item is None else item.index
         if index != (None if self._hovered is None else self._hovered.index):
             self._hovered = item
+            self._hover_in_viewer = False
             self.overlay.set_hovered(index)
             self._dwell.stop()
             if item is not None:
@@ -399,10 +401,16 @@ class LensController(QObject):
 
     def _show_card(self) -> None:
         item = self._hovered
-        if item is None or self.overlay is None:
+        if item is None:
+            return
+        if self._hover_in_viewer and self.viewer is not None:
+            anchor = self.viewer.canvas.global_rect(item)
+        elif self.overlay is not None:
+            anchor = self.overlay.global_rect(item)
+        else:
             return
         self._card_pinned = False
-        self.card.show_line(item.line, self.overlay.global_rect(item))
+        self.card.show_line(item.line, anchor)
 
     def _card_entered(self) -> None:
         self._over_card = True
@@ -511,6 +519,7 @@ class LensController(QObject):
 
     def _viewer_hovered(self, item: Any) -> None:
         self._hovered = item
+        self._hover_in_viewer = True
         self._dwell.stop()
         if item is not None:
             self._dwell.start(DWELL_MS)
