@@ -76,13 +76,9 @@ def sample_colors(rgb: Any, box: tuple[int, int, int, int]) -> BoxColors:
     if right - left < 2 or bottom - top < 2:
         return BoxColors((255, 255, 255), (0, 0, 0), ink_top=top, ink_bottom=bottom)
     inside = rgb[top:bottom, left:right].astype(np.int16)
-    # The detector pads its boxes, so the box's own outer pixels are background; a ring
-    # just outside adds more where the image has it.
+    # The detector pads its boxes, so the box's own outer pixels are background. Pixels
+    # outside the box are not used: a label on a button has the page around the button.
     ring_parts = [inside[0], inside[-1], inside[:, 0], inside[:, -1]]
-    if top >= 2:
-        ring_parts.append(rgb[top - 2, left:right].astype(np.int16))
-    if bottom + 2 <= height:
-        ring_parts.append(rgb[bottom + 1, left:right].astype(np.int16))
     ring = np.concatenate([p.reshape(-1, 3) for p in ring_parts], axis=0)
     median = np.median(ring, axis=0)
     spread = float(np.abs(ring - median).max(axis=1).mean())

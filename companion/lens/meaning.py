@@ -347,7 +347,10 @@ class Matcher:
 def _from_entry(entry: Entry, label: Label) -> Meaning:
     # Only the second sense is an alternative: later ones are often other meanings of the
     # word ("粉丝": Followers | fans | bean vermicelli), wrong on a button.
-    forms = [label.with_english(short_english(sense, label=False)) for sense in entry.english[:2]]
+    forms = [
+        label.with_english(_capital(short_english(sense, label=False), not label.count_first))
+        for sense in entry.english[:2]
+    ]
     return Meaning(
         forms[0],
         PHRASEBOOK,
@@ -358,6 +361,12 @@ def _from_entry(entry: Entry, label: Label) -> Meaning:
         note=entry.note,
         shorter=tuple(f for f in forms[1:] if f != forms[0]),
     )
+
+
+def _capital(text: str, first: bool) -> str:
+    """A label's first word capitalised, as buttons are ("like" -> "Like"); not after a
+    count ("3 minutes ago")."""
+    return text[:1].upper() + text[1:] if first else text
 
 
 def _joined(text: str, parts: list[Meaning]) -> Meaning:
