@@ -32,16 +32,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtGui import QGuiApplication
 
-from companion.lens.follow import SAME, FollowTracker  # noqa: E402
-from companion.lens.meaning import Matcher  # noqa: E402
-from companion.lens.reader import LensScreen, read_screen  # noqa: E402
-from companion.ocr import recognize  # noqa: E402
-from companion.ui.lens.capture import qimage_to_rgb  # noqa: E402
-from companion.ui.lens.export import rgb_to_qimage  # noqa: E402
-from companion.ui.lens.renderer import LensRenderer  # noqa: E402
-from tests.lens_screens import SCREENS, Screen, build, right_meaning  # noqa: E402
+from companion.lens.follow import SAME, FollowTracker
+from companion.lens.meaning import Matcher
+from companion.lens.reader import LensScreen, read_screen
+from companion.ocr import recognize
+from companion.ui.lens.capture import qimage_to_rgb
+from companion.ui.lens.export import rgb_to_qimage
+from companion.ui.lens.renderer import LensRenderer
+from tests.lens_screens import SCREENS, Screen, build, right_meaning
 
 
 def overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:

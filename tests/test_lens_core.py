@@ -354,3 +354,22 @@ def test_bands_grow_to_whole_boxes() -> None:
     bands = widen([(100, 104)], [(0, 90, 50, 110)], margin=2, height=400)
     assert bands == [(88, 112)]
     assert widen([(0, 5), (8, 12)], [], margin=2, height=20) == [(0, 14)]
+
+
+def test_english_widens_only_within_its_background() -> None:
+    from companion.lens.colors import background_run
+    from companion.lens.meaning import Meaning
+    from companion.lens.reader import layout_lines
+    from companion.ocr import OcrLine
+
+    page = np.full((60, 400, 3), 255, dtype=np.uint8)
+    page[10:50, 300:380] = (255, 36, 66)  # a red button
+    page[24:36, 320:360] = 255  # its white text
+    page[24:36, 20:60] = 30  # a list label on the page
+    assert background_run(page, (310, 14, 370, 46), (255, 36, 66)) == (300, 380)
+    assert background_run(page, (15, 14, 65, 46), (255, 255, 255)) == (0, 300)
+    lines = [OcrLine("关注", (310, 14, 370, 46), 0.99), OcrLine("设置", (15, 14, 65, 46), 0.99)]
+    meanings = [Meaning("Follow", PHRASEBOOK), Meaning("Settings", PHRASEBOOK)]
+    button, label = layout_lines(page, lines, meanings)
+    assert button.align == CENTER and button.room[0] >= 300 and button.room[2] <= 380
+    assert label.align == LEFT and label.room[2] <= 300

@@ -98,3 +98,60 @@ def sample_colors(rgb: Any, box: tuple[int, int, int, int]) -> BoxColors:
     if spread > BUSY_SPREAD:
         return BoxColors(BUSY_PATCH, (255, 255, 255), True, ink_top, ink_bottom)
     return BoxColors(background, readable_on(background, text), False, ink_top, ink_bottom)
+
+
+def background_run(
+    rgb: Any,
+    box: tuple[int, int, int, int],
+    background: RGB,
+    tolerance: int = 24,
+    share: float = 0.7,
+) -> tuple[int, int]:
+    """How far left and right of ``box`` its background colour goes on (x limits).
+
+    A column beside the box counts as the same background when most of its pixels over the
+    box's height are that colour (a button's rounded end still counts, a neighbour's ink or
+    the page around a button does not). The English may widen only within this run, so it
+    never spills off a button.
+    """
+    import numpy as np
+
+    height, width = int(rgb.shape[0]), int(rgb.shape[1])
+    left, top, right, bottom = (int(v) for v in box)
+    top, bottom = max(0, top), min(height, max(top + 1, bottom))
+    left, right = max(0, left), min(width, max(left + 1, right))
+    band = rgb[top:bottom].astype(np.int16)
+    close = np.abs(band - np.array(background, dtype=np.int16)).max(axis=2) <= tolerance
+    good = close.mean(axis=0) >= share
+    before = np.flatnonzero(~good[:left])
+    after = np.flatnonzero(~good[right:])
+    low = int(before[-1]) + 1 if before.size else 0
+    high = right + int(after[0]) if after.size else width
+    return min(low, left), max(high, right)
+
+
+def on_a_button(
+    rgb: Any,
+    box: tuple[int, int, int, int],
+    background: RGB,
+    run: tuple[int, int],
+    tolerance: int = 24,
+) -> bool:
+    """Whether the box's background ends on both sides in another colour (a button's edge),
+    rather than at a neighbour's text or the image's edge.
+
+    Read on the box's top and bottom rows, which the detector keeps clear of the ink.
+    """
+    import numpy as np
+
+    height, width = int(rgb.shape[0]), int(rgb.shape[1])
+    low, high = run
+    if low <= 1 or high >= width - 1:
+        return False
+    colour = np.array(background, dtype=np.int16)
+    rows = {min(height - 1, max(0, int(box[1]) + 1)), min(height - 1, max(0, int(box[3]) - 2))}
+    for x in (low - 2, high + 1):
+        for y in rows:
+            if np.abs(rgb[y, x].astype(np.int16) - colour).max() <= tolerance:
+                return False
+    return True

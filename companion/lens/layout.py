@@ -44,11 +44,11 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
     out: list[str] = []
     for i, box in enumerate(boxes):
         height = max(1, box[3] - box[1])
-        tolerance = max(2.0, 0.12 * height)  # OCR boxes jitter by a pixel or two
+        tolerance = max(2.0, 0.2 * height)  # glyph side bearings move OCR boxes by 2-4 px
         centre = (box[0] + box[2]) / 2
         votes = {LEFT: 0.0, CENTER: 0.0, RIGHT: 0.0}
         row = [j for j, other in enumerate(boxes) if j != i and same_row(box, other)]
-        if len(row) >= 2 and _evenly_spaced([box, *(boxes[j] for j in row)]):
+        if len(row) >= 2 and _evenly_spaced([box, *(boxes[j] for j in row)], box):
             out.append(CENTER)  # a tab bar: whatever lines up with its first tab
             continue
         for j, other in enumerate(boxes):
@@ -69,16 +69,34 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
             votes[CENTER] += 1.5
         if width > 0 and box[2] >= width - 0.06 * width and box[0] > width / 2:
             votes[RIGHT] += 1
+        if width > 0 and box[0] <= 0.15 * width:
+            votes[LEFT] += 0.5  # at the left margin: a list, a paragraph, a caption
         best = max(votes.values())
         out.append(next(a for a in (LEFT, CENTER, RIGHT) if votes[a] == best) if best else LEFT)
     return out
 
 
-def _evenly_spaced(row: Sequence[Box | Rect]) -> bool:
-    """Centres at regular steps (within a quarter step): a tab bar, not a line of words."""
+def _evenly_spaced(row: Sequence[Box | Rect], box: Box | Rect) -> bool:
+    """Whether ``box`` is one of a run of three or more boxes at regular steps on its row
+    (a tab bar; a step may be skipped where an icon or a "+" button sits between tabs)."""
     centres = sorted((b[0] + b[2]) / 2 for b in row)
+    here = centres.index((box[0] + box[2]) / 2)
     steps = [b - a for a, b in itertools.pairwise(centres)]
-    return bool(steps) and max(steps) - min(steps) <= 0.25 * max(steps)
+
+    def even(a: float, b: float) -> bool:
+        small, large = sorted((a, b))
+        ratio = large / small if small > 0 else 99.0
+        return abs(ratio - round(ratio)) <= 0.25 and round(ratio) <= 2
+
+    # the steps touching this box, and the next one on along the row each way
+    pairs = []
+    if 0 < here < len(centres) - 1:
+        pairs.append((steps[here - 1], steps[here]))
+    if here + 2 < len(centres):
+        pairs.append((steps[here], steps[here + 1]))
+    if here >= 2:
+        pairs.append((steps[here - 2], steps[here - 1]))
+    return any(even(a, b) for a, b in pairs)
 
 
 def free_room(boxes: Sequence[Box], aligns: Sequence[str], width: int) -> list[Rect]:

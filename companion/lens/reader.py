@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from companion.lens.colors import BoxColors, sample_colors
-from companion.lens.layout import Box, Rect, free_room, infer_alignments
+from companion.lens.colors import BoxColors, background_run, on_a_button, sample_colors
+from companion.lens.layout import CENTER, Box, Rect, free_room, infer_alignments
 from companion.lens.meaning import Matcher, Meaning
 from companion.ocr import OcrLine, OcrProgress, order_segments, recognize
 
@@ -87,24 +87,37 @@ def _scaled(progress: Progress | None, start: float, share: float) -> Progress |
 def layout_lines(
     rgb: Any, ocr_lines: Sequence[OcrLine], meanings: Sequence[Meaning]
 ) -> list[LensLine]:
-    """Colours, alignment and free room for each box (cheap: numpy on each box only)."""
+    """Colours, alignment and free room for each box (cheap: numpy on each box only).
+
+    The room beside a box ends at the next label on its row and where the box's background
+    colour ends (the edge of a button), whichever is nearer; a label on a button is centred.
+    """
     boxes = [line.box for line in ocr_lines]
     width = int(rgb.shape[1])
     aligns = infer_alignments(boxes, width)
     rooms = free_room(boxes, aligns, width)
-    return [
-        LensLine(
-            line.text,
-            line.box,
-            line.score,
-            line.row,
-            meaning,
-            sample_colors(rgb, line.box),
-            align,
-            room,
+    out: list[LensLine] = []
+    for line, meaning, align, room in zip(ocr_lines, meanings, aligns, rooms, strict=True):
+        colors = sample_colors(rgb, line.box)
+        if not colors.busy:
+            low, high = background_run(rgb, line.box, colors.background)
+            if on_a_button(rgb, line.box, colors.background, (low, high)):
+                align = CENTER  # text on a button is centred on it
+            room = _within(room, line.box, align, low, high)
+        out.append(
+            LensLine(line.text, line.box, line.score, line.row, meaning, colors, align, room)
         )
-        for line, meaning, align, room in zip(ocr_lines, meanings, aligns, rooms, strict=True)
-    ]
+    return out
+
+
+def _within(room: Rect, box: Box, align: str, low: float, high: float) -> Rect:
+    """``room`` cut to [low, high], kept symmetric about the box for a centred label."""
+    left, right = max(room[0], low), min(room[2], high)
+    if align == CENTER:
+        centre = (box[0] + box[2]) / 2
+        half = max(min(centre - left, right - centre), (box[2] - box[0]) / 2)
+        left, right = centre - half, centre + half
+    return (left, room[1], right, room[3])
 
 
 def read_labels(
