@@ -106,18 +106,21 @@ def background_run(
     background: RGB,
     tolerance: int = 24,
     share: float = 0.7,
+    ink: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """How far left and right of ``box`` its background colour goes on (x limits).
 
     A column beside the box counts as the same background when most of its pixels over the
-    box's height are that colour (a button's rounded end still counts, a neighbour's ink or
-    the page around a button does not). The English may widen only within this run, so it
-    never spills off a button.
+    text's height (``ink`` rows, else the box's) are that colour: a button's rounded end
+    still counts, a neighbour's ink or the page around a button does not. The English may
+    widen only within this run, so it never spills off a button.
     """
     import numpy as np
 
     height, width = int(rgb.shape[0]), int(rgb.shape[1])
     left, top, right, bottom = (int(v) for v in box)
+    if ink is not None and ink[1] > ink[0]:
+        top, bottom = ink
     top, bottom = max(0, top), min(height, max(top + 1, bottom))
     left, right = max(0, left), min(width, max(left + 1, right))
     band = rgb[top:bottom].astype(np.int16)

@@ -66,13 +66,17 @@ def infer_alignments(boxes: Sequence[Box], width: int) -> list[str]:
             and abs(centre - width / 2) <= 0.04 * width
             and box[0] > 0.1 * width
         ):
-            votes[CENTER] += 1.5
+            votes[CENTER] += 2
         if width > 0 and box[2] >= width - 0.06 * width and box[0] > width / 2:
-            votes[RIGHT] += 1
+            votes[RIGHT] += 2
         if width > 0 and box[0] <= 0.15 * width:
             votes[LEFT] += 0.5  # at the left margin: a list, a paragraph, a caption
+        # Left unless the evidence says otherwise: one box lining up by chance is not enough.
         best = max(votes.values())
-        out.append(next(a for a in (LEFT, CENTER, RIGHT) if votes[a] == best) if best else LEFT)
+        choice = next(a for a in (LEFT, CENTER, RIGHT) if votes[a] == best)
+        if choice == RIGHT and width > 0 and (box[0] + box[2]) / 2 < width / 2:
+            choice = LEFT  # right-aligned text sits at the end of its row, not at its start
+        out.append(choice if choice == LEFT or votes[choice] >= 2 else LEFT)
     return out
 
 

@@ -100,9 +100,12 @@ def layout_lines(
     for line, meaning, align, room in zip(ocr_lines, meanings, aligns, rooms, strict=True):
         colors = sample_colors(rgb, line.box)
         if not colors.busy:
-            low, high = background_run(rgb, line.box, colors.background)
+            ink = (colors.ink_top, colors.ink_bottom)
+            low, high = background_run(rgb, line.box, colors.background, ink=ink)
             if on_a_button(rgb, line.box, colors.background, (low, high)):
-                align = CENTER  # text on a button is centred on it
+                align = CENTER  # text on a button is centred on it, and has all of it
+                inset = 0.15 * (line.box[3] - line.box[1])
+                room = (low + inset, line.box[1], high - inset, line.box[3])
             room = _within(room, line.box, align, low, high)
         out.append(
             LensLine(line.text, line.box, line.score, line.row, meaning, colors, align, room)

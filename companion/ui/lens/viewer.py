@@ -46,6 +46,25 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"
 ZOOMS = (0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
+READABLE_PX = 13.0  # the Chinese shown at least this big, so its English can be too
+
+
+def readable_zoom(
+    screen: LensScreen, fit: float, view_width: int, image_width: int
+) -> float | None:
+    """None (fit the window) unless that makes the text too small to read: a tall phone
+    screenshot in a short window is then shown at a readable size, up to the window's width,
+    and scrolls."""
+    heights = sorted(line.box[3] - line.box[1] for line in screen.lines if line.drawn)
+    if not heights or image_width <= 0:
+        return None
+    typical = heights[len(heights) // 2] * 0.75  # the padded box -> the characters' size
+    if typical * fit >= READABLE_PX:
+        return None
+    width_fit = max(fit, (view_width - 24) / image_width)
+    return min(width_fit, READABLE_PX / typical, 1.0)
+
+
 class LensCanvas(QWidget):
     """The image and its English at the current zoom (None = fit the view)."""
 
@@ -77,11 +96,15 @@ class LensCanvas(QWidget):
     def set_image(self, image: QImage) -> None:
         self._image = image
         self._screen = None
+        self.zoom = None  # a new image starts fitted to the window
         self._placed = []
         self.relayout()
 
     def set_screen(self, screen: LensScreen | None) -> None:
         self._screen = screen
+        if screen is not None and self.zoom is None:
+            width = self.fit_size.width()
+            self.zoom = readable_zoom(screen, self.scale, width, self._image.width())
         self.relayout()
 
     def set_english(self, on: bool) -> None:
