@@ -6,7 +6,7 @@ process, puts the Lens over it and writes ``OUT_DIR/result.json`` plus screensho
 - full: the Lens picks the target by a click on it (window under the pointer), reads it;
   ``before.png``/``after.png``; a click on an English label must reach the target (click-
   through); Follow must pick up a label the target changes; the original comes back with
-  Space; Esc closes.
+  Space; Follow pauses while the target is unmapped (minimised); Esc closes.
 - hidpi: run with QT_SCALE_FACTOR=2: the Lens covers the target given in logical pixels and
   the English must still land on the Chinese (``after.png``).
 
@@ -193,6 +193,16 @@ def main() -> int:
         result["reread_bands"] = lens.frames_reread
         pump_until(app, lambda: lens.overlay is not None and lens.overlay.isVisible(), 5)
         shot(logical, out / "follow.png")
+        target.send("hide")  # minimised: Follow pauses and the English goes away with it
+        target.expect("HIDDEN", 10, app.processEvents)
+        result["paused_when_hidden"] = pump_until(
+            app, lambda: lens.paused and not overlay.isVisible(), 10
+        )
+        target.send("show")
+        target.expect("SHOWN", 10, app.processEvents)
+        result["back_when_shown"] = pump_until(
+            app, lambda: not lens.paused and overlay.isVisible(), 15
+        )
         bar = lens.bar
         assert bar is not None
         QTest.keyClick(bar, Qt.Key.Key_Space)

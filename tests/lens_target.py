@@ -2,7 +2,8 @@
 
 Run: ``python -m tests.lens_target`` (with DISPLAY set). It prints ``READY x y w h`` (its
 frame in screen pixels), ``CLICKED <label>`` when a tab is clicked, and on stdin accepts
-``set <old> <new>`` to change a label's text, ``quit`` to leave.
+``set <old> <new>`` to change a label's text, ``hide``/``show`` (unmap it, as minimising
+does), ``quit`` to leave.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ def main() -> int:
         parts = sys.stdin.readline().split()
         if not parts or parts[0] == "quit":
             app.quit()
+        elif parts[0] == "hide":
+            page.hide()
+            say("HIDDEN")
+        elif parts[0] == "show":
+            page.show()
+            say("SHOWN")
         elif parts[0] == "set" and len(parts) == 3 and parts[1] in widgets:
             widgets[parts[1]].setText(parts[2])
             widgets[parts[2]] = widgets[parts[1]]

@@ -110,6 +110,7 @@ def test_follow_picks_up_a_changed_label(full: tuple[dict[str, Any], Path]) -> N
     assert english.get("直播") == "Live" and "购物" not in english
     assert result["reread_bands"] >= 1  # only the changed band was read again
     assert any("Live" in t for t in texts(out / "follow.png"))
+    assert result["paused_when_hidden"] and result["back_when_shown"]
 
 
 def test_space_shows_the_original_and_esc_closes(full: tuple[dict[str, Any], Path]) -> None:

@@ -76,6 +76,19 @@ def exclude_from_capture(widget: QWidget) -> bool:
     return False
 
 
+class Hidden:
+    """The window under the Lens is not on screen: "hidden" (minimised) or "gone" (closed)."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+    @property
+    def message(self) -> str:
+        if self.state == "gone":
+            return "Paused: the window under the Lens was closed"
+        return "Paused: the window under the Lens is hidden"
+
+
 class RegionCapture(QObject):
     """Grabs one region (global logical ``rect`` on ``screen``) as RGB device pixels.
 
@@ -97,6 +110,7 @@ class RegionCapture(QObject):
         self._own = own_windows
         self._runner = runner
         self._x11: Any = None
+        self.target: int | None = None  # the window the region is on (X11)
         self.method = HIDE
         if QGuiApplication.platformName() == "xcb":
             from companion.ui.lens.x11 import X11Screen
@@ -125,9 +139,16 @@ class RegionCapture(QObject):
         )
 
     def prepare(self) -> None:
-        """Call after our windows are shown: marks them excluded where the OS can."""
+        """Call after our windows are shown: marks them excluded where the OS can, and (X11)
+        notes the window under the region, to pause while it is minimised or closed."""
         if self.method == EXCLUDED and not all(exclude_from_capture(w) for w in self._own()):
             self.method = HIDE
+        if self._x11 is not None:
+            left, top, right, bottom = self.native_rect()
+            window = self._x11.window_at(
+                (left + right) // 2, (top + bottom) // 2, self.own_toplevels()
+            )
+            self.target = None if window is None else window.wid
 
     def own_toplevels(self) -> set[int]:
         if self._x11 is None:
@@ -147,14 +168,20 @@ class RegionCapture(QObject):
         failed: Callable[[Any], None],
         then: Callable[[Any], Any] = lambda rgb: rgb,
     ) -> None:
-        """Capture, then ``then(rgb)`` on the worker too (None when unreadable), then
-        ``done(result)`` on the GUI thread."""
+        """Capture, then ``then(rgb)`` on the worker too, then ``done(result)`` on the GUI
+        thread. ``result`` is None when the region cannot be read, or ``Hidden`` while the
+        window under it is minimised or closed (X11)."""
         if self.method == X11:
             exclude = self.own_toplevels()
             rect = self.native_rect()
             x11 = self._x11
+            target = self.target
 
             def work() -> Any:
+                if target is not None:
+                    state = x11.state(target)
+                    if state != "shown":
+                        return Hidden(state)
                 rgb = x11.capture(rect, exclude)
                 return then(rgb) if rgb is not None else None
 

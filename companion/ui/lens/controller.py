@@ -13,7 +13,9 @@ plus phrasebook/dictionary first, drawn at once; then the screen's sentences thr
 translation engine in one batch. Capture runs on the quick worker (X11) or is a few
 milliseconds of Qt's own grab. Follow mode re-captures once a second, skips frames whose
 pixels did not change, re-reads only the changed bands, and pauses while the Lens is showing
-the original, while a read is still running, or when the region's screen went away.
+the original, while a read is still running, when the region's screen went away, when the
+region is blank (a locked screen), and (X11) while the window under it is minimised or
+closed: the English is hidden then and comes back with the window.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from companion.lens.meaning import Matcher, details
 from companion.lens.reader import LensScreen, read_labels, reread_bands, translate_pending
 from companion.ocr import OcrProgress
 from companion.ui.lens.bar import LensBar
-from companion.ui.lens.capture import RegionCapture, can_capture, qimage_to_rgb
+from companion.ui.lens.capture import Hidden, RegionCapture, can_capture, qimage_to_rgb
 from companion.ui.lens.card import LensCard
 from companion.ui.lens.overlay import LensOverlay
 from companion.ui.lens.picker import LensPicker
@@ -89,6 +91,7 @@ class LensController(QObject):
         self._rgb: Any = None
         self._generation = 0
         self._busy = False
+        self._paused = False  # the window under the region is minimised or closed
         self._english = True
         self._viewer_generation = 0
         self.frames_skipped = 0
@@ -128,6 +131,11 @@ class LensController(QObject):
     @property
     def showing_english(self) -> bool:
         return self._english
+
+    @property
+    def paused(self) -> bool:
+        """Follow is waiting for the window under the region to come back."""
+        return self._paused
 
     @property
     def capture_method(self) -> str:
@@ -260,6 +268,17 @@ class LensController(QObject):
             self._busy = False
             self._report("Paused: the region cannot be read (is it on screen?)", -1.0)
             return
+        if isinstance(result, Hidden):
+            self._busy = False
+            self._paused = True
+            self.overlay.hide()  # no English floating where the app is not
+            self._hide_card()
+            self._report(result.message, -1.0)
+            return
+        if self._paused:
+            self._paused = False
+            self.overlay.set_english(self._english)
+            self._report("Following again", -1.0)
         rgb, change = result
         if _uniform(rgb):
             self._busy = False
@@ -373,7 +392,7 @@ class LensController(QObject):
     def set_english(self, on: bool) -> None:
         """Show the English (True) or the app as it is (False)."""
         self._english = on
-        if self.overlay is not None:
+        if self.overlay is not None and not self._paused:
             self.overlay.set_english(on)
         if not on:
             self._hide_card()
@@ -548,6 +567,7 @@ class LensController(QObject):
         self._dwell.stop()
         self._generation += 1
         self._busy = False
+        self._paused = False
         self._tracker.reset()
         self._screen = None
         self._hide_card()

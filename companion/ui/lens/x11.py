@@ -251,6 +251,13 @@ class X11Screen:
                 return window
         return None
 
+    def state(self, wid: int) -> str:
+        """ "shown", "hidden" (unmapped: minimised or on another desktop) or "gone"."""
+        for window in self.toplevels():
+            if window.wid == wid:
+                return "shown" if window.viewable else "hidden"
+        return "gone"
+
     # --- capture ----------------------------------------------------------------------------
     def _image(self, drawable: int, x: int, y: int, width: int, height: int) -> Any:
         """BGRA/BGRX pixels of part of a drawable as an (h, w, 4) array, or None."""
