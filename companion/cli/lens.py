@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from companion.cli import CliError, print_json
+from companion.cli.ocr import terminal_progress
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,18 +30,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _progress_printer() -> object:
-    """Progress on stderr when it is a terminal (a first run loads models for seconds)."""
-    if sys.stderr is None or not sys.stderr.isatty():
-        return None
-
-    def show(update: str) -> None:
-        sys.stderr.write(f"\r\033[K{update}")
-        sys.stderr.flush()
-
-    return show
-
-
 def run(args: argparse.Namespace) -> int:
     from companion.lens.meaning import Matcher
     from companion.lens.reader import read_screen
@@ -55,15 +44,15 @@ def run(args: argparse.Namespace) -> int:
     out_path = Path(args.out) if args.out else None
     if out_path is not None and out_path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
         raise CliError(f"--out {args.out}: use a .png, .jpg or .bmp file name", 2)
-    progress = _progress_printer()
+    progress = terminal_progress()
     try:
         rgb = load_rgb(source)
-        screen = read_screen(rgb, Matcher(), progress)  # type: ignore[arg-type]
+        screen = read_screen(rgb, Matcher(), progress)
     except OcrError as exc:
         raise CliError(str(exc)) from exc
     finally:
         if progress is not None:
-            sys.stderr.write("\r\033[K")
+            progress.clear()
     if out_path is not None:
         from companion.ui.lens.export import write_annotated
 
