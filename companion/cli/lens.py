@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from companion.cli import CliError, print_json
-from companion.cli.ocr import terminal_progress
+from companion.cli.ocr import image_argument, terminal_progress
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,11 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from companion.ocr import OcrError, load_rgb
     from companion.untrusted import printable
 
-    source: str | bytes = args.image
-    if args.image == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise CliError("IMAGE is - but nothing is piped on stdin", 2)
-        source = sys.stdin.buffer.read()
+    source = image_argument(args.image)
     out_path = Path(args.out) if args.out else None
     if out_path is not None and out_path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
         raise CliError(f"--out {args.out}: use a .png, .jpg or .bmp file name", 2)

@@ -39,14 +39,19 @@ def terminal_progress() -> TerminalProgress | None:
     return TerminalProgress()
 
 
+def image_argument(image: str) -> str | bytes:
+    """The IMAGE argument: a path, or the bytes piped on stdin for "-"."""
+    if image != "-":
+        return image
+    if sys.stdin is None or sys.stdin.isatty():
+        raise CliError("IMAGE is - but nothing is piped on stdin", 2)
+    return sys.stdin.buffer.read()
+
+
 def run(args: argparse.Namespace) -> int:
     from companion.ocr import OcrError, recognize
 
-    source: str | bytes = args.image
-    if args.image == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise CliError("IMAGE is - but nothing is piped on stdin", 2)
-        source = sys.stdin.buffer.read()
+    source = image_argument(args.image)
     progress = terminal_progress()
     try:
         result = recognize(source, progress)

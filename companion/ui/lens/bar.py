@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from companion.lens.meaning import DICTIONARY, MACHINE, PHRASEBOOK
 from companion.ui.lens.renderer import SOURCE_COLORS
@@ -24,6 +32,34 @@ def legend_html() -> str:
     ):
         parts.append(f"<span style='color:{SOURCE_COLORS[source]}'>&#9644;</span>&nbsp;{name}")
     return "<small>" + "&nbsp;&nbsp;".join(parts) + "</small>"
+
+
+class ProgressLine(QWidget):
+    """A stage in words and, while work runs, a thin bar of how far it is."""
+
+    def __init__(self, parent: QWidget | None = None, bar_width: int = 70) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel(self)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.status, 1)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedSize(bar_width, 6)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+
+    def set_progress(self, message: str, fraction: float | None) -> None:
+        """``fraction`` 0-1 while work runs; None when it is done (the bar goes away)."""
+        self.status.setText(message)
+        self.status.setToolTip(message)
+        if fraction is None:
+            self.progress.hide()
+        else:
+            self.progress.setValue(round(100 * max(0.0, min(1.0, fraction))))
+            self.progress.show()
 
 
 class LensBar(QFrame):
@@ -51,16 +87,11 @@ class LensBar(QFrame):
         layout.setSpacing(6)
         title = QLabel("<b>Lens</b>", self)
         layout.addWidget(title)
-        self.status = QLabel(self)
-        self.status.setMinimumWidth(120)
-        self.status.setMaximumWidth(260)
-        layout.addWidget(self.status, 1)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 100)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedSize(70, 6)
-        self.progress.hide()
-        layout.addWidget(self.progress)
+        self.line = ProgressLine(self)
+        self.line.setMinimumWidth(190)
+        self.line.setMaximumWidth(330)
+        self.status = self.line.status
+        layout.addWidget(self.line, 1)
         self.legend = QLabel(legend_html(), self)
         layout.addWidget(self.legend)
         self.follow = self._button("Follow", "Follow: read the region again when it changes (F)")
@@ -85,14 +116,7 @@ class LensBar(QFrame):
         return button
 
     def set_progress(self, message: str, fraction: float | None) -> None:
-        """A stage in words and, while work runs, how far it is (None: done)."""
-        self.status.setText(message)
-        self.status.setToolTip(message)
-        if fraction is None:
-            self.progress.hide()
-        else:
-            self.progress.setValue(round(100 * max(0.0, min(1.0, fraction))))
-            self.progress.show()
+        self.line.set_progress(message, fraction)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

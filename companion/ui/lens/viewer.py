@@ -29,9 +29,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QScrollArea,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from companion.lens.layout import fit_scale
 from companion.lens.reader import LensScreen
-from companion.ui.lens.bar import legend_html
+from companion.ui.lens.bar import ProgressLine, legend_html
 from companion.ui.lens.renderer import LensRenderer, Placed, hit
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"
@@ -226,15 +224,9 @@ class LensViewer(QWidget):
         )
         for widget in (self.open_button, self.paste_button, self.original, self.fit_button):
             row.addWidget(widget)
-        self.status = QLabel(bar)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(self.status, 1)
-        self.progress = QProgressBar(bar)
-        self.progress.setRange(0, 100)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedSize(90, 8)
-        self.progress.hide()
-        row.addWidget(self.progress)
+        self.line = ProgressLine(bar, bar_width=90)
+        self.status = self.line.status
+        row.addWidget(self.line, 1)
         row.addWidget(QLabel(legend_html(), bar))
         layout.addWidget(bar)
         self.scroller = QScrollArea(self)
@@ -326,13 +318,7 @@ class LensViewer(QWidget):
         self.canvas.set_screen(screen)
 
     def set_progress(self, message: str, fraction: float | None) -> None:
-        self.status.setText(message)
-        self.status.setToolTip(message)
-        if fraction is None:
-            self.progress.hide()
-        else:
-            self.progress.setValue(round(100 * max(0.0, min(1.0, fraction))))
-            self.progress.show()
+        self.line.set_progress(message, fraction)
 
     def zoom_by(self, steps: int) -> None:
         current = self.canvas.zoom if self.canvas.zoom is not None else self.canvas.scale
