@@ -1,7 +1,17 @@
-"""How often the key meaning of a slang term survives translation, with and without the
-phrasebook's glossary pass.
+"""What the glossary pass costs at the first translation, and how often the key meaning of a
+slang term survives translation with and without it.
 
-Usage: python bench/glossary.py [--engine offline|NAME] [--show]
+Usage: python bench/glossary.py [--rounds N] [--cost-only] [--engine offline|NAME] [--show]
+
+Cost (what the user waits for): in a fresh process that has already imported what the app
+has before its first translation (PySide6 widgets, the translator, the offline engine and
+ctranslate2), the time and the memory (RSS) of building the glossary pass and running it on
+a first post (``find_terms`` on the whole post, ``protect`` on each sentence), with the
+phrasebook cache already on disk (every start after the first). "before" is the code of
+commit BASE (extracted with ``git archive``), "after" the working tree; the two alternate
+over N rounds and the table gives min / median / max and the after/before ratio of the
+medians. Both trees are compiled first (``PYTHONDONTWRITEBYTECODE=1`` is set on these
+machines, which would otherwise time the byte-compiler).
 
 Each sentence below carries one slang term and the English that a correct translation must
 contain (a regular expression). The same engine translates every sentence twice: once as is,
@@ -15,19 +25,121 @@ meanings survive an engine that mangles everything else), not translation qualit
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+BASE = "61386f44eace6e26303d4d25df0d2670f8ecdd37"  # before issue 14's glossary work
+
+POST = (
+    "家人们谁懂啊！被老板硬控了两个小时，周五晚上8点才下班。这支口红被博主种草了，颜色绝绝子，"
+    "yyds，才199元，打8折后更便宜。避雷那家店，踩雷好几次了，一万二的包质量一般般。"
+    "今天去打卡了网红咖啡店，出片率很高，人均3块5都不到，真的绝了。u1s1，这波不亏。"
+)
+
+_CHILD = r"""
+import json, os, resource, sys, time
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+import PySide6.QtWidgets
+import companion.translator, companion.engines.offline
+try:
+    import ctranslate2
+except ImportError:
+    pass
+from companion.text import split_sentences
+post = sys.argv[1]
+sentences = split_sentences(post)
+peak0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = rss()
+started = time.perf_counter()
+from companion.phrasebook.glossary import PhrasebookGlossary
+glossary = PhrasebookGlossary()
+terms = glossary.find_terms(post)
+protected = [glossary.protect(s, "zh", "en") for s in sentences]
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "rss": rss() - before, "terms": len(terms),
+                  "peak": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak0) * 1024,
+                  "protected": sum(len(p.hits) for p in protected)}))
+"""
+
+
+def _tree_before(base: str) -> Path | None:
+    """The ``companion`` package as it was at ``base``, in a temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="companion-before-"))
+    try:
+        archive = subprocess.run(
+            ["git", "archive", base, "companion"], cwd=REPO, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return folder
+
+
+def _run_child(root: Path, home: Path) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(root), COMPANION_HOME=str(home))
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, POST],
+        cwd=root, env=env, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cost(rounds: int) -> None:
+    before = _tree_before(BASE)
+    if before is None:
+        print("cost: needs git to extract the code of the base commit; skipped\n")
+        return
+    trees = {"before": before, "after": REPO}
+    homes = {name: Path(tempfile.mkdtemp(prefix=f"companion-{name}-")) for name in trees}
+    for root in trees.values():
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(root / "companion")],
+            capture_output=True, check=False,
+        )  # fmt: skip
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    for name, root in trees.items():
+        _run_child(root, homes[name])  # writes that tree's phrasebook cache
+    for _round in range(rounds):
+        for name, root in trees.items():
+            samples[name].append(_run_child(root, homes[name]))
+    first = samples["after"][0]
+    print(f"glossary pass at the first translation ({rounds} interleaved rounds, cache warm;")
+    print(f"a {len(POST)}-character post: {int(first['terms'])} terms and numbers found, "
+          f"{int(first['protected'])} protected; before = {BASE[:7]})")  # fmt: skip
+    print(f"{'':22}{'min':>9}{'median':>9}{'max':>9}")
+    medians: dict[str, dict[str, float]] = {}
+    for key, label, scale, unit in (
+        ("seconds", "time", 1000, "ms"),
+        ("rss", "RSS added", 1 / 2**20, "MB"),
+        ("peak", "peak RSS added", 1 / 2**20, "MB"),
+    ):
+        for name in trees:
+            values = sorted(s[key] * scale for s in samples[name])
+            medians.setdefault(name, {})[key] = statistics.median(values)
+            print(f"{label + ' ' + name + ' (' + unit + ')':22}"
+                  f"{values[0]:9.1f}{statistics.median(values):9.1f}{values[-1]:9.1f}")  # fmt: skip
+        ratio = medians["after"][key] / medians["before"][key] if medians["before"][key] else 0
+        print(f"{'  after / before':22}{ratio:27.2f}")
+    print()
+
 
 # (sentence, key meaning as a regex over the English output)
 SENTENCES: list[tuple[str, str]] = [
-    ("被这支口红种草了，颜色太好看", r"want to buy|hooked|recommend"),
-    ("这家店终于拔草了，味道一般", r"over wanting|not worth|finally buy"),
+    # 被...种草 is being won over; 终于拔草 is finally trying it (senses chosen by context)
+    ("被这支口红种草了，颜色太好看", r"want to buy|hooked|recommend|won over"),
+    ("这家店终于拔草了，味道一般", r"over wanting|not worth|finally (buy|bought|tried)"),
     ("这家奶茶真的绝绝子", r"amazing|the best"),
     ("这个颜色绝了", r"amazing|incredible"),
     ("避雷！这家民宿千万别订", r"avoid|steer clear|warning"),
@@ -98,7 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", default="offline")
     parser.add_argument("--show", action="store_true", help="print every translation")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds (default 10)")
+    parser.add_argument("--cost-only", action="store_true", help="only the cost table")
     args = parser.parse_args(argv)
+    cost(args.rounds)
+    if args.cost_only:
+        return 0
 
     from companion.phrasebook.glossary import PhrasebookGlossary
 

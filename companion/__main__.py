@@ -1,12 +1,26 @@
-"""``python -m companion``: the desktop app, or a command-line tool when a command is given."""
+"""``python -m companion``: the desktop app, or a command-line tool when a command is given.
+
+``--self-test [--json]`` checks the installation instead (see :mod:`companion.selftest`).
+"""
 
 from __future__ import annotations
 
 import sys
+import time
+
+_STARTED = time.time()  # as early as we can see: the self-test reports times from here
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from companion import bundle
+
+    if bundle.is_frozen():
+        bundle.install_bundled_packs()  # once per build; nothing to do from source
+    if args and args[0] == "--self-test":
+        from companion.selftest import main as self_test
+
+        return self_test(args[1:], started=_STARTED)
     from companion.cli import COMMANDS, dispatch
 
     if args and (args[0] in COMMANDS or args[0] in ("-h", "--help")):

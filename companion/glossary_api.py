@@ -21,7 +21,17 @@ class TermHit:
     meaning: str  # curated English (or Chinese for en->zh), what the translation should say
     pinyin: str = ""
     entry_key: str = ""  # phrasebook entry id, for the UI to open it
-    category: str = ""
+    category: str = ""  # the entry's category; for numbers their kind ("money", "time"...)
+    kind: str = "term"  # "term" (a phrasebook entry) or "number" (a number as people write it)
+    value: str = ""  # what a translation must say, exactly ("12,000", "kept stuck")
+    cue: str = ""  # the context word that chose this sense ("" when it is the usual one)
+    senses: tuple[str, ...] = ()  # the entry's other senses, when it has several
+    sense: int = 0  # which of the entry's senses this is (0 = the usual one)
+
+    @property
+    def inline(self) -> str:
+        """The text a translation puts in place of the term."""
+        return self.value or self.meaning
 
 
 @dataclass

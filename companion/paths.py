@@ -27,13 +27,6 @@ def data_dir() -> Path:
     return path
 
 
-def config_dir() -> Path:
-    root = _root_override()
-    path = root / "config" if root else Path(platformdirs.user_config_dir(_APP, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def cache_dir() -> Path:
     """Disposable files: downloads in progress, dictionary index."""
     root = _root_override()

@@ -2,12 +2,15 @@
 
 Keys live only in the system keychain (macOS Keychain, Windows Credential Locker, the Secret
 Service on Linux: gnome-keyring or KWallet) under one service name, with the engine name as
-the user name. They are never written to settings, logs or messages. When no keychain is
-usable we refuse with :class:`SecretsUnavailable` instead of silently storing plain text.
+the user name. They are never written to settings, logs or messages: every key read or stored
+is registered with :mod:`companion.scrubber`, so it is scrubbed from anything shown or logged.
+When no keychain is usable we refuse with :class:`SecretsUnavailable` (what to install) or
+:class:`KeychainLocked` (how to unlock it) instead of silently storing plain text.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +19,11 @@ from typing import TypeVar
 import keyring
 import keyring.errors
 
+from companion import scrubber
+
 SERVICE = "Companion"
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 # Backends that "work" but keep keys in plain text or not at all: never used silently.
 _REFUSED_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
@@ -29,6 +35,10 @@ class SecretsError(Exception):
 
 class SecretsUnavailable(SecretsError):
     """No usable keychain on this system; the message says what to install."""
+
+
+class KeychainLocked(SecretsUnavailable):
+    """The keychain exists but is locked and could not ask to be unlocked (no prompt)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,31 @@ def _install_hint() -> str:
     return (
         "no usable keychain: Companion keeps API keys only in the system keychain, "
         "which did not answer. Keys are never stored in plain text."
+    )
+
+
+def _unlock_hint() -> str:
+    """How to unlock the keychain on this platform, in the words its own tools use."""
+    if sys.platform == "darwin":
+        return (
+            'Open Keychain Access, select the "login" keychain and choose '
+            'File > Unlock Keychain "login"'
+        )
+    if sys.platform == "win32":
+        return "Sign in to Windows again so the Credential Manager is available"
+    return (
+        "Unlock it in your desktop's password manager: on GNOME open Passwords and Keys "
+        "(Seahorse) and unlock the Login keyring (create one there if there is none); on KDE "
+        "open KWalletManager and open the wallet. Logging in to the desktop with your "
+        "password normally unlocks it"
+    )
+
+
+def locked_message(action: str) -> str:
+    """The message for a locked keychain that could not prompt (public for the UI's tests)."""
+    return (
+        f"could not {action}: the system keychain is locked and Companion could not ask you "
+        f"to unlock it (no unlock prompt could be shown). {_unlock_hint()}, then try again."
     )
 
 
@@ -109,18 +144,32 @@ def clean_key(key: str) -> str:
 
 
 def _call(action: str, fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` with every backend failure turned into plain words.
+
+    The exception's own text is never shown or chained (it may hold D-Bus paths or, from a
+    careless backend, the key); only its type goes to the log.
+    """
     try:
         return fn(*args)
     except keyring.errors.NoKeyringError:
+        _log.warning("keychain: no backend to %s", action)
         raise SecretsUnavailable(_install_hint()) from None
-    except keyring.errors.KeyringLocked:
-        raise SecretsUnavailable(
-            f"could not {action}: the keychain is locked; unlock it and try again"
-        ) from None
+    except (keyring.errors.KeyringLocked, keyring.errors.InitError) as exc:
+        # Secret Service: InitError when the default collection is missing or locked and the
+        # prompt to create or unlock it was dismissed (no prompter: SSH, headless, no desktop).
+        _log.warning("keychain locked: could not %s (%s)", action, type(exc).__name__)
+        raise KeychainLocked(locked_message(action)) from None
     except keyring.errors.KeyringError as exc:
-        raise SecretsError(f"could not {action}: {type(exc).__name__}") from None
+        _log.warning("keychain error: could not %s (%s)", action, type(exc).__name__)
+        raise SecretsError(
+            f"could not {action}: the system keychain refused ({type(exc).__name__})"
+        ) from None
     except Exception as exc:  # D-Bus and OS errors from backends; never chain the key
-        raise SecretsError(f"could not {action}: {type(exc).__name__}") from None
+        _log.warning("keychain failure: could not %s (%s)", action, type(exc).__name__)
+        raise SecretsError(
+            f"could not {action}: the system keychain did not answer ({type(exc).__name__}); "
+            "check that it is running and try again"
+        ) from None
 
 
 def get_key(engine: str) -> str | None:
@@ -128,24 +177,33 @@ def get_key(engine: str) -> str | None:
     _check_engine(engine)
     backend = _backend()
     value = _call("read the key", backend.get_password, SERVICE, engine)
-    return value if isinstance(value, str) and value else None
+    if isinstance(value, str) and value:
+        scrubber.register(value)
+        return value
+    return None
 
 
 def set_key(engine: str, key: str) -> None:
     """Store (or replace) the key for ``engine`` in the keychain."""
     _check_engine(engine)
     key = clean_key(key)
+    scrubber.register(key)
     backend = _backend()
     _call("store the key", backend.set_password, SERVICE, engine, key)
+    _log.info("keychain: key for %s stored", engine)
 
 
 def delete_key(engine: str) -> bool:
     """Remove the key; False if there was none."""
     _check_engine(engine)
     backend = _backend()
-    if _call("read the key", backend.get_password, SERVICE, engine) is None:
+    existing = _call("read the key", backend.get_password, SERVICE, engine)
+    if existing is None:
         return False
-    return _call("delete the key", _delete, backend, engine)
+    scrubber.register(existing)  # it may still be in use by an engine built earlier
+    deleted = _call("delete the key", _delete, backend, engine)
+    _log.info("keychain: key for %s deleted", engine)
+    return deleted
 
 
 def _delete(backend: keyring.backend.KeyringBackend, engine: str) -> bool:

@@ -1,16 +1,29 @@
 """User settings, stored as JSON values in the database's ``settings`` table.
 
 Secrets never go here: API keys live in the OS keychain (:mod:`companion.secrets`).
+
+Settings never stop the app: when the database cannot be read, a value falls back to its
+default; when it cannot be written (read-only folder, full disk, a lock held elsewhere) the
+value is kept in memory for the session and the problem is reported once through
+:mod:`companion.storage.notices`. ``set`` never raises for a storage problem (``closeEvent``
+calls it).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import weakref
 from typing import Any
 
 from companion import changes
 from companion.packs import DEFAULT_INDEX_URL
-from companion.storage.db import Database, default_database
+from companion.storage import notices
+from companion.storage.db import Database, default_database, plain_error
+
+_log = logging.getLogger(__name__)
+_UNSAVED: weakref.WeakKeyDictionary[Database, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 DEFAULTS: dict[str, Any] = {
     "direction": "auto",  # auto | zh-en | en-zh
@@ -37,24 +50,65 @@ class Settings:
     """Typed-by-default key/value settings; unknown keys are rejected to catch typos."""
 
     def __init__(self, db: Database | None = None) -> None:
-        self._db = db or default_database()
+        self._db: Database | None
+        try:
+            self._db = db or default_database()
+        except Exception as exc:  # never expected (Database falls back itself): stay usable
+            _log.exception("settings: the database could not be opened")
+            self._db = None
+            self._memory: dict[str, Any] = {}
+            self._storage_failed(exc, reading=True)
+        else:
+            # Values that could not be saved this session, shared by every Settings object
+            # over the same database so they all see the same value.
+            self._memory = _UNSAVED.setdefault(self._db, {})
+
+    def _storage_failed(self, exc: BaseException, reading: bool) -> None:
+        folder = self._db.path.parent if self._db is not None else None
+        reason = plain_error(exc, folder)
+        if reading:
+            notices.report(
+                "settings-unreadable",
+                f"Companion could not read your settings ({reason}), so it uses the defaults "
+                "for now.",
+            )
+        else:
+            notices.report(
+                "settings-not-saved",
+                f"Companion could not save your settings ({reason}). Changes you make now "
+                "last only until you quit.",
+            )
 
     def get(self, key: str) -> Any:
         if key not in DEFAULTS:
             raise KeyError(f"unknown setting {key!r}")
-        rows = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,))
-        if not rows:
-            return DEFAULTS[key]
-        try:
-            value = json.loads(rows[0]["value"])
-        except ValueError:
-            return DEFAULTS[key]
         default = DEFAULTS[key]
+        if key in self._memory:
+            value = self._memory[key]
+        else:
+            stored = self._stored(key)
+            if stored is None:
+                return default
+            try:
+                value = json.loads(stored)
+            except (ValueError, RecursionError):
+                return default
         # A value of the wrong type (hand-edited or from an older version) falls back.
         int_for_float = isinstance(default, float) and isinstance(value, int)
         if not isinstance(value, type(default)) and not int_for_float:
             return default
         return value
+
+    def _stored(self, key: str) -> str | None:
+        """The JSON text saved for ``key``; None when there is none or it cannot be read."""
+        if self._db is None:
+            return None
+        try:
+            rows = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,))
+        except sqlite3.Error as exc:
+            self._storage_failed(exc, reading=True)
+            return None
+        return str(rows[0]["value"]) if rows else None
 
     # Typed reads: the default's type is the setting's type, so callers need no casts.
     def get_str(self, key: str) -> str:
@@ -80,13 +134,23 @@ class Settings:
         return self.get(key)
 
     def set(self, key: str, value: Any) -> None:
+        """Save ``value``; if the database refuses, keep it in memory (never raises for that)."""
         if key not in DEFAULTS:
             raise KeyError(f"unknown setting {key!r}")
-        self._db.execute(
-            "INSERT INTO settings(key, value) VALUES(?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value, ensure_ascii=False)),
-        )
+        encoded = json.dumps(value, ensure_ascii=False)
+        try:
+            if self._db is None:
+                raise sqlite3.OperationalError("no database")
+            self._db.execute(
+                "INSERT INTO settings(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, encoded),
+            )
+        except sqlite3.Error as exc:
+            self._memory[key] = json.loads(encoded)  # a copy, as a stored value would be
+            self._storage_failed(exc, reading=False)
+        else:
+            self._memory.pop(key, None)
         changes.notify("settings", key)
 
     def all(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import random
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -314,6 +314,9 @@ class Route:
     status: int = 200
     content_type: str = "application/octet-stream"
     content_length: int | None = None  # to announce a different length than the body's
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Location, Content-Encoding
+    send_length: bool = True  # False: no Content-Length, the body ends when the server closes
+    drip: float | None = None  # seconds between single bytes: a server that hardly sends
 
 
 class LocalServer:
@@ -325,6 +328,7 @@ class LocalServer:
 
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.stopping = threading.Event()  # ends dripping replies when the server stops
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -336,12 +340,24 @@ class LocalServer:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 length = route.content_length
-                self.send_header(
-                    "Content-Length", str(len(route.body) if length is None else length)
-                )
+                if route.send_length:
+                    self.send_header(
+                        "Content-Length", str(len(route.body) if length is None else length)
+                    )
+                else:
+                    self.close_connection = True
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if route.drip is None:
+                        self.wfile.write(route.body)
+                        return
+                    for index in range(len(route.body)):
+                        self.wfile.write(route.body[index : index + 1])
+                        self.wfile.flush()
+                        if server.stopping.wait(route.drip):  # the drip is the scenario
+                            return
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -365,6 +381,7 @@ class LocalServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -397,3 +414,10 @@ def _main() -> None:  # pragma: no cover - manual use: python -m tests.fixture_p
 
 if __name__ == "__main__":
     _main()
+
+
+def entries(folder: Path) -> list[str]:
+    """The names in ``folder`` (hidden ones too) except the lock file installs share."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name != ".companion-lock")

@@ -4,19 +4,25 @@ Each server checks what the client sent (path, query, auth header form, JSON fie
 provider's per-request limits) and answers like the real service: a made-up translation
 ``"[en] <text>"`` / ``"[zh] <text>"`` on success, the provider's own error body otherwise.
 Tests can queue scripted answers (errors, slow replies, Retry-After, HTML pages, broken
-JSON, non-UTF-8 bytes) that are served before normal handling resumes.
+JSON, non-UTF-8 bytes) that are served before normal handling resumes, and hostile ones: a
+reply dripped one byte at a time, a connection reset, a huge or gzip-bombed body, an error
+text echoing the key in any encoding (:func:`key_echoes`).
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import socket
+import struct
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 PROVIDERS = ("deepl", "google", "microsoft", "libretranslate", "openai")
 
@@ -45,6 +51,107 @@ class Scripted:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    drip: float = 0.0  # seconds between single bytes of the body (headers sent at once)
+    reset: bool = False  # answer nothing: reset the connection (TCP RST)
+    filler: int = 0  # body of this many bytes of JSON-ish filler instead of ``body``
+    chunked: bool = False  # no Content-Length: chunked transfer encoding
+    gzip: bool = False  # Content-Encoding: gzip (the body is compressed on the wire)
+
+
+def error_body(provider: str, message: str) -> Any:
+    """``message`` in the error shape ``provider`` uses."""
+    if provider == "deepl":
+        return {"message": message}
+    if provider == "google":
+        return {"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}}
+    if provider == "microsoft":
+        return {"error": {"code": 400000, "message": message}}
+    if provider == "libretranslate":
+        return {"error": message}
+    return {"error": {"message": message, "type": "invalid_request_error", "code": "bad"}}
+
+
+def key_echoes(key: str) -> dict[str, str]:
+    """Every way a hostile server in these tests echoes ``key`` in its error text."""
+    half = len(key) // 2
+    third = len(key) // 3
+    b64 = base64.b64encode(key.encode()).decode()
+    url64 = base64.urlsafe_b64encode(key.encode()).decode()
+    return {
+        "raw": key,
+        "url": quote(key, safe=""),
+        "url-plus": quote_plus(key),
+        "url-lower-hex": quote(key, safe="").replace("%3A", "%3a").replace("%2F", "%2f"),
+        "url-twice": quote(quote(key, safe=""), safe=""),
+        "base64": b64,
+        "base64-unpadded": b64.rstrip("="),
+        "base64-urlsafe": url64,
+        "base64-urlsafe-unpadded": url64.rstrip("="),
+        "base64-in-header": base64.b64encode(f"DeepL-Auth-Key {key}".encode()).decode(),
+        "base64-basic-auth": base64.b64encode(f"user:{key}".encode()).decode(),
+        "split": f"{key[:half]} was received, and later on: {key[half:]}",
+        "reversed-halves": key[half:] + " " + key[:half],
+        "thirds-shuffled": key[2 * third :] + "|" + key[:third] + "|" + key[third : 2 * third],
+        "prefix-8": f"key starting {key[:8]}... is not valid",
+        "suffix-8": f"key ending ...{key[-8:]} is not valid",
+        "upper": key.upper(),
+        "zero-width": "\u200b".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "terminal-escapes": key[:half] + "\x1b[2K\x1b[1G" + key[half:],
+        "reversed": key[::-1],
+    }
+
+
+def encoded_forms(key: str) -> dict[str, str]:
+    """The encodings of ``key`` (and of headers holding it) whose pieces count as leaks."""
+    echoes = key_echoes(key)
+    names = [name for name in echoes if name.startswith(("url", "base64"))]
+    return {name: echoes[name] for name in names}
+
+
+def leaks(text: str, key: str) -> list[str]:
+    """What of ``key`` can still be read in ``text``: any 6-character piece of it (forwards or
+    backwards), or any 8-character piece of one of its encodings; ignoring case, spaces and
+    invisible characters.
+
+    Deliberately simple and independent of the app's scrubber: it is the test's definition
+    of a leak.
+    """
+    visible = _visible(text)
+    found = []
+    for name, form in (("key", key), ("reversed key", key[::-1])):
+        lowered = form.lower()
+        for i in range(len(lowered) - 5):
+            if lowered[i : i + 6] in visible:
+                found.append(f"{name} piece {form[i : i + 6]!r}")
+    prefixes = {
+        "base64-in-header": base64.b64encode(b"DeepL-Auth-Key ").decode().lower(),
+        "base64-basic-auth": base64.b64encode(b"user:").decode().lower(),
+    }
+    for name, form in encoded_forms(key).items():
+        flat = _visible(form)
+        for i in range(max(len(flat) - 7, 0)):
+            piece = flat[i : i + 8]
+            if piece in visible and piece not in prefixes.get(name, ""):
+                found.append(f"{name} piece {piece!r}")
+    return found
+
+
+def _visible(text: str) -> str:
+    import unicodedata
+
+    return "".join(
+        ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+    ).lower()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up on a hostile answer (that is the point) is not an error here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
 
 class _Reject(Exception):
@@ -103,25 +210,57 @@ class ProviderServer:
                 deadline = time.monotonic() + scripted.delay
                 while time.monotonic() < deadline and not server.stop.is_set():
                     time.sleep(0.02)
+                if scripted.reset:
+                    # SO_LINGER 0: closing sends RST instead of FIN, like a dropped proxy.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
                 body = scripted.body
-                if isinstance(body, str):
+                if scripted.filler:
+                    data = b'{"translations": "' + b"x" * scripted.filler + b'"}'
+                elif isinstance(body, str):
                     data = body.encode("utf-8")
                 elif isinstance(body, bytes):
                     data = body
                 else:
                     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                if scripted.gzip:
+                    data = gzip.compress(data, compresslevel=9)
                 try:
                     self.send_response(scripted.status)
                     self.send_header("Content-Type", scripted.content_type)
-                    self.send_header("Content-Length", str(len(data)))
+                    if scripted.chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
+                        self.send_header("Content-Length", str(len(data)))
+                    if scripted.gzip:
+                        self.send_header("Content-Encoding", "gzip")
                     for name, value in scripted.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if scripted.drip:
+                        self._drip(data, scripted.drip)
+                    elif scripted.chunked:
+                        for start in range(0, len(data), 65536):
+                            part = data[start : start + 65536]
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                        self.wfile.write(b"0\r\n\r\n")
+                    else:
+                        self.wfile.write(data)
                 except OSError:
-                    pass  # the client hung up (cancelled)
+                    pass  # the client hung up (cancelled, or gave up on us)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            def _drip(self, data: bytes, interval: float) -> None:
+                """One byte per ``interval`` until done, the client leaves or the test ends."""
+                for index in range(len(data)):
+                    if server.stop.wait(interval):
+                        return
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
+
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread = threading.Thread(
@@ -142,6 +281,11 @@ class ProviderServer:
     def push(self, *answers: Scripted) -> None:
         with self._lock:
             self.script.extend(answers)
+
+    def clear_script(self) -> None:
+        """Drop scripted answers no request used (normal handling resumes)."""
+        with self._lock:
+            self.script.clear()
 
     def close(self) -> None:
         self.stop.set()

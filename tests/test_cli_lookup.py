@@ -81,3 +81,34 @@ def test_no_qt_or_pypinyin_at_start() -> None:
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("queries", [[""], ["   "], ["\t\n"], ["种草", ""], ["\x00\x01"]])
+def test_an_empty_query_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], queries: list[str]
+) -> None:
+    assert main(["lookup", *queries]) == 2
+    captured = capsys.readouterr()
+    assert "empty" in captured.err and captured.out == ""
+    assert main(["lookup", "--json", *queries]) == 2
+
+
+def test_a_chinese_query_is_read_in_context(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "被老板硬控了两个小时，花了一万二", "yyds")
+    reading = {hit["term"]: hit for hit in data[0]["in_text"]}
+    assert reading["硬控"]["value"] == "kept stuck" and reading["硬控"]["cue"] == "老板"
+    assert reading["硬控"]["other_senses"] == ["captivated"]
+    assert reading["一万二"]["kind"] == "number" and reading["一万二"]["value"] == "12,000"
+    assert data[0]["results"][0]["simplified"] == "硬控"
+    assert "in_text" not in data[1]  # not Chinese: nothing to read in context
+    hard = next(r for r in data[0]["results"] if r["simplified"] == "硬控")
+    assert [s["english"][0] for s in hard["senses"]] == ["captivated", "kept stuck"]
+
+
+def test_readable_output_shows_senses_and_readings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lookup", "这款是油皮亲妈，3块5"]) == 0
+    out = capsys.readouterr().out
+    assert "油皮亲妈 = made for oily skin" in out and "3块5 = 3.50 yuan" in out
+    assert main(["lookup", "硬控"]) == 0
+    out = capsys.readouterr().out
+    assert "1. captivated" in out and "2. kept stuck" in out and "when:" in out

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from keyring.errors import InitError, KeyringLocked
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from companion import paths, secrets
 from companion.settings import Settings
-from companion.ui.settings.engines import TEST_SAMPLE, EngineSettingsPage
+from companion.ui.settings.engines import TEST_SAMPLE, EnginePanel, EngineSettingsPage
+from tests.locked_keyring import LockedKeyring
 from tests.memory_keyring import MemoryKeyring
 from tests.online_servers import ProviderServer, Scripted
 
@@ -58,7 +70,7 @@ def test_page_reflects_settings_and_applies_them(qtbot: QtBot, settings: Setting
     qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
     assert page.current_engine() == "libretranslate"
     assert page.offline_only.isChecked()
-    assert page.stack.currentWidget() is page.panels["libretranslate"]
+    assert page.current_panel() is page.panels["libretranslate"]
     assert "Offline only is on" in page.note.text()
     names = [page.engine_box.itemData(i) for i in range(page.engine_box.count())]
     assert names == ["offline", "deepl", "google", "microsoft", "libretranslate", "openai"]
@@ -163,9 +175,116 @@ def test_no_keychain_disables_keys_and_says_what_to_install(
     qtbot: QtBot, settings: Settings
 ) -> None:
     keyring.set_keyring(fail.Keyring())
+    settings.set("preferred_engine", "deepl")
     page = open_page(qtbot, settings)
     panel = page.panels["deepl"]
-    assert "gnome-keyring" in panel.key_status.text()
+    # Said once, where the engine is chosen; the panel only points there.
+    assert page.warning_shown and page.note.isVisibleTo(page)
+    note = page.note.text()
+    assert note.startswith("DeepL needs an API key, but Companion cannot use the system keychain")
+    assert "translations stay offline" in note
+    assert "gnome-keyring" in note and "KWallet" in note
+    assert "gnome-keyring" not in panel.key_status.text()
+    assert "see above" in panel.key_status.text()
     assert not panel.key_edit.isEnabled()
     assert not panel.save_key_button.isEnabled()
     assert not panel.delete_key_button.isEnabled()
+    labels = [w.text() for w in page.findChildren(QLabel)]
+    assert sum("gnome-keyring" in text for text in labels) == 1
+
+    choose(page, "libretranslate")  # a key is optional: a milder warning, still once
+    assert page.note.text().startswith("LibreTranslate works without a key")
+    assert panel.isHidden() and page.panels["libretranslate"].isVisibleTo(page)
+    choose(page, "offline")
+    assert not page.warning_shown and not page.note.isVisibleTo(page)
+    assert page.offline_info.isVisibleTo(page)
+    assert all(p.isHidden() for p in page.panels.values())
+    page.offline_only.setChecked(True)
+    choose(page, "google")
+    assert not page.warning_shown and "Offline only is on" in page.note.text()
+
+
+@pytest.mark.parametrize("error", [InitError, KeyringLocked])
+def test_locked_keychain_says_how_to_unlock(
+    qtbot: QtBot, settings: Settings, error: type[Exception]
+) -> None:
+    keyring.set_keyring(LockedKeyring(error))
+    settings.set("preferred_engine", "microsoft")
+    page = open_page(qtbot, settings)
+    note = page.note.text()
+    assert page.warning_shown
+    assert "keychain is locked" in note
+    assert "Passwords and Keys" in note and "KWalletManager" in note
+    assert "InitError" not in note and "Prompt dismissed" not in note
+    assert not page.panels["microsoft"].key_edit.isEnabled()
+
+
+def test_missing_key_is_warned_at_the_top_until_a_key_is_set(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    settings.set("preferred_engine", "google")
+    page = open_page(qtbot, settings)
+    assert page.warning_shown
+    assert page.note.text().startswith("Google Translate needs an API key: paste it below")
+    panel = page.panels["google"]
+    panel.key_edit.setText("AIzaSyTESTKEY0123456789")
+    qtbot.mouseClick(panel.save_key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.has_key is True and not page.busy, timeout=10_000)
+    assert not page.warning_shown
+    assert page.note.text().startswith("Text you translate is sent to Google Translate")
+
+
+SIZES = [(420, 360), (700, 500), (1024, 600), (1600, 1000)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_text_overlaps_at_any_size(
+    qtbot: QtBot, settings: Settings, size: tuple[int, int]
+) -> None:
+    """Every visible label gets the height its wrapped text needs; no two widgets overlap."""
+    from companion.ui.settings.dialog import SettingsDialog
+
+    keyring.set_keyring(fail.Keyring())  # the longest texts: the keychain warning
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    page = dialog.engines
+    dialog.tabs.setCurrentWidget(page)
+    dialog.resize(*size)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: page.keys_known, timeout=10_000)
+    for index in range(page.engine_box.count()):
+        page.engine_box.setCurrentIndex(index)
+        page.panels["libretranslate"].fields["url"].setText("not a url")  # error line shown
+        with contextlib.suppress(qtbot.TimeoutError):  # let the layout settle, then judge
+            qtbot.waitUntil(lambda: not layout_problems(page), timeout=3_000)
+        assert layout_problems(page) == [], (size, page.current_engine())
+
+
+def layout_problems(page: EngineSettingsPage) -> list[str]:
+    """Labels shorter than their wrapped text needs, and widgets that overlap."""
+    content = page.scroll_area.widget()
+    assert content is not None
+    problems = []
+    boxes: list[tuple[QRect, QWidget]] = []
+    for widget in content.findChildren(QWidget):
+        if not widget.isVisibleTo(content) or isinstance(widget, (QGroupBox, EnginePanel)):
+            continue
+        if isinstance(widget.parent(), QLineEdit):
+            continue  # a line edit's own inner parts
+        wrapped = isinstance(widget, QLabel) and widget.wordWrap() and widget.text()
+        if wrapped and widget.height() < widget.heightForWidth(widget.width()):
+            problems.append(f"squeezed {_describe(widget)}")
+        if isinstance(widget, (QLabel, QLineEdit, QPushButton, QComboBox, QCheckBox)):
+            top_left = widget.mapTo(content, widget.rect().topLeft())
+            boxes.append((QRect(top_left, widget.size()), widget))
+    for i, (rect, widget) in enumerate(boxes):
+        for other_rect, other in boxes[i + 1 :]:
+            if rect.intersects(other_rect):
+                problems.append(f"{_describe(widget)} overlaps {_describe(other)}")
+    return problems
+
+
+def _describe(widget: QWidget) -> str:
+    text = getattr(widget, "text", lambda: "")()
+    return f"{type(widget).__name__}({text[:30]!r})"

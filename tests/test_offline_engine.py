@@ -177,3 +177,28 @@ def test_import_is_cheap() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_lone_surrogates_do_not_break_translation(installed_packs: list[Path]) -> None:
+    """A broken paste or argv can carry half an emoji: the tokenizer would raise a cast error."""
+    engine = OfflineEngine()
+    out = engine.translate_batch(["你好\ud83d世界", "\udc00", "ok \ud83d\ude00 fine"], "zh", "en")
+    assert len(out) == 3 and all(isinstance(t, str) for t in out)
+    assert engine.translate_batch(["hello \ud800"], "en", "zh")[0] is not None
+
+
+def test_load_errors_are_plain_words() -> None:
+    from companion.engines.offline import plain_load_error
+
+    cases = {
+        "[json.exception.type_error.302] type must be string, but is null": "config.json",
+        "[json.exception.parse_error.101] parse error at line 1": "config.json",
+        "Cannot load the target vocabulary from the model directory": "vocabulary",
+        "File model.bin is incomplete: failed to read a value of size 4": "model.bin",
+        "Unsupported model binary version. This executable supports v6": "model.bin",
+        "INTERNAL: could not parse ModelProto from x.model": "sentencepiece.model",
+        "std::bad_alloc": "memory",
+    }
+    for raw, words in cases.items():
+        plain = plain_load_error(RuntimeError(raw))
+        assert words in plain and "exception" not in plain and "INTERNAL" not in plain

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import stat
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from companion import packs, paths
 from companion.engines.base import Cancelled, CancelToken
 from companion.packs import PackError
-from tests.fixture_pack import LocalServer, Route, index_entry
+from tests.fixture_pack import LocalServer, Route, entries, index_entry
 
 
 def _snapshot(root: Path) -> list[tuple[str, int]]:
@@ -69,7 +70,7 @@ def test_install_lists_and_finds_the_pack(zh_en_pack_file: Path) -> None:
     assert packs.find_pack("zh", "en") == pack
     assert packs.find_pack("en", "zh") is None
     # nothing hidden left behind by the install
-    assert [p.name for p in paths.argos_packages_dir().iterdir()] == [pack.path.name]
+    assert entries(paths.argos_packages_dir()) == [pack.path.name]
 
 
 def test_argos_itself_reads_the_installed_pack(installed_packs: list[Path]) -> None:
@@ -113,7 +114,7 @@ def test_uninstall_removes_the_folder(installed_packs: list[Path]) -> None:
     packs.uninstall_pack(pack)
     assert packs.find_pack("zh", "en") is None
     assert not pack.path.exists()
-    assert [p.name for p in paths.argos_packages_dir().iterdir()] == [
+    assert entries(paths.argos_packages_dir()) == [
         Path(p).name for p in installed_packs if "en_zh" in str(p)
     ]
     with pytest.raises(PackError):
@@ -223,7 +224,59 @@ def _raw(data: bytes) -> Callable[[Path, Path], Path]:
     return build
 
 
+def _replace(suffix: str, data: Callable[[bytes], bytes]) -> Callable[[Path, Path], Path]:
+    """The pack with the entry ending in ``suffix`` rewritten by ``data(old)``."""
+    return lambda source, dest: _rewrap(
+        source, dest, lambda n, d: (n, data(d)) if n.endswith(suffix) else (n, d)
+    )
+
+
+def _pair_metadata(from_code: str, to_code: str) -> Callable[[Path, Path], Path]:
+    def change(data: bytes) -> bytes:
+        meta = json.loads(data)
+        meta.update(from_code=from_code, to_code=to_code)
+        return json.dumps(meta).encode()
+
+    return _replace("metadata.json", change)
+
+
+def _duplicate_entry(source: Path, dest: Path) -> Path:
+    entries: list[tuple[zipfile.ZipInfo | str, bytes]] = [
+        (info, data) for info, data in _entries(source)
+    ]
+    entries.append(("translate-zh_en-1_9/README.md", b"a second README"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name we want
+        return _write(dest, entries)
+
+
+# model.bin with a valid CTranslate2 version header and garbage after it: only loading tells.
+_GARBAGE_AFTER_HEADER = (6).to_bytes(4, "little") + os.urandom(20_000)
+
 HOSTILE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
+    "garbage model.bin": (
+        _replace("model.bin", lambda d: os.urandom(len(d))),
+        "model file (model/model.bin) is damaged",
+    ),
+    "garbage model.bin with a valid header": (
+        _replace("model.bin", lambda d: _GARBAGE_AFTER_HEADER),
+        "model file (model/model.bin) is damaged",
+    ),
+    "empty model.bin": (_replace("model.bin", lambda d: b""), "model/model.bin) is damaged"),
+    "bad sentencepiece model": (
+        _replace("sentencepiece.model", lambda d: b"\x0a" + os.urandom(500)),
+        "tokenizer (sentencepiece.model) is damaged",
+    ),
+    "broken config": (_replace("config.json", lambda d: b"{oops"), "model/config.json"),
+    "config of the wrong types": (
+        _replace("config.json", lambda d: b'{"unk_token": null, "bos_token": 3}'),
+        "model/config.json) are damaged",
+    ),
+    "missing vocabulary": (_drop("shared_vocabulary.json"), "vocabulary is missing"),
+    "foreign pair en-de": (_pair_metadata("en", "de"), "English→de: Companion uses only"),
+    "foreign pair zh-zh": (_pair_metadata("zh", "zh"), "Chinese→Chinese: Companion uses only"),
+    "duplicated entry": (_duplicate_entry, "lists translate-zh_en-1_9/README.md twice"),
+    "deeply nested metadata": (_metadata(b"[" * 200_000), "not valid JSON"),
     "text file": (_raw(b"just some text, not a zip"), "not a zip"),
     "empty file": (_raw(b""), "not a zip"),
     "binary junk": (_raw(os.urandom(4096)), "not a zip"),
@@ -260,6 +313,8 @@ def test_hostile_archive_is_refused_and_changes_nothing(
         packs.install_pack(archive)
     assert expected in info.value.message
     assert "\n" not in info.value.message
+    for raw in ("json.exception", "Errno", "pybind11", "ModelProto", "File exists"):
+        assert raw not in info.value.message
     assert _snapshot(root) == before
     assert not (root.parent / "evil.txt").exists()
     assert not (tmp_path / "evil.txt").exists()
@@ -281,7 +336,7 @@ def test_wrong_pair_is_refused_when_expected(zh_en_pack_file: Path) -> None:
     root = paths.argos_packages_dir()
     with pytest.raises(PackError, match="expected en→zh"):
         packs.install_pack(zh_en_pack_file, expect=("en", "zh"))
-    assert list(root.iterdir()) == []
+    assert entries(root) == []
 
 
 def test_missing_file_is_a_plain_error(tmp_path: Path) -> None:
@@ -378,7 +433,7 @@ def test_download_and_install_with_checksum_and_progress(zh_en_pack_file: Path) 
     assert packs.find_pack("zh", "en") == installed
     assert seen[-1] == (len(data), len(data))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-    assert list((paths.cache_dir() / "downloads").iterdir()) == []
+    assert entries(paths.cache_dir() / "downloads") == []
 
 
 @pytest.mark.parametrize(
@@ -398,8 +453,8 @@ def test_download_mismatch_is_refused(
         (pack,) = packs.fetch_index(url)
         with pytest.raises(PackError, match=message):
             packs.download_and_install(pack, dest_dir=tmp_path / "dl")
-    assert list((tmp_path / "dl").iterdir()) == []
-    assert list(paths.argos_packages_dir().iterdir()) == []
+    assert entries(tmp_path / "dl") == []
+    assert entries(paths.argos_packages_dir()) == []
 
 
 def test_download_short_body_is_incomplete(zh_en_pack_file: Path, tmp_path: Path) -> None:
@@ -411,7 +466,7 @@ def test_download_short_body_is_incomplete(zh_en_pack_file: Path, tmp_path: Path
         (pack,) = packs.fetch_index(url)
         with pytest.raises(PackError):
             packs.download_pack(pack, dl)
-    assert list(dl.iterdir()) == []
+    assert entries(dl) == []
 
 
 def test_download_404_html_and_fallback_link(zh_en_pack_file: Path, tmp_path: Path) -> None:
@@ -431,7 +486,7 @@ def test_download_404_html_and_fallback_link(zh_en_pack_file: Path, tmp_path: Pa
         (pack,) = packs.fetch_index(url)
         with pytest.raises(PackError, match="not a language pack"):
             packs.download_pack(pack, dl)
-        assert list(dl.iterdir()) == []
+        assert entries(dl) == []
         # the first link is dead, the second works
         good = _pack_route(server, zh_en_pack_file)
         entry = index_entry(zh_en_pack_file, "zh", "en", "/gone")
@@ -439,7 +494,7 @@ def test_download_404_html_and_fallback_link(zh_en_pack_file: Path, tmp_path: Pa
         (pack,) = packs.fetch_index(_serve_index(server, [entry]))
         done = packs.download_pack(pack, dl)
     assert done.read_bytes() == zh_en_pack_file.read_bytes()
-    assert [p.name for p in dl.iterdir()] == [done.name]
+    assert entries(dl) == [done.name]
 
 
 def test_cancel_mid_download_leaves_nothing(zh_en_pack_file: Path, tmp_path: Path) -> None:
@@ -459,8 +514,8 @@ def test_cancel_mid_download_leaves_nothing(zh_en_pack_file: Path, tmp_path: Pat
         with pytest.raises(Cancelled):
             packs.download_and_install(pack, progress=progress, cancel=cancel, dest_dir=dl)
     assert len(calls) == 1
-    assert list(dl.iterdir()) == []
-    assert list(paths.argos_packages_dir().iterdir()) == []
+    assert entries(dl) == []
+    assert entries(paths.argos_packages_dir()) == []
 
 
 def test_downloaded_file_with_wrong_pair_is_refused(zh_en_pack_file: Path, tmp_path: Path) -> None:
@@ -471,8 +526,8 @@ def test_downloaded_file_with_wrong_pair_is_refused(zh_en_pack_file: Path, tmp_p
         (pack,) = packs.fetch_index(url)
         with pytest.raises(PackError, match="expected en→zh"):
             packs.download_and_install(pack, dest_dir=dl)
-    assert list(dl.iterdir()) == []
-    assert list(paths.argos_packages_dir().iterdir()) == []
+    assert entries(dl) == []
+    assert entries(paths.argos_packages_dir()) == []
 
 
 def test_local_index_file_works(zh_en_pack_file: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from companion import packs, paths
 from companion.settings import Settings
 from companion.ui.settings.packs_dialog import PacksDialog
 from companion.ui.tasks import TaskRunner
-from tests.fixture_pack import LocalServer, Route, index_entry
+from tests.fixture_pack import LocalServer, Route, entries, index_entry
 
 WAIT = 60_000
 
@@ -67,9 +67,8 @@ def installed_pairs() -> set[tuple[str, str]]:
     return {(p.from_code, p.to_code) for p in packs.list_installed()}
 
 
-def leftover_downloads() -> list[Path]:
-    folder = paths.cache_dir() / "downloads"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+def leftover_downloads() -> list[str]:
+    return entries(paths.cache_dir() / "downloads")
 
 
 @pytest.fixture
@@ -309,3 +308,97 @@ def test_file_names_are_shown_as_text_not_markup(qtbot, make_dialog, tmp_path: P
     status = dialog.status.text()
     assert "<b>" not in status
     assert "&lt;b&gt;bold &amp; co.argosmodel is not a language pack" in status
+
+
+def _select(dialog: PacksDialog, pair: str) -> packs.InstalledPack:
+    for row in range(dialog.installed_list.count()):
+        pack = dialog.installed_list.item(row).data(Qt.ItemDataRole.UserRole)
+        if isinstance(pack, packs.InstalledPack) and pack.pair == pair:
+            dialog.installed_list.setCurrentRow(row)
+            return pack
+    raise AssertionError(f"{pair} is not listed")
+
+
+def test_a_damaged_pack_is_shown_as_damaged_and_reinstalled(
+    qtbot, make_dialog, zh_en_pack_file: Path, en_zh_pack_file: Path
+) -> None:
+    installed = packs.install_pack(zh_en_pack_file)
+    (installed.path / "model" / "model.bin").write_bytes(b"\0" * 100)
+    with LocalServer() as server:
+        serve_both(server, zh_en_pack_file, en_zh_pack_file)
+        dialog = make_dialog(server.url("/index.json"))
+        assert dialog.installed_list.count() == 1
+        assert dialog.installed_list.item(0).text() == (
+            "Chinese→English v1.9   DAMAGED\n"
+            "The model file (model/model.bin) is damaged: reinstall or remove it."
+        )
+        assert "not installed" not in dialog.installed_list.item(0).text().lower()
+        _select(dialog, "zh-en")
+        assert not dialog.reinstall_button.isHidden()
+        with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+            dialog.reinstall_button.click()
+    assert server.requests.count("/zh_en.argosmodel") == 1
+    assert "/en_zh.argosmodel" not in server.requests  # only the damaged pair
+    assert installed_pairs() == {("zh", "en")}
+    assert "damaged" not in dialog.installed_list.item(0).text()
+    assert dialog.reinstall_button.isHidden()
+    assert dialog.status.text().startswith("Installed Chinese→English.")
+
+
+def test_removing_a_pack_asks_first_then_removes_it(
+    qtbot, make_dialog, installed_packs: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = make_dialog("")
+    _select(dialog, "zh-en")
+    dialog.remove_button.click()  # "No": nothing happens
+    assert installed_pairs() == {("zh", "en"), ("en", "zh")}
+    with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+        dialog.remove_button.click()
+    assert "Remove Chinese→English v1.9" in asked[0]
+    assert installed_pairs() == {("en", "zh")}
+    assert dialog.status.text() == "Removed Chinese→English v1.9."
+    assert dialog.installed_list.count() == 1
+    assert "English→Chinese" in dialog.installed_list.item(0).text()
+
+
+def test_offline_the_error_offers_install_from_file(
+    qtbot, make_dialog, zh_en_pack_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = make_dialog("http://packs.invalid/index.json")
+    dialog.start_download()
+    qtbot.waitUntil(lambda: dialog.download_button.isEnabled(), timeout=WAIT)
+    status = dialog.status.text()
+    assert "There is no internet connection" in status
+    assert "Errno" not in status and "Name or service" not in status
+    assert "<a href='install-from-file'>Install from file…</a>" in status
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(zh_en_pack_file), "")
+    )
+    with qtbot.waitSignal(dialog.packsChanged, timeout=WAIT):
+        dialog.status.linkActivated.emit("install-from-file")
+    assert installed_pairs() == {("zh", "en")}
+
+
+def test_pack_names_from_metadata_are_shown_inert(
+    qtbot, make_dialog, zh_en_pack_file: Path
+) -> None:
+    pack = packs.install_pack(zh_en_pack_file)
+    meta_path = pack.path / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["from_name"] = "Chinese\u202e\x1b[2J"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    dialog = make_dialog("")
+    text = dialog.installed_list.item(0).text()
+    assert "\u202e" not in text and "\x1b" not in text and text.startswith("Chinese")

@@ -115,3 +115,29 @@ def test_csv_export_import_and_bad_file(panel: PhrasebookPanel, qtbot, tmp_path:
     panel.search.setText("eat heartily")
     assert panel.current_entry() is not None
     assert panel.current_entry().simplified == "干饭"  # type: ignore[union-attr]
+
+
+def test_senses_cue_and_numbers_are_shown(panel: PhrasebookPanel) -> None:
+    panel.search.setText("硬控")
+    assert panel.result_keys()[0] == "slang:硬控"
+    detail = panel.detail.toPlainText()
+    assert "1. captivated" in detail and "2. kept stuck" in detail and "when:" in detail
+    assert "fits your text" not in detail and panel.reading.isHidden()
+    # a pasted sentence: the sense that fits is marked, with the word that decided it
+    panel.search.setText("被老板硬控了一万二的时间")
+    assert panel.current_entry() is not None
+    keys = panel.result_keys()
+    panel.results.setCurrentRow(keys.index("slang:硬控"))
+    detail = panel.detail.toPlainText()
+    assert "2. kept stuck; held up ✓ fits your text (because of 老板)" in detail
+    assert detail.index("2. kept stuck") < detail.index("1. captivated")  # the fitting one first
+    row = panel.results.item(keys.index("slang:硬控")).text()
+    assert row.endswith("— kept stuck (in your text)")
+    reading = panel.reading.text()
+    assert not panel.reading.isHidden()
+    assert "一万二</b> = 12,000" in reading and "kept stuck (with 老板 here" in reading
+    # numbers alone are read too, even with no entry to show
+    panel.search.setText("周五晚上8点")
+    assert "Friday 8 p.m." in panel.reading.text() and not panel.reading.isHidden()
+    panel.search.setText("zhongcao")
+    assert panel.reading.isHidden()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from companion.phrasebook import get_book, segmentation_terms
 from companion.phrasebook.book import Book, Entry
 from companion.phrasebook.user_entries import UserEntriesError, UserPhrases
 from companion.storage.db import Database
+from companion.text import has_han
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +215,53 @@ def test_damaged_index_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None
     assert rebuilt.search("种草")[0].simplified == "种草"
     monkeypatch.setattr(phrasebook, "_book", None)
     assert get_book().search("yyds")[0].simplified == "yyds"  # from the rewritten cache
+
+
+def test_traditional_queries_are_converted(book: Book) -> None:
+    # forms the data has no traditional column for are still found through the conversion
+    assert book.search("好傢伙")[0].simplified == "好家伙"
+    assert book.search("羣聊")[0].simplified == "群聊"
+    assert book.search("評論區")[0].simplified == "评论区"
+    assert book.search("小紅書")[0].simplified == "小红书"
+    assert book.may_be_traditional("評論區") and not book.may_be_traditional("评论区 yyds 😀")
+
+
+def test_simplified_text_never_loads_opencc() -> None:
+    """Checking for traditional characters is a set lookup: OpenCC loads only when needed
+    (once the book is cached; building the cache computes that set with OpenCC)."""
+    code = (
+        "import sys\n"
+        "from companion.phrasebook import get_book\n"
+        "from companion.phrasebook.glossary import PhrasebookGlossary\n"
+        "book = get_book()\n"
+        "g = PhrasebookGlossary(book)\n"
+        "g.find_terms('被这支口红种草了，一万二'); book.search('评论区')\n"
+        "print('opencc' in sys.modules)\n"
+        "g.find_terms('被這支口紅種草了')\n"
+        "print('opencc' in sys.modules)\n"
+    )
+    for _build_then_load in range(2):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        )
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_latin_terms() -> None:
+    from companion.phrasebook import latin_terms
+
+    terms = latin_terms()
+    assert isinstance(terms, frozenset)
+    assert {"yyds", "ootd", "dm", "xswl", "u1s1", "kol", "emo", "grwm", "3q"} <= terms
+    assert all(t == t.lower() and t.strip() == t for t in terms)
+    assert not any(has_han(t) for t in terms) and "666" not in terms
+    assert latin_terms() is terms  # computed once
+
+
+def test_the_pickled_book_searches_like_the_built_one(book: Book) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(book))
+    for query in ["zhongcao", "yyds", "評論區", "kept stuck", "zc", "refnud"]:
+        assert [e.key for e in copy.search(query)] == [e.key for e in book.search(query)]
+    assert copy.term_forms == book.term_forms and copy.surface == book.surface

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 import traceback
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
+from keyring.errors import InitError, KeyringLocked
 
-from companion import paths, secrets
+from companion import paths, scrubber, secrets
 from companion.engines.base import EngineError, ErrorKind
 from companion.engines.registry import create_engine, save_engine_options
 from companion.settings import Settings
+from tests.locked_keyring import LockedKeyring
 from tests.memory_keyring import MemoryKeyring
 from tests.online_servers import ProviderServer, fake
 
 SECRET = "sk-LEAKCHECK-7f3a9c1e5b2d8046:fx"
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -175,3 +182,97 @@ def test_optional_key_engines_work_without_a_keychain() -> None:
         assert "api_key" not in server.requests[0].json
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("error", [InitError, KeyringLocked])
+def test_locked_keychain_says_it_is_locked_and_how_to_unlock(
+    error: type[Exception], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring.set_keyring(LockedKeyring(error))
+    for call in (
+        lambda: secrets.get_key("deepl"),
+        lambda: secrets.set_key("deepl", SECRET),
+        lambda: secrets.delete_key("deepl"),
+        lambda: secrets.has_key("deepl"),
+    ):
+        with pytest.raises(secrets.KeychainLocked) as caught:
+            call()
+        text = str(caught.value)
+        assert "the system keychain is locked" in text
+        assert "Passwords and Keys (Seahorse)" in text and "KWalletManager" in text
+        assert "InitError" not in text and "Prompt dismissed" not in text
+        assert SECRET not in text
+        assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert isinstance(caught.value, secrets.SecretsUnavailable)  # the CLI exits 3
+    monkeypatch.setattr(sys, "platform", "darwin")
+    with pytest.raises(secrets.KeychainLocked) as caught:
+        secrets.get_key("deepl")
+    assert "Keychain Access" in str(caught.value) and "Seahorse" not in str(caught.value)
+
+
+def test_locked_keychain_reaches_the_engine_as_no_key() -> None:
+    keyring.set_keyring(LockedKeyring())
+    engine = create_engine("google", Settings(), secrets)
+    with pytest.raises(EngineError) as caught:
+        engine.translate_batch(["你好"], "zh", "en")
+    assert caught.value.kind is ErrorKind.NO_KEY
+    assert "keychain is locked" in caught.value.message
+
+
+def test_keys_read_or_stored_are_registered_for_scrubbing(keyring_backend: MemoryKeyring) -> None:
+    stored = "registered-Kx81QzLm02"
+    keyring_backend.store[("Companion", "microsoft")] = stored  # stored by an earlier run
+    assert scrubber.scrub(f"echo {stored}") == f"echo {stored}"
+    assert secrets.get_key("microsoft") == stored
+    assert scrubber.scrub(f"echo {stored}") == "echo [key]"
+    fresh = "fresh-Pq72WnBv55Zt"
+    secrets.set_key("deepl", fresh)
+    assert scrubber.scrub(f"echo {fresh[::-1]}") == "echo [key]"
+
+
+def _run_in_locked_session(home: Path, command: str, unlocked_first: bool) -> str:
+    """``command`` in a D-Bus session of its own whose gnome-keyring was started locked."""
+    run = home / "run"
+    run.mkdir(mode=0o700, exist_ok=True)
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_RUNTIME_DIR=str(run),
+        PYTHON_KEYRING_BACKEND="keyring.backends.SecretService.Keyring",
+    )
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    if unlocked_first:  # a login keyring with a password, as a desktop login creates it
+        subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c",
+             "echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null;"
+             f' "{sys.executable}" -c "import keyring; keyring.set_password(\'x\', \'y\', \'z\')"'],
+            env=env, cwd=REPO, capture_output=True, timeout=60, check=True,
+        )  # fmt: skip
+    result = subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c",
+         "gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1;"
+         f' "{sys.executable}" -m companion {command}; echo "exit=$?"'],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    return result.stdout + result.stderr
+
+
+@pytest.mark.skipif(
+    not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
+    reason="needs dbus-run-session and gnome-keyring-daemon",
+)
+@pytest.mark.parametrize("unlocked_first", [False, True], ids=["no-login-keyring", "locked"])
+def test_real_locked_gnome_keyring(tmp_path: Path, unlocked_first: bool) -> None:
+    """A real gnome-keyring that cannot prompt (no display): the CLI says locked, and how."""
+    home = tmp_path / "home"
+    home.mkdir()
+    out = _run_in_locked_session(home, "keys status", unlocked_first)
+    assert "exit=3" in out, out
+    assert "could not read the key: the system keychain is locked" in out
+    assert "Passwords and Keys (Seahorse)" in out
+    assert "InitError" not in out and "Traceback" not in out
+    (home / "key.txt").write_text(SECRET)
+    out = _run_in_locked_session(home, f"keys set deepl < {home / 'key.txt'}", unlocked_first)
+    assert "exit=3" in out, out
+    assert "could not store the key: the system keychain is locked" in out
+    assert SECRET not in out

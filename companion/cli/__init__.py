@@ -3,7 +3,8 @@
 Each command is a module with ``configure(parser)`` and ``run(args) -> int``. Only the module
 of the command being run is imported, so ``lookup`` does not pay for Qt or CTranslate2.
 Errors are one plain line on stderr and a non-zero exit; set ``COMPANION_DEBUG=1`` for the
-traceback.
+traceback. ``--verbose`` (before or after the command) logs DEBUG lines to stderr; every run
+logs to the rotating log file (:mod:`companion.logs`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import sys
 from typing import Any
@@ -53,12 +55,16 @@ def read_text_argument(words: list[str]) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+VERBOSE_HELP = "log what happens (DEBUG) to stderr; never keys or your text"
+
+
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m companion",
         description="Companion: translation, pinyin and phrasebook for Chinese apps. "
         "With no command, starts the desktop app.",
     )
+    parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text)
@@ -70,6 +76,9 @@ def dispatch(argv: list[str]) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
+    verbose = False
+    while argv and argv[0] == "--verbose":
+        verbose, argv = True, argv[1:]
     if not argv or argv[0] not in COMMANDS:
         _top_parser().parse_args(argv)  # prints help/usage and exits
         return 2
@@ -84,7 +93,15 @@ def dispatch(argv: list[str]) -> int:
         raise
     parser = argparse.ArgumentParser(prog=f"python -m companion {name}", description=help_text)
     module.configure(parser)
-    args = parser.parse_args(argv[1:])
+    parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    args, rest = parser.parse_known_args(argv[1:])  # --verbose may follow a sub-command too
+    unknown = [word for word in rest if word != "--verbose"]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    from companion import logs
+
+    logs.setup(verbose=verbose or args.verbose or bool(rest))
+    logging.getLogger(__name__).debug("command: %s", name)
     try:
         return int(module.run(args) or 0)
     except CliError as exc:
@@ -96,7 +113,19 @@ def dispatch(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # one line for the user, never a traceback
+        logging.getLogger(__name__).error("%s failed", name, exc_info=True)
         if os.environ.get("COMPANION_DEBUG"):
             raise
-        print(f"companion {name}: error: {exc}", file=sys.stderr)
+        from companion.scrubber import clean
+
+        print(f"companion {name}: error: {clean(exc)}", file=sys.stderr)
         return 1
+    finally:
+        _print_notices()
+
+
+def _print_notices() -> None:
+    """Storage problems found while the command ran (a damaged file set aside...), once."""
+    notices = sys.modules.get("companion.storage.notices")  # loaded only if storage was used
+    for notice in notices.take() if notices is not None else ():
+        print(f"companion: {notice.message}", file=sys.stderr)

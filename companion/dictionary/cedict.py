@@ -347,6 +347,13 @@ def load_cached(source: Path, path: Path) -> CompactIndex | None:
 def load_index(source: Path | None = None, cache: Path | None = None) -> CompactIndex:
     """Load the cached index, building (and saving) it first when missing or stale."""
     source = source or source_path()
+    if cache is None:  # an installer's prebuilt index first (read-only), then the user's cache
+        from companion.bundle import prebuilt_cache
+
+        shipped = prebuilt_cache(f"cedict-v{CACHE_VERSION}.idx")
+        idx = load_cached(source, shipped) if shipped is not None else None
+        if idx is not None:
+            return idx
     cache = cache or _cache_path()
     idx = load_cached(source, cache)
     if idx is not None:

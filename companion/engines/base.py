@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
+from companion.scrubber import scrub
+
 LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 
 
@@ -26,7 +28,8 @@ class ErrorKind(str, Enum):
     QUOTA = "quota"  # quota or character limit exhausted (DeepL 456)
     NETWORK = "network"  # DNS, connect, TLS, timeout
     SERVER = "server"  # 5xx after retries
-    BAD_RESPONSE = "bad_response"  # malformed JSON, HTML error page, wrong shape
+    BAD_RESPONSE = "bad_response"  # malformed or nested-too-deep JSON, HTML page, wrong shape
+    REDIRECTED = "redirected"  # 3xx: not followed (the key stays put); the URL is probably wrong
     BAD_INPUT = "bad_input"  # the provider refused this text
     CANCELLED = "cancelled"
     INTERNAL = "internal"
@@ -35,11 +38,12 @@ class ErrorKind(str, Enum):
 class EngineError(Exception):
     """A failure an engine reports in plain words, safe to show the user.
 
-    ``message`` must never contain a secret; engines build it from status codes and the
-    provider's own error text only.
+    ``message`` must never contain a secret; engines build it from status codes and known
+    reasons, and every key in use is scrubbed from it here once more (defence in depth).
     """
 
     def __init__(self, engine: str, kind: ErrorKind, message: str) -> None:
+        message = scrub(message)
         super().__init__(f"{engine}: {message}")
         self.engine = engine
         self.kind = kind

@@ -6,6 +6,7 @@ from typing import Any
 
 from companion.engines.base import ErrorKind
 from companion.engines.http import OnlineEngine, Session, join_url
+from companion.engines.spec import EngineSpec, url_option
 
 FREE_URL = "https://api-free.deepl.com"
 PRO_URL = "https://api.deepl.com"
@@ -23,9 +24,12 @@ class DeepLEngine(OnlineEngine):
     # under it even at 4 bytes per character.
     max_texts = 50
     max_chars = 30_000
-
-    name = "deepl"
-    label = "DeepL"
+    spec = EngineSpec(
+        "deepl",
+        "DeepL",
+        key_help="DeepL API key from deepl.com/your-account/keys (Free or Pro).",
+        options=(url_option("chosen from the key (free keys end in :fx)"),),
+    )
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

@@ -11,6 +11,7 @@ from typing import Any
 
 from companion.engines.base import ErrorKind
 from companion.engines.http import OnlineEngine, Session, join_url
+from companion.engines.spec import EngineSpec, url_option
 
 DEFAULT_URL = "https://translation.googleapis.com"
 CODES = {"zh": "zh-CN", "en": "en"}
@@ -20,10 +21,13 @@ class GoogleEngine(OnlineEngine):
     # v2 takes up to 128 strings per request; Google recommends at most 5,000 characters.
     max_texts = 128
     max_chars = 5_000
-
-    name = "google"
-    label = "Google Translate"
     default_url = DEFAULT_URL
+    spec = EngineSpec(
+        "google",
+        "Google Translate",
+        key_help="Google Cloud API key with the Cloud Translation API enabled.",
+        options=(url_option(DEFAULT_URL),),
+    )
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

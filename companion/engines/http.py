@@ -1,12 +1,16 @@
 """Shared HTTP plumbing for the online engines: one place for what every provider needs.
 
-- System proxy settings are honoured (``trust_env=True``).
-- Each request runs on a helper thread while the caller polls the :class:`CancelToken`; on
-  cancel the socket is shut down, so a slow server never keeps the pane waiting.
-- 429 and 5xx are retried with back-off that honours ``Retry-After``, within a few seconds.
+- System proxy settings are honoured (``trust_env=True``); redirects are never followed.
+- Each request runs on a helper thread while the caller polls the :class:`CancelToken` and
+  the request's total deadline (connect + read + retries); on cancel or deadline the socket
+  is shut down, so a slow or dripping server never keeps the pane waiting.
+- 429 and 5xx are retried with back-off that honours ``Retry-After``, within the deadline.
 - Every failure becomes an :class:`EngineError` with the right :class:`ErrorKind` and a plain
-  message built from status codes and the provider's own words, with the key scrubbed out.
+  message: the HTTP status and a known reason, plus at most a short piece of the provider's
+  words with every form of the key scrubbed out and control characters removed.
 - Long input is split to each provider's per-request limits; blank sentences send nothing.
+- httpx (~90 ms to import) is imported only when a request is made, so the registry, the CLI
+  and Settings can read the engine declarations without it.
 """
 
 from __future__ import annotations
@@ -14,17 +18,16 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import json
-import re
+import logging
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
-import httpx
-
+from companion import scrubber
 from companion.engines.base import (
     Cancelled,
     CancelToken,
@@ -32,8 +35,17 @@ from companion.engines.base import (
     EngineInfo,
     ErrorKind,
 )
+from companion.engines.spec import EngineSpec
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15.0  # seconds to connect or between bytes of the reply
+DEFAULT_DEADLINE = 20.0  # seconds for a whole request: connect, reply and retries
 MAX_ATTEMPTS = 3
 RETRY_BUDGET = 4.0  # total seconds spent waiting between retries, whatever Retry-After says
 MAX_REPLY_BYTES = 8 * 1024 * 1024
@@ -52,18 +64,16 @@ class Reply:
     body: bytes
 
 
-def _collapse(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def parse_json(text: str) -> tuple[bool, Any]:
+    """``(True, value)`` for valid JSON, ``(False, None)`` for invalid or absurdly nested JSON.
 
-
-def scrub(text: str, secret: str | None) -> str:
-    """``text`` with the key (and any long tail of it) removed, for messages and logs."""
-    if secret:
-        text = text.replace(secret, "[key]")
-        if len(secret) >= 12:  # providers sometimes echo a prefix or suffix of the key
-            text = text.replace(secret[:12], "[key]").replace(secret[-12:], "[key]")
-    return text
+    A reply nested thousands of levels deep makes the decoder raise ``RecursionError``: that
+    is a bad reply like any other, so the offline fallback still runs.
+    """
+    try:
+        return True, json.loads(text)
+    except (ValueError, RecursionError):
+        return False, None
 
 
 def looks_like_html(text: str) -> bool:
@@ -167,6 +177,8 @@ _ssl_context: ssl.SSLContext | None = None
 
 def _shared_ssl_context() -> ssl.SSLContext:
     """Built once (loading CA certificates costs ~30 ms), honouring SSL_CERT_FILE/DIR."""
+    import httpx
+
     global _ssl_context
     with _ssl_lock:
         if _ssl_context is None:
@@ -174,18 +186,39 @@ def _shared_ssl_context() -> ssl.SSLContext:
         return _ssl_context
 
 
+def _timeout(seconds: float) -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
+
 def new_client(timeout: float) -> httpx.Client:
     """A client that honours the system proxy settings and never follows redirects.
 
     Redirects are refused so a key sent in a header never reaches another host.
     """
+    import httpx
+
     return httpx.Client(
         verify=_shared_ssl_context(),
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        timeout=_timeout(timeout),
         trust_env=True,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
     )
+
+
+# Known reasons, in plain words, by what went wrong; the provider's own text only follows.
+_REASONS = {
+    ErrorKind.AUTH: "key rejected",
+    ErrorKind.RATE_LIMIT: "too many requests",
+    ErrorKind.QUOTA: "quota used up",
+    ErrorKind.SERVER: "server error",
+    ErrorKind.BAD_INPUT: "the text was refused",
+    ErrorKind.BAD_RESPONSE: "unexpected reply",
+}
+REDIRECT_REASON = "the server redirected to another address (not followed): check the server URL"
+DETAIL_LIMIT = 120  # characters of the provider's (scrubbed) words kept in a message
 
 
 class Session:
@@ -198,13 +231,15 @@ class Session:
         cancel: CancelToken | None,
         timeout: float,
         classify: Classifier | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self.label = label
         self._secret = secret
         self._cancel = cancel
-        self._timeout = timeout
+        self._timeout = min(timeout, deadline)
+        self._deadline = deadline
         self._classify = classify
-        self._client = new_client(timeout)
+        self._client = new_client(self._timeout)
         self._lock = threading.Lock()
         self._streams: list[Any] = []
         self._aborted = False
@@ -244,8 +279,12 @@ class Session:
                 _shutdown(stream)
 
     # Errors -----------------------------------------------------------------------------
+    def clean(self, text: str, limit: int | None = 300) -> str:
+        """Foreign or composed text with every form of the key scrubbed, safe to show."""
+        return scrubber.clean(text, extra=[self._secret], limit=limit)
+
     def error(self, kind: ErrorKind, message: str) -> EngineError:
-        return EngineError(self.label, kind, _collapse(scrub(message, self._secret), 300))
+        return EngineError(self.label, kind, self.clean(message))
 
     def _check_cancel(self) -> None:
         if self._cancel is not None and self._cancel.cancelled:
@@ -260,23 +299,51 @@ class Session:
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
     ) -> Any:
-        """POST ``payload`` as UTF-8 JSON and return the decoded JSON reply, with retries."""
+        """POST ``payload`` as UTF-8 JSON and return the decoded JSON reply, with retries.
+
+        Connecting, reading and retrying together take at most the session's deadline.
+        """
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         all_headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "application/json",
         }
         all_headers.update(headers or {})
+        host = urlsplit(url).hostname or "?"
+        started = time.monotonic()
+        deadline = started + self._deadline
         waited = 0.0
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self._check_cancel()
-            reply = self._send("POST", url, all_headers, params, body)
+            sent = time.monotonic()
+            try:
+                reply = self._send("POST", url, all_headers, params, body, deadline)
+            except EngineError as exc:
+                _log.warning(
+                    "%s: request to %s failed after %.0f ms (attempt %d): %s",
+                    self.label,
+                    host,
+                    (time.monotonic() - sent) * 1000,
+                    attempt,
+                    exc.message,
+                )
+                raise
+            _log.info(
+                "%s: HTTP %d from %s in %.0f ms, %d bytes (attempt %d)",
+                self.label,
+                reply.status,
+                host,
+                (time.monotonic() - sent) * 1000,
+                len(reply.body),
+                attempt,
+            )
             if 200 <= reply.status < 300:
                 return self._decode_success(reply)
             if reply.status in RETRY_STATUSES and attempt < MAX_ATTEMPTS:
                 asked = retry_after_seconds(reply.headers.get("Retry-After"))
                 delay = asked if asked is not None else 0.5 * 2 ** (attempt - 1)
-                if waited + delay <= RETRY_BUDGET:
+                fits = time.monotonic() + delay < deadline
+                if waited + delay <= RETRY_BUDGET and fits:
                     waited += delay
                     if self._cancel is not None:
                         if self._cancel.wait(delay):
@@ -284,7 +351,9 @@ class Session:
                     elif delay:
                         time.sleep(delay)
                     continue
-            raise self._status_error(reply)
+            error = self._status_error(reply)
+            _log.warning("%s: %s", self.label, error.message)
+            raise error
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(
@@ -294,9 +363,14 @@ class Session:
         headers: dict[str, str],
         params: dict[str, str] | None,
         body: bytes,
+        deadline: float,
     ) -> Reply:
         box: dict[str, Any] = {}
         done = threading.Event()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._deadline_error()
+        timeout = _timeout(min(self._timeout, remaining))
 
         def work() -> None:
             try:
@@ -306,18 +380,23 @@ class Session:
                     headers=headers,
                     params=params,
                     content=body,
+                    timeout=timeout,
                     extensions={"trace": self._trace},
                 ) as response:
                     chunks: list[bytes] = []
                     size = 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > MAX_REPLY_BYTES:
-                            box["too_big"] = True
-                            break
-                        chunks.append(chunk)
-                        if self._aborted:
-                            break
+                    announced = response.headers.get("Content-Length", "")
+                    if announced.isdigit() and int(announced) > MAX_REPLY_BYTES:
+                        box["too_big"] = True
+                    else:
+                        for chunk in response.iter_bytes():  # decoded: gzip counts as sent
+                            size += len(chunk)
+                            if size > MAX_REPLY_BYTES:
+                                box["too_big"] = True
+                                break
+                            chunks.append(chunk)
+                            if self._aborted:
+                                break
                     box["reply"] = Reply(response.status_code, response.headers, b"".join(chunks))
             except BaseException as exc:  # handed to the caller's thread below
                 box["error"] = exc
@@ -336,6 +415,9 @@ class Session:
         worker.start()
         while not done.wait(0.05):
             self._check_cancel()
+            if time.monotonic() >= deadline:
+                self.abort()
+                raise self._deadline_error()
         self._check_cancel()
         error = box.get("error")
         if error is not None:
@@ -345,7 +427,17 @@ class Session:
         reply: Reply = box["reply"]
         return reply
 
+    def _deadline_error(self) -> EngineError:
+        return self.error(
+            ErrorKind.NETWORK,
+            f"no complete answer within {self._deadline:g} s "
+            "(the server is too slow or the connection stalled)",
+        )
+
     def _transport_error(self, exc: BaseException) -> EngineError:
+        """Plain words by exception type; the exception's own text (errno, C++) never shows."""
+        import httpx
+
         if isinstance(exc, httpx.TimeoutException):
             return self.error(
                 ErrorKind.NETWORK, f"no answer within {self._timeout:g} s (timed out)"
@@ -357,9 +449,13 @@ class Session:
         if isinstance(exc, httpx.ProxyError):
             return self.error(ErrorKind.NETWORK, "the proxy refused the connection")
         if isinstance(exc, httpx.ConnectError):
-            reason = str(exc)
-            if "certificate" in reason.lower() or "ssl" in reason.lower():
+            reason = str(exc).lower()
+            if "certificate" in reason or "ssl" in reason:
                 return self.error(ErrorKind.NETWORK, "secure connection failed (certificate)")
+            if "name or service" in reason or "getaddrinfo" in reason or "resolv" in reason:
+                return self.error(
+                    ErrorKind.NETWORK, "the server's name was not found (offline, or a wrong URL?)"
+                )
             return self.error(ErrorKind.NETWORK, "cannot connect to the server (offline?)")
         if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
             return self.error(ErrorKind.NETWORK, "the connection broke off")
@@ -386,44 +482,38 @@ class Session:
                 ErrorKind.BAD_RESPONSE,
                 "the server sent a web page instead of a translation (check the URL)",
             )
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise self.error(ErrorKind.BAD_RESPONSE, "the reply is not valid JSON") from None
+        ok, data = parse_json(text)
+        if not ok:
+            raise self.error(ErrorKind.BAD_RESPONSE, "the reply is not valid JSON")
+        return data
 
     def _status_error(self, reply: Reply) -> EngineError:
+        """The status and a known reason; the provider's words only scrubbed and cut short."""
         status = reply.status
+        if 300 <= status < 400:
+            return self.error(ErrorKind.REDIRECTED, f"{REDIRECT_REASON} (HTTP {status})")
         text = self._decode_text(reply) or ""
         data: Any = None
         detail = ""
         if text and not looks_like_html(text):
-            try:
-                data = json.loads(text)
-            except ValueError:
-                detail = text if len(text) < 300 else ""
-            else:
+            ok, data = parse_json(text)
+            if ok:
                 detail = provider_message(data)
+            elif len(text) < 300:
+                detail = text
         kind = self._classify(status, data) if self._classify is not None else None
         if kind is None:
             kind = _kind_for_status(status)
-        words = {
-            ErrorKind.AUTH: "key rejected",
-            ErrorKind.RATE_LIMIT: "too many requests",
-            ErrorKind.QUOTA: "quota used up",
-            ErrorKind.SERVER: "server error",
-            ErrorKind.BAD_INPUT: "the text was refused",
-            ErrorKind.BAD_RESPONSE: "unexpected reply",
-        }.get(kind, "request failed")
+        words = _REASONS.get(kind, "request failed")
         if status == 404:
             words = "not found (check the server URL or model name)"
-        elif 300 <= status < 400:
-            words = "redirected elsewhere, not followed (check the server URL)"
         if kind is ErrorKind.RATE_LIMIT:
             asked = retry_after_seconds(reply.headers.get("Retry-After"))
             if asked is not None and asked > 0:
-                words += f"; the server asks to wait {asked:.0f} s"
+                words += f"; the server asks to wait {min(asked, 86_400):.0f} s"
+        detail = self.clean(detail, limit=DETAIL_LIMIT)
         message = f"{words} (HTTP {status}"
-        message += f": {_collapse(detail, 160)})" if detail else ")"
+        message += f": {detail})" if detail else ")"
         return self.error(kind, message)
 
 
@@ -439,7 +529,7 @@ def _kind_for_status(status: int) -> ErrorKind:
     if status in (400, 413, 414, 422):
         return ErrorKind.BAD_INPUT
     if 300 <= status < 400:
-        return ErrorKind.BAD_RESPONSE  # redirects are refused; the URL is probably wrong
+        return ErrorKind.REDIRECTED
     return ErrorKind.INTERNAL
 
 
@@ -456,31 +546,44 @@ def _shutdown(stream: Any) -> None:
 class OnlineEngine:
     """Base of the provider modules: key handling, limits, splitting and reassembly.
 
-    A subclass sets ``max_texts``/``max_chars`` (the provider's documented per-request
-    limits) and implements :meth:`_translate_request` for one request's worth of texts.
+    A subclass declares its :class:`EngineSpec` once (``spec``), sets ``max_texts`` and
+    ``max_chars`` (the provider's documented per-request limits) and implements
+    :meth:`_translate_request` for one request's worth of texts.
     """
 
+    spec: ClassVar[EngineSpec]
     max_texts = 50
     max_chars = 5000
-    needs_key = True
-    name = ""  # stable id, e.g. "deepl"
-    label = ""  # what the user sees, e.g. "DeepL"
     default_url = ""  # the provider's endpoint when no base URL is configured
+    default_timeout = DEFAULT_TIMEOUT
+    default_deadline = DEFAULT_DEADLINE
 
     def __init__(
         self,
         key: str | KeyProvider | None,
         base_url: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         label: str = "",
+        deadline: float | None = None,
     ) -> None:
-        self.info = EngineInfo(self.name, label or self.label, online=True)
+        self.info = EngineInfo(self.spec.name, label or self.spec.label, online=True)
         self.base_url = base_url or self.default_url
         self._key_source = key
         self._key: str | None = key if isinstance(key, str) else None
         self._key_loaded = not callable(key)
-        self.timeout = timeout
+        scrubber.register(self._key)
+        self.timeout = timeout if timeout is not None else self.default_timeout
+        self.deadline = deadline if deadline is not None else self.default_deadline
         self.requests_sent = 0
+
+    @classmethod
+    def from_options(cls, key: str | KeyProvider | None, options: dict[str, str]) -> OnlineEngine:
+        """The engine from its declared options (already stripped, defaults filled in)."""
+        return cls(key, base_url=options.get("url", ""))
+
+    @property
+    def needs_key(self) -> bool:
+        return self.spec.needs_key
 
     # Key --------------------------------------------------------------------------------
     def key(self) -> str | None:
@@ -494,9 +597,11 @@ class OnlineEngine:
                 value = source()
             except SecretsError as exc:
                 if not self.needs_key:  # the key is optional: go on without one
+                    _log.info("%s: no key (%s); going on without one", self.info.label, exc)
                     return None
                 raise EngineError(self.info.label, ErrorKind.NO_KEY, str(exc)) from None
             if value:  # a missing key is looked up again: the user may add one meanwhile
+                scrubber.register(value)
                 self._key, self._key_loaded = value, True
             return value or None
         return self._key or None
@@ -534,7 +639,11 @@ class OnlineEngine:
             return list(sentences)
         key = self._require_key()
         translated: dict[int, list[str]] = {index: [] for index in pieces}
-        with Session(self.info.label, key, cancel, self.timeout, self.classify) as session:
+        started = time.monotonic()
+        session = Session(
+            self.info.label, key, cancel, self.timeout, self.classify, deadline=self.deadline
+        )
+        with session:
             try:
                 for request in requests:
                     texts = [piece for _index, piece in request]
@@ -548,6 +657,15 @@ class OnlineEngine:
                         translated[index].append(out)
             finally:
                 self.requests_sent += session.requests_sent
+        _log.info(
+            "%s: %d sentences %s->%s in %d requests, %.0f ms",
+            self.info.label,
+            len(pieces),
+            source,
+            target,
+            session.requests_sent,
+            (time.monotonic() - started) * 1000,
+        )
         joiner = "" if target == "zh" else " "
         return [
             joiner.join(part.strip() for part in translated[i]) if i in translated else sentence

@@ -6,6 +6,7 @@ from typing import Any
 
 from companion.engines.base import ErrorKind
 from companion.engines.http import OnlineEngine, Session, join_url
+from companion.engines.spec import EngineSpec, url_option
 
 DEFAULT_URL = "https://libretranslate.com"
 CODES = {"zh": "zh", "en": "en"}
@@ -15,11 +16,20 @@ class LibreTranslateEngine(OnlineEngine):
     # Servers set their own limits (--char-limit, --batch-limit); these fit common settings.
     max_texts = 25
     max_chars = 2_000
-    needs_key = False
-
-    name = "libretranslate"
-    label = "LibreTranslate"
     default_url = DEFAULT_URL
+    spec = EngineSpec(
+        "libretranslate",
+        "LibreTranslate",
+        needs_key=False,
+        key_help="Needed for libretranslate.com; most self-hosted servers need none.",
+        options=(
+            url_option(
+                "https://libretranslate.com or http://localhost:5000",
+                default=DEFAULT_URL,
+                required=True,
+            ),
+        ),
+    )
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from companion.engines.base import ErrorKind
-from companion.engines.http import DEFAULT_TIMEOUT, KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.http import KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.spec import EngineOption, EngineSpec, url_option
 
 DEFAULT_URL = "https://api.cognitive.microsofttranslator.com"
 CODES = {"zh": "zh-Hans", "en": "en"}
@@ -15,20 +16,38 @@ class MicrosoftEngine(OnlineEngine):
     # Documented per-request limits: 1,000 array elements, 50,000 characters in total.
     max_texts = 1000
     max_chars = 50_000
-
-    name = "microsoft"
-    label = "Microsoft Translator"
     default_url = DEFAULT_URL
+    spec = EngineSpec(
+        "microsoft",
+        "Microsoft Translator",
+        key_help="Key 1 or Key 2 of an Azure Translator resource.",
+        options=(
+            EngineOption(
+                "region",
+                "Region",
+                placeholder="e.g. westeurope (empty for a global resource)",
+                help="The Azure region of your Translator resource.",
+            ),
+            url_option(DEFAULT_URL),
+        ),
+    )
 
     def __init__(
         self,
         key: str | KeyProvider | None,
         region: str = "",
         base_url: str = "",
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(key, base_url, timeout)
+        super().__init__(key, base_url, timeout, deadline=deadline)
         self.region = region.strip()
+
+    @classmethod
+    def from_options(
+        cls, key: str | KeyProvider | None, options: dict[str, str]
+    ) -> MicrosoftEngine:
+        return cls(key, region=options.get("region", ""), base_url=options.get("url", ""))
 
     def _translate_request(
         self, session: Session, key: str | None, texts: list[str], source: str, target: str

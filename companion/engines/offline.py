@@ -11,6 +11,7 @@ only when a model is loaded, so importing this module costs nothing at start-up.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -55,6 +56,44 @@ _CJK = (
 )
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 _UNK_MARK = " ⁇ "
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_log = logging.getLogger(__name__)
+
+
+def plain_load_error(exc: BaseException, default: str = "the model could not be loaded") -> str:
+    """What CTranslate2's or SentencePiece's error means for the user (no C++ exception text)."""
+    text = str(exc)
+    lowered = text.lower()
+    if "json.exception" in lowered or "config" in lowered:
+        return "the model's settings (model/config.json) are damaged or missing"
+    if "vocabulary" in lowered:
+        return "the model's vocabulary is missing or damaged"
+    if "modelproto" in lowered or "unk is not defined" in lowered or "sentencepiece" in lowered:
+        return "the tokenizer (sentencepiece.model) is damaged"
+    if "bad_alloc" in lowered or "out of memory" in lowered:
+        return "there is not enough memory to load the model"
+    if any(w in lowered for w in ("model.bin", "binary version", "incomplete", "decode")):
+        return "the model file (model/model.bin) is damaged"
+    return default
+
+
+class PackLoadError(EngineError):
+    """A pack that cannot be loaded; ``reason`` is the plain cause without the pack's name."""
+
+    def __init__(self, engine: str, path: Path, reason: str) -> None:
+        super().__init__(
+            engine,
+            ErrorKind.INTERNAL,
+            f"the language pack {path.name} cannot be used: {reason}; reinstall it",
+        )
+        self.reason = reason
+
+
+def _encodable(text: str) -> str:
+    """``text`` without lone surrogates (a broken paste or argv), which the tokenizer rejects."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 @dataclass
@@ -193,7 +232,17 @@ class OfflineEngine:
 
     # ---------------------------------------------------------------------------------------
     def _no_pack(self, source: str, target: str) -> EngineError:
+        from companion.packs import list_installed
+
         names = (LANGUAGE_NAMES.get(source, source), LANGUAGE_NAMES.get(target, target))
+        for pack in list_installed(include_damaged=True):
+            if (pack.from_code, pack.to_code) == (source, target) and not pack.usable:
+                return EngineError(
+                    self.info.name,
+                    ErrorKind.NO_PACK,
+                    f"The {names[0]}→{names[1]} language pack is damaged ({pack.problem}): "
+                    "reinstall it",
+                )
         return EngineError(
             self.info.name,
             ErrorKind.NO_PACK,
@@ -263,18 +312,17 @@ class OfflineEngine:
             except (RuntimeError, ValueError, OSError) as exc:
                 errors.append(str(exc))
         if translator is None:
-            raise EngineError(
-                self.info.name,
-                ErrorKind.INTERNAL,
-                f"the language pack {path.name} could not be loaded: {errors[-1][:200]}",
+            _log.warning("loading %s failed: %s", path, errors[-1][:500])
+            reason = plain_load_error(
+                RuntimeError(errors[-1]), "the model file (model/model.bin) is damaged"
             )
+            raise PackLoadError(self.info.name, path, reason)
         try:
             tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
         except (RuntimeError, OSError) as exc:
-            raise EngineError(
-                self.info.name,
-                ErrorKind.INTERNAL,
-                f"the language pack {path.name} has a damaged tokenizer: {str(exc)[:200]}",
+            _log.warning("loading the tokenizer of %s failed: %s", path, exc)
+            raise PackLoadError(
+                self.info.name, path, "the tokenizer (sentencepiece.model) is damaged"
             ) from exc
         return _Model(
             key=key,
@@ -314,11 +362,18 @@ class OfflineEngine:
         # Tokenize; a sentence longer than the model's training length becomes several rows.
         rows: list[list[str]] = []
         owners: list[int] = []
-        for index in todo:
-            tokens = model.tokenizer.encode(sentences[index].strip(), out_type=str)
-            for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
-                rows.append(tokens[start : start + MAX_INPUT_TOKENS])
-                owners.append(index)
+        try:
+            for index in todo:
+                text = _encodable(sentences[index].strip())
+                tokens = model.tokenizer.encode(text, out_type=str)
+                for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
+                    rows.append(tokens[start : start + MAX_INPUT_TOKENS])
+                    owners.append(index)
+        except (RuntimeError, TypeError, ValueError) as exc:
+            _log.warning("tokenizing failed: %s", exc)
+            raise EngineError(
+                self.info.name, ErrorKind.INTERNAL, "the offline model could not read the text"
+            ) from exc
         longest = max(len(row) for row in rows)
         max_decoding = min(DECODE_CAP, int(longest * DECODE_RATIO) + DECODE_EXTRA)
         prefix = [[model.target_prefix] for _ in rows] if model.target_prefix else None
@@ -336,8 +391,10 @@ class OfflineEngine:
                     max_decoding_length=max_decoding,
                 )
         except (RuntimeError, ValueError) as exc:
+            _log.warning("translate_batch failed: %s", exc)
+            reason = "not enough memory" if "alloc" in str(exc).lower() else "the model failed"
             raise EngineError(
-                self.info.name, ErrorKind.INTERNAL, f"offline translation failed: {exc}"
+                self.info.name, ErrorKind.INTERNAL, f"offline translation failed ({reason})"
             ) from exc
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -355,4 +412,30 @@ class OfflineEngine:
         return results
 
 
-__all__ = ["OfflineEngine", "clean_output"]
+def verify_pack(path: Path) -> None:
+    """Load the pack in ``path`` once and translate a word, as an install check.
+
+    Raises :class:`PackLoadError` (``reason`` in plain words) when it cannot: a pack that
+    would fail at the user's first translation is refused when it is installed instead.
+    """
+    engine = OfflineEngine(threads=1)
+    try:
+        model = engine._load(path, engine._key(path))
+    except OSError as exc:
+        raise PackLoadError(
+            engine.info.name, path, "the model file (model/model.bin) is missing"
+        ) from exc
+    try:
+        tokens = model.tokenizer.encode("hello 你好", out_type=str) or ["▁"]
+        model.translator.translate_batch(
+            [tokens[:8]],
+            target_prefix=[[model.target_prefix]] if model.target_prefix else None,
+            beam_size=1,
+            max_decoding_length=4,
+        )
+    except (RuntimeError, ValueError, TypeError) as exc:
+        _log.warning("test translation with %s failed: %s", path, exc)
+        raise PackLoadError(engine.info.name, path, plain_load_error(exc)) from exc
+
+
+__all__ = ["OfflineEngine", "PackLoadError", "clean_output", "plain_load_error", "verify_pack"]

@@ -12,11 +12,13 @@ import re
 from typing import Any
 
 from companion.engines.base import ErrorKind
-from companion.engines.http import KeyProvider, OnlineEngine, Session, join_url
+from companion.engines.http import KeyProvider, OnlineEngine, Session, join_url, parse_json
+from companion.engines.spec import EngineOption, EngineSpec, url_option
 
 DEFAULT_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
-CHAT_TIMEOUT = 60.0  # local models on a laptop can take a while
+CHAT_TIMEOUT = 60.0  # local models on a laptop can take a while between bytes
+CHAT_DEADLINE = 90.0  # ... and for a whole batch of sentences
 
 _KEEP = (
     "Keep @handles, #topics# and #hashtags, emoji, URLs, numbers and prices exactly as they "
@@ -62,9 +64,8 @@ def parse_array(content: str, count: int) -> list[str] | None:
     if 0 <= start < end:
         candidates.append(text[start : end + 1])
     for candidate in candidates:
-        try:
-            value = json.loads(candidate)
-        except ValueError:
+        ok, value = parse_json(candidate)
+        if not ok:
             continue
         if isinstance(value, dict):  # {"translations": [...]} and similar
             lists = [v for v in value.values() if isinstance(v, list)]
@@ -81,20 +82,49 @@ def parse_array(content: str, count: int) -> list[str] | None:
 class OpenAIChatEngine(OnlineEngine):
     max_texts = 20
     max_chars = 3_000  # keeps each answer well inside small local models' output limits
-    needs_key = False  # local servers take none; OpenAI answers 401, reported as such
-
-    name = "openai"
     default_url = DEFAULT_URL
+    default_timeout = CHAT_TIMEOUT
+    default_deadline = CHAT_DEADLINE
+    # The key is optional: local servers take none; OpenAI answers 401, reported as such.
+    spec = EngineSpec(
+        "openai",
+        "AI chat (OpenAI-compatible)",
+        needs_key=False,
+        key_help="OpenAI or DeepSeek API key; leave empty for a local Ollama, LM Studio or "
+        "llama.cpp server.",
+        options=(
+            url_option(
+                "https://api.deepseek.com/v1, http://localhost:11434/v1 (Ollama)",
+                default=DEFAULT_URL,
+                required=True,
+                label="API base URL",
+            ),
+            EngineOption(
+                "model",
+                "Model",
+                default=DEFAULT_MODEL,
+                placeholder="gpt-4o-mini, deepseek-chat, qwen2.5:7b",
+                required=True,
+            ),
+        ),
+    )
 
     def __init__(
         self,
         key: str | KeyProvider | None,
         base_url: str = "",
         model: str = "",
-        timeout: float = CHAT_TIMEOUT,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.model = model.strip() or DEFAULT_MODEL
-        super().__init__(key, base_url, timeout, label=f"AI chat ({self.model})")
+        super().__init__(key, base_url, timeout, label=f"AI chat ({self.model})", deadline=deadline)
+
+    @classmethod
+    def from_options(
+        cls, key: str | KeyProvider | None, options: dict[str, str]
+    ) -> OpenAIChatEngine:
+        return cls(key, base_url=options.get("url", ""), model=options.get("model", ""))
 
     def _chat(self, session: Session, key: str | None, system: str, user: str) -> str:
         headers = {"Authorization": f"Bearer {key}"} if key else {}

@@ -1,20 +1,74 @@
-"""Which online engines exist, what each needs, and building one from settings + keychain.
+"""Which engines exist, what each needs, and building one from settings + keychain.
 
-The GUI's Settings page, the CLI (``translate --engine NAME``, ``keys``) and the service all
-read this one table, so adding a provider is one module plus one entry here.
+Every online engine declares itself once, as the :class:`~companion.engines.spec.EngineSpec`
+on its class in its own module; this registry only collects those classes. The GUI's
+Settings page, the CLI (``translate --engine NAME``, ``keys``) and the service read the specs
+from here, so adding a provider is one module plus one line in :data:`_ENGINE_CLASSES`.
+Importing the registry does not import httpx (the engines import it when they send).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+import logging
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from companion.engines.base import Engine
+from companion.engines.deepl import DeepLEngine
+from companion.engines.google import GoogleEngine
+from companion.engines.http import KeyProvider, OnlineEngine
+from companion.engines.libretranslate import LibreTranslateEngine
+from companion.engines.microsoft import MicrosoftEngine
+from companion.engines.openai_chat import OpenAIChatEngine
+from companion.engines.spec import EngineOption, EngineSpec
 from companion.settings import Settings
 
-if TYPE_CHECKING:  # httpx is imported only when an engine is built
-    from companion.engines.http import KeyProvider, OnlineEngine
+_log = logging.getLogger(__name__)
+
+__all__ = [
+    "OFFLINE",
+    "ONLINE_ENGINES",
+    "EngineOption",
+    "EngineSpec",
+    "UnknownEngineError",
+    "available_engine_names",
+    "create_engine",
+    "engine_from_options",
+    "engine_options",
+    "engine_specs",
+    "option_problem",
+    "save_engine_options",
+    "spec_for",
+]
+
+# The offline engine (companion.engines.offline) is always there and needs nothing.
+OFFLINE = EngineSpec("offline", "Offline (language packs on this computer)", online=False)
+
+_ENGINE_CLASSES: tuple[type[OnlineEngine], ...] = (
+    DeepLEngine,
+    GoogleEngine,
+    MicrosoftEngine,
+    LibreTranslateEngine,
+    OpenAIChatEngine,
+)
+_CLASS_BY_NAME: dict[str, type[OnlineEngine]] = {cls.spec.name: cls for cls in _ENGINE_CLASSES}
+assert len(_CLASS_BY_NAME) == len(_ENGINE_CLASSES), "two engines declare the same name"
+
+ONLINE_ENGINES: Mapping[str, EngineSpec] = MappingProxyType(
+    {name: cls.spec for name, cls in _CLASS_BY_NAME.items()}
+)
+
+
+class UnknownEngineError(ValueError):
+    """An engine name no module declares (a typo, or a setting from another version)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"unknown engine {name!r}: choose one of {', '.join(available_engine_names())}"
+        )
 
 
 class KeyStore(Protocol):
@@ -23,137 +77,30 @@ class KeyStore(Protocol):
     def get_key(self, engine: str) -> str | None: ...
 
 
-@dataclass(frozen=True)
-class EngineOption:
-    key: str  # field in settings["engine_options"][engine]
-    label: str
-    default: str = ""
-    placeholder: str = ""
-    required: bool = False
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class OnlineEngineSpec:
-    name: str
-    label: str
-    options: tuple[EngineOption, ...]
-    needs_key: bool  # False: a key is optional (self-hosted LibreTranslate, local LLMs)
-    key_help: str  # where to get a key
-
-
-_URL_HELP = "Leave empty for the provider's own server."
-ONLINE_ENGINES: dict[str, OnlineEngineSpec] = {
-    spec.name: spec
-    for spec in (
-        OnlineEngineSpec(
-            "deepl",
-            "DeepL",
-            (
-                EngineOption(
-                    "url",
-                    "Server URL",
-                    placeholder="chosen from the key (free keys end in :fx)",
-                    help=_URL_HELP,
-                ),
-            ),
-            True,
-            "DeepL API key from deepl.com/your-account/keys (Free or Pro).",
-        ),
-        OnlineEngineSpec(
-            "google",
-            "Google Translate",
-            (
-                EngineOption(
-                    "url",
-                    "Server URL",
-                    placeholder="https://translation.googleapis.com",
-                    help=_URL_HELP,
-                ),
-            ),
-            True,
-            "Google Cloud API key with the Cloud Translation API enabled.",
-        ),
-        OnlineEngineSpec(
-            "microsoft",
-            "Microsoft Translator",
-            (
-                EngineOption(
-                    "region",
-                    "Region",
-                    placeholder="e.g. westeurope (empty for a global resource)",
-                    help="The Azure region of your Translator resource.",
-                ),
-                EngineOption(
-                    "url",
-                    "Server URL",
-                    placeholder="https://api.cognitive.microsofttranslator.com",
-                    help=_URL_HELP,
-                ),
-            ),
-            True,
-            "Key 1 or Key 2 of an Azure Translator resource.",
-        ),
-        OnlineEngineSpec(
-            "libretranslate",
-            "LibreTranslate",
-            (
-                EngineOption(
-                    "url",
-                    "Server URL",
-                    default="https://libretranslate.com",
-                    placeholder="https://libretranslate.com or http://localhost:5000",
-                    required=True,
-                ),
-            ),
-            False,
-            "Needed for libretranslate.com; most self-hosted servers need none.",
-        ),
-        OnlineEngineSpec(
-            "openai",
-            "AI chat (OpenAI-compatible)",
-            (
-                EngineOption(
-                    "url",
-                    "API base URL",
-                    default="https://api.openai.com/v1",
-                    placeholder="https://api.deepseek.com/v1, http://localhost:11434/v1 (Ollama)",
-                    required=True,
-                ),
-                EngineOption(
-                    "model",
-                    "Model",
-                    default="gpt-4o-mini",
-                    placeholder="gpt-4o-mini, deepseek-chat, qwen2.5:7b",
-                    required=True,
-                ),
-            ),
-            False,
-            "OpenAI or DeepSeek API key; leave empty for a local Ollama, LM Studio or "
-            "llama.cpp server.",
-        ),
-    )
-}
-
-
 def available_engine_names() -> list[str]:
     """Every engine name ``translate --engine`` and Settings accept, offline first."""
-    return ["offline", *ONLINE_ENGINES]
+    return [OFFLINE.name, *ONLINE_ENGINES]
 
 
-def spec_for(name: str) -> OnlineEngineSpec:
+def engine_specs() -> list[EngineSpec]:
+    """Every engine's declaration, offline first, in the order the UI lists them."""
+    return [OFFLINE, *ONLINE_ENGINES.values()]
+
+
+def spec_for(name: str) -> EngineSpec:
+    """The online engine's declaration; :class:`UnknownEngineError` for any other name."""
     spec = ONLINE_ENGINES.get(name)
     if spec is None:
-        raise ValueError(
-            f"unknown engine {name!r}: choose one of {', '.join(available_engine_names())}"
-        )
+        if name == OFFLINE.name:
+            raise ValueError("the offline engine has no online options or key")
+        raise UnknownEngineError(name)
     return spec
 
 
 def engine_options(settings: Settings, name: str) -> dict[str, str]:
     """The engine's non-secret options: stored values over defaults, as stripped strings."""
     spec = spec_for(name)
-    stored = settings.get("engine_options").get(name)
+    stored = settings.get_dict("engine_options").get(name)
     stored = stored if isinstance(stored, dict) else {}
     values: dict[str, str] = {}
     for option in spec.options:
@@ -164,9 +111,9 @@ def engine_options(settings: Settings, name: str) -> dict[str, str]:
 
 
 def save_engine_options(settings: Settings, name: str, values: dict[str, str]) -> None:
-    """Store the engine's options (only known fields; never a key)."""
+    """Store the engine's options (only declared fields; never a key)."""
     spec = spec_for(name)
-    all_options: dict[str, Any] = dict(settings.get("engine_options"))
+    all_options: dict[str, Any] = dict(settings.get_dict("engine_options"))
     all_options[name] = {
         option.key: str(values.get(option.key, "")).strip() for option in spec.options
     }
@@ -192,7 +139,8 @@ def create_engine(name: str, settings: Settings, secrets: KeyStore) -> Engine:
 
     Reading the key lazily keeps keychain access (which may prompt to unlock) off the GUI
     thread. A missing key or a bad option surfaces as an ``EngineError`` when translating,
-    so the translator falls back to offline with a note. Unknown names raise ``ValueError``.
+    so the translator falls back to offline with a note. Unknown names raise
+    :class:`UnknownEngineError` (a ``ValueError``).
     """
     spec_for(name)
 
@@ -207,34 +155,20 @@ def engine_from_options(
     options: dict[str, str],
     key: str | KeyProvider | None,
     timeout: float | None = None,
+    deadline: float | None = None,
 ) -> OnlineEngine:
-    """An engine from explicit options (Settings' "Test connection" uses unsaved values)."""
+    """An engine from explicit options (Settings' "Test connection" uses unsaved values).
+
+    ``timeout`` bounds each wait for the server, ``deadline`` a whole request with retries.
+    """
     spec = spec_for(name)
     values = {
         option.key: options.get(option.key, "").strip() or option.default for option in spec.options
     }
-    url = values.get("url", "")
-    engine: OnlineEngine
-    if name == "deepl":
-        from companion.engines.deepl import DeepLEngine
-
-        engine = DeepLEngine(key, base_url=url)
-    elif name == "google":
-        from companion.engines.google import GoogleEngine
-
-        engine = GoogleEngine(key, base_url=url)
-    elif name == "microsoft":
-        from companion.engines.microsoft import MicrosoftEngine
-
-        engine = MicrosoftEngine(key, region=values.get("region", ""), base_url=url)
-    elif name == "libretranslate":
-        from companion.engines.libretranslate import LibreTranslateEngine
-
-        engine = LibreTranslateEngine(key, base_url=url)
-    else:
-        from companion.engines.openai_chat import OpenAIChatEngine
-
-        engine = OpenAIChatEngine(key, base_url=url, model=values.get("model", ""))
+    engine = _CLASS_BY_NAME[name].from_options(key, values)
     if timeout is not None:
         engine.timeout = timeout
+    if deadline is not None:
+        engine.deadline = deadline
+    _log.debug("built engine %s", name)
     return engine

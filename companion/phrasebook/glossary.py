@@ -1,28 +1,39 @@
-"""The glossary pass: find phrasebook terms in text and protect slang from the MT engine.
+"""The glossary pass: find phrasebook terms and numbers in text, protect them from the engine.
 
-Machine translation renders 种草 as "planting grass" and yyds as "yyds". Terms flagged
-``protect`` are replaced by a placeholder before translation and their curated meaning is
-put back after. The placeholder is an uppercase Latin code (``ZQ1``): NMT models copy unknown
-Latin tokens through, and the restore step tolerates the usual damage (case, inserted spaces,
-a dropped placeholder, in which case the meaning is appended so it is never lost).
+Machine translation renders 种草 as "planting grass", yyds as "yyds" and 一万二 as 10,002.
+Terms flagged ``protect`` and numbers (see :mod:`companion.numbers`) are replaced by a
+placeholder before translation and their curated meaning or exact value is put back after.
+The placeholder is an uppercase Latin code (``ZQ1``): NMT models copy unknown Latin tokens
+through, and the restore step tolerates the usual damage (case, inserted spaces, a dropped
+placeholder, in which case the meaning is appended so it is never lost).
+
+Terms are matched against the book's own table of written forms (``Book.surface``, the one
+the search uses too), so the pass builds no second index: the few maps it adds (which form
+lengths start with each character, odd forms, English phrases) are built with the book and
+cached with it. An entry with several senses gets the
+one its context picks (:mod:`companion.phrasebook.senses`). Traditional text is matched as
+written and converted to simplified (same length, so offsets still point into the original).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from companion.glossary_api import Protected, TermHit
 from companion.phrasebook.book import Book, Entry
-from companion.text import has_han, is_han
+from companion.phrasebook.search import Surface
+from companion.phrasebook.senses import choose
+from companion.phrasebook.terms import USABLE_SCORE, build_term_forms, fold, lengths_of, usable
+from companion.text import has_han
 
 PLACEHOLDER = "ZQ{n}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Qq]\s?-?\s?(\d{1,2})(?!\d)")
 # Number slang (520, 666) is not slang before a unit: 520元, 666个, 88%.
 _UNITS = set("元块毛角分个件只次天年月日号点岁斤米克%％人楼层条张位万千百十亿w")
-_MAX_TERM = 16
+_SLOT = "{}"
 
 
 def _is_word_char(ch: str) -> bool:
@@ -30,14 +41,25 @@ def _is_word_char(ch: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Term:
-    entry: Entry
-    form: str  # as matched (lower-cased for Latin forms)
+class _Tables:
+    """What the pass adds to the book's surface table; built once per book and user set."""
+
+    surfaces: tuple[tuple[Surface, Sequence[Entry]], ...]
+    odd: dict[str, Entry]  # forms with brackets or spaces, folded as written
+    lengths: dict[str, int]  # first character -> bit mask of usable form lengths
+    en: dict[str, Entry]  # English phrases (entry.en_terms) -> entry, for English->Chinese
+    en_lengths: dict[str, int]
 
 
-def _lower_same_length(text: str) -> str:
-    """Lower case without changing offsets (a few characters lower to two code points)."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+class _Found:
+    """A candidate span: a phrasebook entry or a number."""
+
+    __slots__ = ("end", "entry", "number", "start")
+
+    def __init__(
+        self, start: int, end: int, entry: Entry | None = None, number: TermHit | None = None
+    ) -> None:
+        self.start, self.end, self.entry, self.number = start, end, entry, number
 
 
 class PhrasebookGlossary:
@@ -46,10 +68,8 @@ class PhrasebookGlossary:
     def __init__(self, book: Book | None = None) -> None:
         self._book = book
         self._lock = threading.Lock()
-        self._zh: dict[str, _Term] = {}
-        self._en: dict[str, _Term] = {}
-        self._longest: dict[str, int] = {}  # first character -> longest term starting with it
-        self._built_for: object = None
+        self._tables_for: object = None
+        self._tables: _Tables | None = None
 
     def book(self) -> Book:
         if self._book is None:
@@ -58,129 +78,117 @@ class PhrasebookGlossary:
             self._book = get_book()
         return self._book
 
-    def _tables(self) -> tuple[dict[str, _Term], dict[str, _Term]]:
+    def _get_tables(self) -> _Tables:
         book = self.book()
         marker = (id(book), id(book.user_entries), len(book.user_entries))
-        if self._built_for != marker:
+        if self._tables_for != marker or self._tables is None:
             with self._lock:
-                if self._built_for != marker:
-                    self._build(book.entries + book.user_entries)
-                    self._built_for = marker
-        return self._zh, self._en
-
-    def _build(self, entries: list[Entry]) -> None:
-        zh: dict[str, _Term] = {}
-        en: dict[str, _Term] = {}
-        for entry in entries:
-            if not entry.highlight:
-                continue
-            for form in (entry.simplified, entry.traditional, *entry.also):
-                form = form.strip()
-                if not form or len(form) > _MAX_TERM:
-                    continue
-                if len(form) == 1 and is_han(form):
-                    continue  # 我, 赞: far too common to mark in every post
-                if not has_han(form) and len(form) < 2:
-                    continue
-                key = _lower_same_length(form)
-                # the first entry wins; a protected entry wins over a plain one
-                if key not in zh or (entry.protect and not zh[key].entry.protect):
-                    zh[key] = _Term(entry, key)
-            for phrase in entry.en_terms:
-                key = phrase.strip().lower()
-                if key and key not in en:
-                    en[key] = _Term(entry, key)
-        self._zh, self._en = zh, en
-        longest: dict[str, int] = {}
-        for key in (*zh, *en):
-            longest[key[0]] = max(longest.get(key[0], 0), len(key))
-        self._longest = longest
+                if self._tables_for != marker or self._tables is None:
+                    self._tables = _build(book)
+                    self._tables_for = marker
+        return self._tables
 
     # --- finding ---------------------------------------------------------------------------
 
     def find_terms(self, text: str) -> list[TermHit]:
-        """Phrasebook terms in ``text``, longest first, non-overlapping, in text order.
+        """Phrasebook terms and numbers in ``text``, longest first, non-overlapping, in order.
 
         Chinese text is matched against the Chinese forms; text without any Chinese against
         the English phrases of entries (for English->Chinese, the meaning is the Chinese).
         """
         if not text:
             return []
-        zh, en = self._tables()
-        if has_han(text) or not en:
-            return self._find(text, zh, to_chinese=False)
-        return self._find(text, en, to_chinese=True)
+        tables = self._get_tables()
+        if has_han(text) or not tables.en:
+            return [hit for hit, _entry in self._find_chinese(text, tables)]
+        return self._find_english(text, tables)
 
-    def _find(self, text: str, table: dict[str, _Term], to_chinese: bool) -> list[TermHit]:
-        lower = _lower_same_length(text)
-        candidates: list[tuple[int, int, _Term]] = []
+    def _find_chinese(self, text: str, tables: _Tables) -> list[tuple[TermHit, Entry | None]]:
+        """Hits with the entry each comes from (None for a number)."""
+        book = self.book()
+        simplified = text
+        if book.may_be_traditional(text):
+            from companion.script import to_simplified
+
+            converted = to_simplified(text)
+            if len(converted) == len(text):
+                simplified = converted
+        versions = [fold(text)]
+        if simplified != text:
+            versions.append(fold(simplified))
+        found: list[_Found] = []
+        for version in versions:
+            found += _match_terms(version, tables)
+        found += [_Found(h.start, h.end, number=h) for h in _numbers(simplified, text)]
+        chosen = _non_overlapping(found)
+        return self._to_hits(text, simplified, versions[-1], chosen)
+
+    def _to_hits(
+        self, text: str, simplified: str, folded: str, chosen: list[_Found]
+    ) -> list[tuple[TermHit, Entry | None]]:
+        pairs: list[tuple[TermHit, Entry | None]] = []
+        for item in chosen:
+            if item.number is not None:
+                pairs.append((item.number, None))
+                continue
+            assert item.entry is not None
+            hit = _term_hit(text, folded, item.start, item.end, item.entry)
+            if _SLOT in hit.meaning or _SLOT in hit.value:
+                hit = _fill_slot(text, simplified, hit, pairs)
+            pairs.append((hit, item.entry))
+        return pairs
+
+    def _find_english(self, text: str, tables: _Tables) -> list[TermHit]:
+        lower = fold(text)
+        found = []
         n = len(lower)
         for start in range(n):
-            longest = self._longest.get(lower[start], 0)
-            if not longest or (to_chinese and start and _is_word_char(lower[start - 1])):
+            mask = tables.en_lengths.get(lower[start], 0)
+            if not mask or (start and _is_word_char(lower[start - 1])):
                 continue
-            for end in range(min(n, start + longest), start, -1):
-                term = table.get(lower[start:end])
-                if term is not None and self._boundary_ok(lower, start, end, term, to_chinese):
-                    candidates.append((start, end, term))
-        candidates.sort(key=lambda c: (c[0] - c[1], c[0]))  # longest first, then leftmost
-        taken: list[tuple[int, int, _Term]] = []
-        used = [False] * n
-        for start, end, term in candidates:
-            if any(used[start:end]):
-                continue
-            for k in range(start, end):
-                used[k] = True
-            taken.append((start, end, term))
-        taken.sort(key=lambda c: c[0])
-        return [self._hit(text, start, end, term.entry, to_chinese) for start, end, term in taken]
-
-    @staticmethod
-    def _boundary_ok(text: str, start: int, end: int, term: _Term, to_chinese: bool) -> bool:
-        """Latin and number terms must stand alone (yyds, not 'yydsx'; 520, not 520元)."""
-        form = term.form
-        if not to_chinese and has_han(form):
-            return True
-        before = text[start - 1] if start else ""
-        after = text[end] if end < len(text) else ""
-        if _is_word_char(form[0]) and before and _is_word_char(before):
-            return False
-        if _is_word_char(form[-1]) and after and _is_word_char(after):
-            return False
-        if form.isdigit():
-            if after in _UNITS or before in "¥$￥.":
-                return False
-            if after in ".,:/-" and end + 1 < len(text) and text[end + 1].isdigit():
-                return False  # 5.20, 8:88, 1314-...
-        return True
-
-    @staticmethod
-    def _hit(text: str, start: int, end: int, entry: Entry, to_chinese: bool) -> TermHit:
-        return TermHit(
-            term=text[start:end],
-            start=start,
-            end=end,
-            meaning=entry.simplified if to_chinese else entry.meaning,
-            pinyin=entry.pinyin,
-            entry_key=entry.key,
-            category=entry.category,
-        )
+            for length in lengths_of(mask):
+                end = start + length
+                entry = tables.en.get(lower[start:end]) if end <= n else None
+                if entry is None:
+                    continue
+                if _is_word_char(lower[end - 1]) and end < n and _is_word_char(lower[end]):
+                    continue
+                found.append(_Found(start, end, entry))
+                break
+        out = []
+        for item in _non_overlapping(found):
+            assert item.entry is not None
+            entry = item.entry
+            out.append(
+                TermHit(
+                    term=text[item.start : item.end],
+                    start=item.start,
+                    end=item.end,
+                    meaning=entry.simplified,
+                    pinyin=entry.pinyin,
+                    entry_key=entry.key,
+                    category=entry.category,
+                    value=entry.simplified,
+                )
+            )
+        return out
 
     # --- protecting ------------------------------------------------------------------------
 
     def protect(self, sentence: str, source: str, target: str) -> Protected:
-        """Replace protected terms by placeholders; ``restore`` puts the curated meanings in."""
+        """Replace protected terms and numbers by placeholders; ``restore`` puts them back."""
         if source == target or not sentence:
             return Protected(sentence)
         to_chinese = target.startswith("zh")
-        zh, en = self._tables()
-        hits = self._find(sentence, en if to_chinese else zh, to_chinese)
-        book = self.book()
-        chosen = []
-        for hit in hits:
-            entry = book.entry(hit.entry_key)
-            if entry is not None and (entry.protect or to_chinese):
-                chosen.append(hit)
+        tables = self._get_tables()
+        if to_chinese:
+            chosen = _with_english_numbers(sentence, self._find_english(sentence, tables))
+        else:
+            chosen = [
+                hit
+                for hit, entry in self._find_chinese(sentence, tables)
+                if entry is None or (entry.protect and _SLOT not in hit.value)
+            ]
         if not chosen:
             return Protected(sentence)
         parts: list[str] = []
@@ -198,6 +206,188 @@ class PhrasebookGlossary:
         return Protected("".join(parts), chosen, _restorer(chosen, to_chinese))
 
 
+# --- building the tables -------------------------------------------------------------------------
+
+
+def _build(book: Book) -> _Tables:
+    """The book's own maps, plus the user's entries (few) when there are some."""
+    forms = book.term_forms
+    surfaces: list[tuple[Surface, Sequence[Entry]]] = [(book.surface, book.entries)]
+    odd = {key: book.entries[idx] for key, idx in forms.odd.items()}
+    en = {key: book.entries[idx] for key, idx in forms.en.items()}
+    lengths, en_lengths = forms.lengths, forms.en_lengths
+    user = book.user_index
+    if user is not None:
+        mine = build_term_forms(user.entries, user.surface)
+        surfaces.append((user.surface, user.entries))
+        lengths = dict(lengths)
+        for ch, mask in mine.lengths.items():
+            lengths[ch] = lengths.get(ch, 0) | mask
+        for key, idx in mine.odd.items():
+            odd.setdefault(key, user.entries[idx])
+    return _Tables(tuple(surfaces), odd, lengths, en, en_lengths)
+
+
+def _lookup(tables: _Tables, key: str) -> Entry | None:
+    """The entry whose written form is ``key`` (a protected one first), if it is usable."""
+    best: Entry | None = None
+    for surface, entries in tables.surfaces:
+        for idx, score in surface.get(key, ()):
+            entry = entries[idx]
+            if score < USABLE_SCORE or not usable(entry, key):
+                continue  # the full form of an abbreviation (永远的神 for yyds) is its own entry
+            if best is None or (entry.protect and not best.protect):
+                best = entry
+    return best if best is not None else tables.odd.get(key)
+
+
+def _match_terms(lower: str, tables: _Tables) -> list[_Found]:
+    found: list[_Found] = []
+    n = len(lower)
+    lengths = tables.lengths
+    masks: dict[int, list[int]] = {}
+    for start in range(n):
+        mask = lengths.get(lower[start], 0)
+        if not mask:
+            continue
+        sizes = masks.get(mask)
+        if sizes is None:
+            sizes = masks[mask] = lengths_of(mask)
+        for length in sizes:
+            end = start + length
+            if end > n:
+                continue
+            entry = _lookup(tables, lower[start:end])
+            if entry is not None and _boundary_ok(lower, start, end):
+                found.append(_Found(start, end, entry))
+    return found
+
+
+def _boundary_ok(text: str, start: int, end: int) -> bool:
+    """Latin and number terms must stand alone (yyds, not 'yydsx'; 520, not 520元)."""
+    form = text[start:end]
+    if has_han(form) and not (_is_word_char(form[0]) or _is_word_char(form[-1])):
+        return True
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if _is_word_char(form[0]) and before and _is_word_char(before):
+        return False
+    if _is_word_char(form[-1]) and after and _is_word_char(after):
+        return False
+    if form.isdigit():
+        if after in _UNITS or before in "¥$￥.":
+            return False
+        if after in ".,:/-" and end + 1 < len(text) and text[end + 1].isdigit():
+            return False  # 5.20, 8:88, 1314-...
+    return True
+
+
+def _non_overlapping(found: list[_Found]) -> list[_Found]:
+    """Longest first, then leftmost; a phrasebook term wins a tie with a number."""
+    found.sort(key=lambda c: (c.start - c.end, c.start, c.number is not None))
+    taken: list[_Found] = []
+    used = bytearray(max((c.end for c in found), default=0))
+    for item in found:
+        if any(used[item.start : item.end]):
+            continue
+        used[item.start : item.end] = b"\x01" * (item.end - item.start)
+        taken.append(item)
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _numbers(simplified: str, text: str) -> list[TermHit]:
+    from companion.numbers import find_numbers
+
+    return [
+        TermHit(
+            term=text[h.start : h.end],
+            start=h.start,
+            end=h.end,
+            meaning=h.meaning,
+            category=h.kind,
+            kind="number",
+            value=h.value,
+        )
+        for h in find_numbers(simplified)
+    ]
+
+
+def _with_english_numbers(sentence: str, hits: list[TermHit]) -> list[TermHit]:
+    """English->Chinese: numbers stay exactly as written (12,000 must not become 1.2万)."""
+    from companion.numbers import english_number_spans
+
+    taken = [(h.start, h.end) for h in hits]
+    extra = []
+    for start, end in english_number_spans(sentence):
+        if any(a < end and start < b for a, b in taken):
+            continue
+        token = sentence[start:end]
+        extra.append(
+            TermHit(token, start, end, token, category="number", kind="number", value=token)
+        )
+    return sorted([*hits, *extra], key=lambda h: h.start)
+
+
+# --- senses ---------------------------------------------------------------------------------------
+
+
+def _term_hit(text: str, folded: str, start: int, end: int, entry: Entry) -> TermHit:
+    hit = TermHit(
+        term=text[start:end],
+        start=start,
+        end=end,
+        meaning=entry.meaning,
+        pinyin=entry.pinyin,
+        entry_key=entry.key,
+        category=entry.category,
+    )
+    if not entry.extra_senses:
+        return hit
+    senses = entry.senses
+    index, cue = choose(senses, folded, start, end)
+    chosen = senses[index].meaning
+    others = tuple(inline(s.meaning) for k, s in enumerate(senses) if k != index)
+    remark = f"with {cue} here; " if cue else ""
+    remark += "other sense: " if len(others) == 1 else "other senses: "
+    remark += "; ".join(o.replace(_SLOT, "…") for o in others)
+    return replace(
+        hit,
+        meaning=f"{chosen} ({remark})",
+        value=inline(chosen),
+        cue=cue,
+        senses=others,
+        sense=index,
+    )
+
+
+def _fill_slot(
+    text: str, simplified: str, hit: TermHit, pairs: list[tuple[TermHit, Entry | None]]
+) -> TermHit:
+    """A sense that takes the term before it: 油皮 + 亲妈 -> 油皮亲妈, "made for oily skin".
+
+    Without a phrasebook term right before, the slot names the preceding characters and
+    the hit is not protected (its value keeps the slot).
+    """
+    previous = pairs[-1][0] if pairs else None
+    if previous is not None and previous.end == hit.start and previous.kind == "term":
+        pairs.pop()
+        object_ = inline(previous.value or previous.meaning)
+        return replace(
+            hit,
+            term=text[previous.start : hit.end],
+            start=previous.start,
+            meaning=hit.meaning.replace(_SLOT, object_, 1),
+            value=hit.value.replace(_SLOT, object_),
+        )
+    before = re.findall(r"[\u3400-\u9fff]{1,2}$", simplified[: hit.start])
+    named = f"what comes before it: {before[0]}" if before else "what comes before it"
+    return replace(hit, meaning=hit.meaning.replace(_SLOT, f"({named})", 1))
+
+
+# --- restoring ------------------------------------------------------------------------------------
+
+
 def inline(meaning: str) -> str:
     """A meaning as it reads inside a sentence: remarks in brackets left for the pane."""
     short = re.sub(r"\s*\([^)]*\)", "", meaning).strip()
@@ -205,7 +395,9 @@ def inline(meaning: str) -> str:
 
 
 def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
-    meanings = {number: inline(hit.meaning) for number, hit in enumerate(hits, start=1)}
+    meanings = {
+        number: hit.value or inline(hit.meaning) for number, hit in enumerate(hits, start=1)
+    }
 
     def restore(translated: str) -> str:
         placed: set[int] = set()
@@ -226,6 +418,7 @@ def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
         else:
             out = re.sub(r"\s{2,}", " ", out).strip()
             out = re.sub(r"\s+([,.!?;:])", r"\1", out)
+            out = re.sub(r"\b([ap])\.m\.\.", r"\1.m.", out)  # "8 p.m." ending a sentence
             if missing:
                 extra = "; ".join(f"{hits[n - 1].term}: {meanings[n]}" for n in missing)
                 out = f"{out} ({extra})" if out else meanings[missing[0]]

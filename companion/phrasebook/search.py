@@ -101,6 +101,13 @@ def english_key(meaning: str) -> str:
     return " ".join(_WORD_RE.findall(text))
 
 
+def english_of(entry: Entry) -> tuple[str, ...]:
+    """Every meaning of every sense, the usual sense first."""
+    if not entry.extra_senses:
+        return entry.english
+    return tuple(m for sense in entry.senses for m in sense.english)
+
+
 def _one_char_off(a: str, b: str) -> bool:
     return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
@@ -154,12 +161,42 @@ class _TypoIndex:
         return {key for key in found if key != word and _close(word, key)}
 
 
-class SearchIndex:
-    """Precomputed lookups over a list of entries."""
+Surface = dict[str, list[tuple[int, int]]]  # normalised form -> [(entry index, score)]
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self.entries = list(entries)
-        self._surface: dict[str, list[tuple[int, int]]] = defaultdict(list)
+
+def surface_forms(entry: Entry) -> list[tuple[str, int]]:
+    """The normalised written forms of an entry with their scores, each form once."""
+    forms = [(entry.simplified, S_EXACT), (entry.traditional, S_EXACT)]
+    forms += [(a, S_ALSO) for a in entry.also] + [(entry.full, S_FULL)]
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for form, score in forms:
+        key = norm(form)
+        if key and key not in seen:
+            seen.add(key)
+            out.append((key, score))
+    return out
+
+
+def build_surface(entries: Sequence[Entry]) -> Surface:
+    """Every written form -> the entries that have it: shared by search and the glossary."""
+    surface: Surface = {}
+    for idx, entry in enumerate(entries):
+        for key, score in surface_forms(entry):
+            surface.setdefault(key, []).append((idx, score))
+    return surface
+
+
+class SearchIndex:
+    """Precomputed lookups over a list of entries.
+
+    ``surface`` may be passed in (the book's shared table); it and ``entries`` are left out
+    when the index is pickled and put back with :meth:`attach`.
+    """
+
+    def __init__(self, entries: Sequence[Entry], surface: Surface | None = None) -> None:
+        self.entries: Sequence[Entry] = list(entries)
+        self._surface: Surface = surface if surface is not None else build_surface(self.entries)
         self._pinyin: dict[str, list[int]] = defaultdict(list)
         self._tones: list[str] = []
         self._initials: dict[str, list[int]] = defaultdict(list)
@@ -178,16 +215,24 @@ class SearchIndex:
         self._latin_sorted = sorted((form, idx) for idx, form in self._latin_forms)
         self._typo: _TypoIndex | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["entries"] = None
+        state["_surface"] = None
+        state["_typo"] = None
+        return state
+
+    @property
+    def surface(self) -> Surface:
+        return self._surface
+
+    def attach(self, entries: Sequence[Entry], surface: Surface) -> None:
+        """Put back what :meth:`__getstate__` left out (the book holds them)."""
+        self.entries = entries
+        self._surface = surface
+
     def _add(self, idx: int, entry: Entry) -> None:
-        forms = [(entry.simplified, S_EXACT), (entry.traditional, S_EXACT)]
-        forms += [(a, S_ALSO) for a in entry.also] + [(entry.full, S_FULL)]
-        seen: set[str] = set()
-        for form, score in forms:
-            key = norm(form)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            self._surface[key].append((idx, score))
+        for key, _score in surface_forms(entry):
             if has_han(key):
                 self._han_forms.append((idx, key))
             else:
@@ -199,7 +244,7 @@ class SearchIndex:
             abbr = initials(entry.pinyin)
             if len(abbr) >= 2:
                 self._initials[abbr].append(idx)
-        for rank, meaning in enumerate(entry.english):
+        for rank, meaning in enumerate(english_of(entry)):
             key = english_key(meaning)
             if key:
                 self._en_exact[key].append((idx, rank))
@@ -298,8 +343,8 @@ class SearchIndex:
         if phrase:
             plain = " ".join(text.split())
             for idx, rank in self._en_exact.get(phrase, ()):
-                senses = self.entries[idx].english
-                meaning = senses[rank] if rank < len(senses) else ""
+                meanings = english_of(self.entries[idx])
+                meaning = meanings[rank] if rank < len(meanings) else ""
                 exact = 5 if meaning.casefold() == plain else 0  # no remark in brackets: closer
                 give(idx, S_EN_EXACT - min(rank, 5) * 10 + exact)
         words = _WORD_RE.findall(text)

@@ -2,7 +2,9 @@
 
 Only widgets here: search, data and storage live in :mod:`companion.phrasebook`. The book
 and the user's entries load on a worker thread; searching is a sub-millisecond lookup, so it
-runs on every keystroke on the GUI thread.
+runs on every keystroke on the GUI thread. A Chinese query is also read as a text (the
+glossary pass, a millisecond for a query): the numbers in it and the sense each term takes
+there show above the results, and an entry's details mark the sense that fits.
 """
 
 from __future__ import annotations
@@ -34,11 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.glossary_api import TermHit
 from companion.phrasebook.book import CATEGORIES, USER_CATEGORY, Book, Entry
+from companion.phrasebook.glossary import PhrasebookGlossary
 from companion.phrasebook.user_entries import UserEntriesError, UserPhrases
+from companion.text import has_han
 from companion.ui.tasks import TaskRunner
 
 ALL = "__all__"
+MAX_READ = 300  # characters of a pasted query read for numbers and senses
 FAVOURITES = "__favourites__"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -105,6 +111,8 @@ class PhrasebookPanel(QWidget):
         self.runner = runner or TaskRunner(self)
         self._store = store
         self.book: Book | None = None
+        self.glossary: PhrasebookGlossary | None = None
+        self.reading_hits: list[TermHit] = []  # what the query reads as (numbers, senses)
         self.favourites: set[str] = set()
         self._pending_query = ""
         self._build()
@@ -121,6 +129,15 @@ class PhrasebookPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh)
         outer.addWidget(self.search)
+        self.reading = QLabel(self)
+        self.reading.setWordWrap(True)
+        self.reading.setTextFormat(Qt.TextFormat.RichText)
+        self.reading.setStyleSheet(
+            "QLabel { background: #fff7dc; border: 1px solid #ead9a0; border-radius: 4px;"
+            " padding: 4px 6px; }"
+        )
+        self.reading.hide()
+        outer.addWidget(self.reading)
 
         # Companion is a narrow side window: categories wrap as a row of chips above the
         # results, and the details sit under the results rather than beside them.
@@ -206,6 +223,7 @@ class PhrasebookPanel(QWidget):
         from companion.phrasebook import get_book
 
         book = get_book()
+        book.index  # noqa: B018 - unpack the search index here, not at the first keystroke
         problem = ""
         try:
             mine = self.store().entries()
@@ -218,6 +236,7 @@ class PhrasebookPanel(QWidget):
         book, mine, favourites, problem = value
         book.set_user_entries(mine)
         self.book = book
+        self.glossary = PhrasebookGlossary(book)
         self.favourites = set(favourites)
         self.status.setText(problem or f"{len(book.entries):,} entries.")
         self._refresh()
@@ -260,16 +279,42 @@ class PhrasebookPanel(QWidget):
             return list(self.book.entries[:300])
         return self.book.by_category(category)
 
+    def _read_query(self) -> None:
+        """Numbers and the senses terms take in a Chinese query, shown above the results."""
+        query = self.search.text().strip()
+        hits: list[TermHit] = []
+        if self.glossary is not None and has_han(query):
+            hits = self.glossary.find_terms(query[:MAX_READ])
+        covered = sum(h.end - h.start for h in hits)
+        in_context = len(hits) > 1 or (bool(hits) and covered < len(query))
+        self.reading_hits = hits if in_context else []
+        numbers = any(h.kind == "number" for h in hits)
+        if not numbers and not (in_context and (len(hits) > 1 or hits[0].senses)):
+            self.reading.hide()
+            return
+        rows = []
+        for hit in hits:
+            style = " style='color:#7a4b00'" if hit.kind == "number" else ""
+            rows.append(f"<b{style}>{html.escape(hit.term)}</b> = {html.escape(hit.meaning)}")
+        self.reading.setText("<b>In your text:</b> " + " · ".join(rows))
+        self.reading.show()
+
     def _refresh(self) -> None:
         if self.book is None:
             return
+        self._read_query()
         entries = self._entries_to_show()
         self.results.blockSignals(True)
         self.results.clear()
+        used = {h.entry_key: h for h in self.reading_hits if h.entry_key}
         for entry in entries:
             star = "★ " if entry.key in self.favourites else ""
             pinyin = f"  {entry.pinyin}" if entry.pinyin else ""
-            item = QListWidgetItem(f"{star}{entry.simplified}{pinyin} — {entry.meaning}")
+            meaning = entry.meaning
+            hit = used.get(entry.key)
+            if hit is not None and hit.sense and hit.sense < len(entry.senses):
+                meaning = f"{entry.senses[hit.sense].meaning} (in your text)"
+            item = QListWidgetItem(f"{star}{entry.simplified}{pinyin} — {meaning}")
             item.setData(KEY_ROLE, entry.key)
             item.setToolTip("; ".join(entry.english))
             self.results.addItem(item)
@@ -298,7 +343,8 @@ class PhrasebookPanel(QWidget):
         if entry is None:
             self.detail.clear()
             return
-        self.detail.setHtml(entry_html(entry))
+        here = next((h for h in self.reading_hits if h.entry_key == entry.key), None)
+        self.detail.setHtml(entry_html(entry, here))
 
     def _update_buttons(self) -> None:
         entry = self.current_entry()
@@ -450,8 +496,8 @@ class PhrasebookPanel(QWidget):
         self.csvFinished.emit(ok, message)
 
 
-def entry_html(entry: Entry) -> str:
-    """The detail view of one entry."""
+def entry_html(entry: Entry, here: TermHit | None = None) -> str:
+    """The detail view of one entry; ``here`` is how the searched text uses it, if it does."""
     e = html.escape
     forms = f"<span style='font-size:22pt'>{e(entry.simplified)}</span>"
     if entry.traditional:
@@ -459,17 +505,50 @@ def entry_html(entry: Entry) -> str:
     parts = [f"<p>{forms}</p>"]
     if entry.pinyin:
         parts.append(f"<p style='font-size:13pt'>{e(entry.pinyin)}</p>")
-    meanings = "".join(f"<li>{e(m)}</li>" for m in entry.english)
-    parts.append(f"<ol>{meanings}</ol>")
+    if entry.extra_senses:
+        parts.append(_senses_html(entry, here))
+    else:
+        meanings = "".join(f"<li>{e(m)}</li>" for m in entry.english)
+        parts.append(f"<ol>{meanings}</ol>")
     if entry.full:
         parts.append(f"<p>Stands for: {e(entry.full)}</p>")
     if entry.literal:
         parts.append(f"<p>Literally: <i>{e(entry.literal)}</i></p>")
-    if entry.note:
-        parts.append(f"<p>{e(entry.note)}</p>")
-    if entry.example:
-        parts.append(f"<p>Example: {e(entry.example)}<br><i>{e(entry.example_en)}</i></p>")
+    if not entry.extra_senses:
+        if entry.note:
+            parts.append(f"<p>{e(entry.note)}</p>")
+        if entry.example:
+            parts.append(f"<p>Example: {e(entry.example)}<br><i>{e(entry.example_en)}</i></p>")
     label = CATEGORIES.get(entry.category, "My phrases")
     extra = " · meaning not fully verified" if entry.uncertain else ""
     parts.append(f"<p style='color:gray'>{e(label)}{extra}</p>")
     return "".join(parts)
+
+
+def _senses_html(entry: Entry, here: TermHit | None) -> str:
+    """Each sense with the words that pick it; the one that fits the searched text marked."""
+    e = html.escape
+    fitting = here.sense if here is not None else -1
+    blocks = []
+    order = list(range(len(entry.senses)))
+    if 0 < fitting < len(order):
+        order.remove(fitting)
+        order.insert(0, fitting)  # the sense that fits the text first, numbered as in the book
+    for index in order:
+        sense = entry.senses[index]
+        meaning = "; ".join(m.replace("{}", "…") for m in sense.english)
+        head = f"<b>{index + 1}. {e(meaning)}</b>"
+        if index == fitting:
+            cue = f" (because of {e(here.cue)})" if here is not None and here.cue else ""
+            head += f" <span style='color:#1b7f3b'>✓ fits your text{cue}</span>"
+        lines = [head]
+        if sense.cues:
+            lines.append(f"<span style='color:gray'>when: {e(sense.cues.describe())}</span>")
+        elif index == 0:
+            lines.append("<span style='color:gray'>the usual sense</span>")
+        if sense.note:
+            lines.append(e(sense.note))
+        if sense.example:
+            lines.append(f"e.g. {e(sense.example)} — <i>{e(sense.example_en)}</i>")
+        blocks.append("<p>" + "<br>".join(lines) + "</p>")
+    return "".join(blocks)
