@@ -44,6 +44,7 @@ from companion.ui.lens.viewer import LensViewer
 _log = logging.getLogger(__name__)
 FOLLOW_MS = 1000  # a modest rate: a changed label shows up within about a second
 HOVER_MS = 100
+RAISE_EVERY = 10  # hover ticks: about once a second
 DWELL_MS = 350
 CARD_GRACE_MS = 500
 NO_CAPTURE = (
@@ -110,6 +111,7 @@ class LensController(QObject):
         self._card_grace.setInterval(CARD_GRACE_MS)
         self._card_grace.timeout.connect(self._maybe_hide_card)
         self._hovered: Placed | None = None
+        self._ticks = 0
         self._hover_in_viewer = False
         self._over_card = False
         self._card_pinned = False
@@ -406,6 +408,12 @@ class LensController(QObject):
     def _hover_tick(self) -> None:
         if self.overlay is None:
             return
+        self._ticks += 1
+        if self._ticks % RAISE_EVERY == 0 and self.overlay.isVisible():
+            # a window manager raises the app the user clicks through to: stay above it
+            self.overlay.raise_()
+            if self.bar is not None:
+                self.bar.raise_()
         item = self.overlay.hit_global(QCursor.pos())
         index = None if item is None else item.index
         if index != (None if self._hovered is None else self._hovered.index):

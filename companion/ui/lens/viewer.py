@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QResizeEvent,
     QShortcut,
     QWheelEvent,
@@ -74,6 +75,7 @@ class LensCanvas(QWidget):
         self.setMouseTracking(True)
         self._renderer = renderer
         self._image = QImage()
+        self._shown = QPixmap()
         self._screen: LensScreen | None = None
         self._placed: list[Placed] = []
         self._english = True
@@ -135,6 +137,7 @@ class LensCanvas(QWidget):
             if self._screen is not None
             else []
         )
+        self._shown = QPixmap()  # scaled again on the next paint, once
         self.update()
 
     def image_rect(self) -> QRect:
@@ -153,8 +156,16 @@ class LensCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
         if not self._image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(self.image_rect(), self._image)
+            target = self.image_rect()
+            if self._shown.size() != target.size():  # a hover repaints: scale once per zoom
+                self._shown = QPixmap.fromImage(
+                    self._image.scaled(
+                        target.size(),
+                        Qt.AspectRatioMode.IgnoreAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+            painter.drawPixmap(target.topLeft(), self._shown)
             if self._english:
                 self._renderer.paint(painter, self._placed, self._hover)
         else:
