@@ -378,14 +378,17 @@ def post(c: Canvas) -> None:
     c.text(px * 3.6, y - px * 0.2, "展开 12 条回复", px - 2, "sub", key=None)
     bar = c.height - px * 3.6
     c.line(bar)
-    c.fill(QRectF(px, bar + px * 0.6, c.width * 0.3, px * 2.4), "card", px * 1.2)
-    c.text(px * 2, bar + px * 1.0, "说点什么...", px - 1, "sub", key=None)
-    x = c.width * 0.3 + px * 2.5
-    step = (c.width - x - px) / 3
-    for k, (icon, label) in enumerate(
-        [("heart", "1.2万"), ("star", "收藏"), ("bubble", "评论 356")]
-    ):
-        ix = x + step * k
+    items = [("heart", "1.2万"), ("star", "收藏"), ("bubble", "评论 356")]
+    metrics = QFontMetrics(c.font(px - 1))
+    # each item needs its icon, its text and a clear gap; the input box takes what is left
+    steps = [px * 1.6 + metrics.horizontalAdvance(label) + px * 1.5 for _icon, label in items]
+    x = c.width - px - sum(steps)
+    hint = "说点什么..."
+    if metrics.horizontalAdvance(hint) + px * 3 < x:  # a phone at 20 px has no room for it
+        c.fill(QRectF(px, bar + px * 0.6, min(c.width * 0.3, x - px * 2), px * 2.4), "card", px)
+        c.text(px * 2, bar + px * 1.0, hint, px - 1, "sub", key=None)
+    for k, (icon, label) in enumerate(items):
+        ix = x + sum(steps[:k])
         {"heart": c.heart, "star": c.star, "bubble": c.bubble}[icon](ix, bar + px * 1.1, px * 1.2)
         if label == "1.2万":
             c.text(ix + px * 1.6, bar + px * 1.0, label, px - 1, key=None)
