@@ -93,6 +93,17 @@ class Toplevel:
         return (self.x, self.y, self.x + self.width + size, self.y + self.height + size)
 
 
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _contains(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
+    return (
+        outer[0] <= inner[0] and outer[1] <= inner[1]
+        and outer[2] >= inner[2] and outer[3] >= inner[3]
+    )  # fmt: skip
+
+
 def _load() -> tuple[Any, Any] | None:
     try:
         x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
@@ -292,18 +303,30 @@ class X11Screen:
         if width <= 0 or height <= 0:
             return None
         with self._lock:
-            canvas = self._image(self._root, left, top, width, height)
-            if canvas is None:
-                return None
-            canvas = np.ascontiguousarray(canvas[:, :, :3])
-            for window in self._toplevels():
-                if not window.viewable or window.wid in exclude:
-                    continue
+            windows = [
+                w
+                for w in self._toplevels()
+                if w.viewable and w.wid not in exclude and _overlaps(w.rect, rect)
+            ]
+            # Start from the topmost opaque window that covers the whole region (the usual
+            # case: the app's window): what is below it cannot show, so it is not read.
+            base = next(
+                (k for k in range(len(windows) - 1, -1, -1)
+                 if windows[k].depth != 32 and _contains(windows[k].rect, rect)),
+                None,
+            )  # fmt: skip
+            if base is None:
+                canvas = self._image(self._root, left, top, width, height)
+                if canvas is None:
+                    return None
+                canvas = np.ascontiguousarray(canvas[:, :, :3])
+            else:
+                canvas = np.zeros((height, width, 3), dtype=np.uint8)
+                windows = windows[base:]
+            for window in windows:
                 wl, wt, wr, wb = window.rect
                 il, it = max(left, wl), max(top, wt)
                 ir, ib = min(right, wr), min(bottom, wb)
-                if ir <= il or ib <= it:
-                    continue
                 pixels = self._window_pixels(window, il - wl, it - wt, ir - il, ib - it)
                 if pixels is None:
                     continue
