@@ -1,4 +1,4 @@
-"""One change notification for the whole app: "settings" and "packs" changed.
+"""One change notification for the whole app: "settings", "packs", "history", "words" changed.
 
 The core announces a change where it happens (a setting saved, a pack installed or removed);
 whoever shows or caches something derived from it subscribes once. The GUI relays these to
@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable
 from typing import Literal
 
-Topic = Literal["settings", "packs"]
-Listener = Callable[[Topic, str], None]  # (topic, detail): detail is the setting key or pack pair
+Topic = Literal["settings", "packs", "history", "words"]
+# (topic, detail): detail is the setting key, the pack pair, or what changed in the learning
+# data ("record", "clear", "save", "review", ...)
+Listener = Callable[[Topic, str], None]
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()

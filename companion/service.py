@@ -6,14 +6,9 @@ offline engine is always there as the fallback.
 
 from __future__ import annotations
 
-import threading
-
 from companion.engines.base import Engine
 from companion.settings import Settings
 from companion.translator import SentenceCache, Translator
-
-_terms_lock = threading.Lock()
-_dictionaries_with_terms: set[int] = set()
 
 
 def create_online_engine(name: str, settings: Settings) -> Engine:
@@ -52,16 +47,7 @@ def build_translator(
 
 
 def prepare_dictionary() -> None:
-    """Load CC-CEDICT with the phrasebook's terms, so slang segments as one word (绝绝子).
+    """See ``companion.dictionary.prepare_dictionary`` (kept here for existing callers)."""
+    from companion.dictionary import prepare_dictionary as prepare
 
-    Blocking: the GUI calls it on a worker after the first paint, the CLI before annotating.
-    """
-    from companion.dictionary import get_dictionary
-    from companion.phrasebook import segmentation_terms
-
-    dictionary = get_dictionary()
-    with _terms_lock:
-        if id(dictionary) not in _dictionaries_with_terms:
-            dictionary.add_extra_words(segmentation_terms())
-            _dictionaries_with_terms.add(id(dictionary))
-    dictionary.load()
+    prepare()

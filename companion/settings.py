@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     "overlay_positions": {},  # per-screen overlay positions, keyed by companion.snap
     "window_geometry": "",  # base64 of QWidget.saveGeometry()
     "engine_options": {},  # per engine non-secret options, e.g. {"libretranslate": {"url": ...}}
+    # --- learning (companion.learning) ---
+    "history_enabled": True,  # False: keep no history at all
+    "history_clipboard": True,  # False: the clipboard watch's translations are not kept
+    "history_limit": 10_000,  # entries kept; the oldest are dropped
+    "review_session_size": 10,  # cards in one "review 10" session
 }
 
 

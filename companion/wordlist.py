@@ -1,78 +1,29 @@
-"""Words the user saves from the dictionary popup (the ``saved_words`` table).
+"""Saving a word from the dictionary popup: the popup's entry points, kept over My words.
 
-The popup only emits what to save; this module stores it, so the learning list and the CLI
-share one place that knows the table's shape.
+The words now live in :mod:`companion.learning.words` (the ``words`` table, with review
+cards); the old ``saved_words`` table was copied there by migration 3. New code should use
+:class:`companion.learning.words.WordList` directly (it says whether a word was new and
+returns it); these stay so the popup and the main window keep working unchanged.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from dataclasses import dataclass, field
+from companion.learning.words import SavedWord, WordList, WordToSave
+from companion.storage.db import Database
 
-from companion.storage.db import Database, default_database
-
-
-@dataclass(frozen=True, slots=True)
-class WordToSave:
-    """A word as the popup shows it: forms, tone-mark pinyin, senses and where it was seen."""
-
-    simplified: str
-    traditional: str = ""
-    pinyin: str = ""
-    senses: tuple[str, ...] = field(default=())
-    context: str = ""
+__all__ = ["SavedWord", "WordToSave", "is_saved", "save_word", "saved_words"]
 
 
 def save_word(word: WordToSave, db: Database | None = None) -> bool:
-    """Store ``word``; True if it is new, False if the same word and reading was already saved.
-
-    Saving again keeps the first save (and its context) but fills senses that were missing.
-    """
-    simplified = word.simplified.strip()
-    if not simplified:
-        raise ValueError("cannot save an empty word")
-    db = db or default_database()
-    with db.transaction() as conn:
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO saved_words"
-            "(simplified, traditional, pinyin, english, context, created)"
-            " VALUES(?, ?, ?, ?, ?, ?)",
-            (
-                simplified,
-                word.traditional.strip() or simplified,
-                word.pinyin.strip(),
-                json.dumps(list(word.senses), ensure_ascii=False),
-                word.context[:500],
-                time.time(),
-            ),
-        )
-        if cursor.rowcount:
-            return True
-        if word.senses:
-            conn.execute(
-                "UPDATE saved_words SET english = ? WHERE simplified = ? AND pinyin = ?"
-                " AND english = '[]'",
-                (json.dumps(list(word.senses), ensure_ascii=False), simplified, word.pinyin),
-            )
-        return False
+    """Store ``word``; True if it is new, False if the same word and reading was saved before
+    (its missing details are filled in, the first sentence is kept)."""
+    return WordList(db).save(word).added
 
 
-def saved_words(db: Database | None = None) -> list[WordToSave]:
+def saved_words(db: Database | None = None) -> list[SavedWord]:
     """Every saved word, newest first."""
-    db = db or default_database()
-    out = []
-    for row in db.execute("SELECT * FROM saved_words ORDER BY created DESC, id DESC"):
-        try:
-            senses = tuple(str(s) for s in json.loads(row["english"]))
-        except (ValueError, TypeError):
-            senses = ()
-        out.append(
-            WordToSave(row["simplified"], row["traditional"], row["pinyin"], senses, row["context"])
-        )
-    return out
+    return WordList(db).all()
 
 
 def is_saved(simplified: str, db: Database | None = None) -> bool:
-    db = db or default_database()
-    return bool(db.execute("SELECT 1 FROM saved_words WHERE simplified = ? LIMIT 1", (simplified,)))
+    return WordList(db).is_saved(simplified)

@@ -96,7 +96,7 @@ def test_pinyin_readable_and_stdin(shared_home: Path) -> None:
     result = _run(shared_home, "pinyin", "--sandhi", "--words", stdin="不是一个\n".encode())
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "búshì yí gè"
+    assert lines[0] == "búshì yígè"
     assert any(line.startswith("不是\tbú shì\t") for line in lines)
 
 
@@ -128,3 +128,49 @@ def test_define_readable(shared_home: Path) -> None:
     out = result.stdout
     assert "行  xíng" in out and "行  háng" in out
     assert "研究生命: no entry; its words: 研究 生命" in out
+
+
+def test_pinyin_json_traditional(shared_home: Path) -> None:
+    result = _run(shared_home, "pinyin", "--json", "小紅書的評論區")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [w["hanzi"] for w in data["words"]] == ["小紅書", "的", "評論區"]
+    assert data["words"][2]["syllables"] == ["píng", "lùn", "qū"]
+    assert data["pinyin"] == "Xiǎohóngshū de pínglùnqū"
+
+
+@pytest.mark.parametrize(
+    ("text", "pinyin"),
+    [
+        ("评论区的姐妹说得对", "pínglùnqū de jiěmèi shuō de duì"),
+        ("比我英语还好", "bǐ wǒ Yīngyǔ hái hǎo"),
+        ("他把手机", "tā bǎ shǒujī"),
+        ("你说的确实", "nǐ shuō de quèshí"),
+        ("学生会说中文", "xuésheng huì shuō Zhōngwén"),
+    ],
+)
+def test_pinyin_json_issue_examples(shared_home: Path, text: str, pinyin: str) -> None:
+    result = _run(shared_home, "pinyin", "--json", text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pinyin"] == pinyin
+
+
+def test_define_json_traditional_phrase(shared_home: Path) -> None:
+    result = _run(shared_home, "define", "--json", "小紅書的評論區", "評論", "的姐")
+    assert result.returncode == 0, result.stderr
+    phrase, comment, taxi = json.loads(result.stdout)
+    assert phrase["query"] == "小紅書的評論區" and phrase["entries"] == []
+    assert phrase["simplified"] == "小红书的评论区"
+    assert [w["word"] for w in phrase["words"]][:2] == ["小紅書", "的"]
+    assert phrase["words"][0]["entries"][0]["simplified"] == "小红书"
+    assert comment["entries"][0]["simplified"] == "评论" and comment["words"] == []
+    assert taxi["entries"][0]["pinyin"] == "dī jiě"  # looked up on its own, it is a word
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\u3000"])
+def test_define_empty_is_an_error(shared_home: Path, query: str) -> None:
+    result = _run(shared_home, "define", query)
+    assert result.returncode == 2
+    assert "empty" in result.stderr and "Traceback" not in result.stderr
+    both = _run(shared_home, "define", "--json", "银行", query)
+    assert both.returncode == 2 and both.stdout == ""

@@ -124,7 +124,7 @@ def test_extra_words_join_segmentation_and_lookup(small: Dictionary) -> None:
     assert entry.pinyin == "Xiao3 hong2 shu1"
     assert entry.senses == ("Xiaohongshu", "RedNote")
     assert small.lookup("红书")[0].senses == ("red book",)
-    assert small.lookup("紅書") == []  # no traditional form was given
+    assert small.lookup("紅書")[0].senses == ("red book",)  # found in simplified form
 
 
 def test_real_cedict_lookup_both_forms() -> None:
@@ -238,3 +238,76 @@ def test_listeners_hear_about_failure_too(tmp_path: Path) -> None:
     dictionary.ensure_loaded(called.set)
     assert called.wait(30)
     assert dictionary.error is not None and not dictionary.is_loaded
+
+
+JIEBA_EXTRACT = """\
+银行 5000 n
+行长 800 n
+银行行长 3 n
+行 9000 v
+说 200000 v
+"""
+
+
+def test_frequencies_join_the_cache_and_decide_segmentation(tmp_path: Path) -> None:
+    from companion.dictionary.cedict import build_and_save, load_cached
+
+    president = "銀行行長 银行行长 [yin2 hang2 hang2 zhang3] /bank president/\n"
+    source = _write_gz(tmp_path / "mini.txt.gz", SMALL_CEDICT + president)
+    counts = tmp_path / "dict.txt"
+    counts.write_text(JIEBA_EXTRACT, encoding="utf-8")
+    cache = tmp_path / "f.idx"
+    build_and_save(source, cache, counts)
+    idx = load_cached(source, cache, counts)
+    assert idx is not None
+    bank, president_cost = idx.cost("银行"), idx.cost("银行行长")
+    assert bank is not None and president_cost is not None and bank < president_cost
+    assert idx.cost("銀行") is None  # traditional forms are looked up, not segmented
+    assert idx.has_entries("银行") and not idx.has_entries("说")  # jieba-only: no entry
+    assert "銀" in idx.traditional_chars and "银" not in idx.traditional_chars
+    dictionary = Dictionary(source=source, cache=cache, frequencies=counts)
+    assert dictionary.segment("银行行长") == ["银行", "行长"]  # counted 3: the parts win
+    assert dictionary.contains("银行") and not dictionary.contains("说")
+    assert dictionary.is_verb("说") and not dictionary.is_verb("银行")
+    counts.write_text(JIEBA_EXTRACT.replace("银行行长 3", "银行行长 2"), encoding="utf-8")
+    import os
+
+    os.utime(counts, (1, 1))
+    assert load_cached(source, cache, counts) is None  # jieba's list changed: rebuild
+
+
+def test_build_cache_for_installers_and_the_prebuilt_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from companion.dictionary import cedict
+    from companion.dictionary.build import build_cache
+
+    target = build_cache(tmp_path / "companion_prebuilt" / cedict.CACHE_NAME)
+    assert target.is_file()
+    idx = cedict.load_cached(None, target)  # no source needed: what a frozen build ships
+    assert idx is not None and idx.entries("银行")[0].senses[0] == "bank"
+    assert idx.cost("的") is not None and idx.modal_bonus > 0
+    monkeypatch.setenv("COMPANION_BUNDLE_DIR", str(tmp_path))
+    monkeypatch.setattr(cedict, "source_path", lambda: tmp_path / "no-such-cedict.gz")
+    loaded = cedict.load_index()  # the prebuilt file wins; the missing source is not read
+    assert loaded.entries("银行") == idx.entries("银行")
+
+
+def test_lookup_traditional_and_preferred_reading() -> None:
+    dictionary = get_dictionary()
+    assert dictionary.lookup("評論") == dictionary.lookup("评论") != []
+    assert dictionary.lookup("還")[0].pinyin == "hai2"
+    assert dictionary.lookup("還", prefer="huan2")[0].pinyin == "huan2"
+    assert dictionary.lookup("还", prefer="HUAN2")[0].pinyin == "huan2"
+    assert dictionary.simplified("評論區") == "评论区"
+
+
+def test_extra_words_take_cedict_neutral_tones_and_citation_yi(small: Dictionary) -> None:
+    small.add_extra_words(
+        [("银行", "銀行", "yín háng", "a bank"), ("一个", "一個", "yí gè", "one")]
+    )
+    assert small.readings("银行") == ["yin2 hang2"]
+    assert small.readings("一个") == ["yi1 ge4"]  # sandhi is annotate's option, not data
+    big = get_dictionary()
+    big.add_extra_words([("消息", "消息", "xiāo xī", "Messages")])
+    assert big.readings("消息") == ["xiao1 xi5"]  # CEDICT's neutral tone kept

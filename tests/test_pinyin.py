@@ -133,3 +133,128 @@ def test_huge_input_is_linear_and_complete() -> None:
     text = "今天天气很好，我们去公园玩吧！Hello 😂 " * 400
     words = annotate(text)
     assert "".join(w.text for w in words) == text
+
+
+def _flat(text: str, **kwargs: object) -> list[str]:
+    return [s for w in annotate(text, **kwargs) if w.is_chinese for s in w.pinyin]  # type: ignore[arg-type]
+
+
+def _words_of(text: str) -> list[str]:
+    return [w.text for w in annotate(text) if w.is_chinese]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _phrasebook_terms() -> None:
+    from companion.dictionary import prepare_dictionary
+
+    prepare_dictionary()  # as the app and the CLI do: slang reads as one word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "words"),
+    [
+        ("评论区的姐妹说得对", "pínglùnqū de jiěmèi shuō de duì", ["姐妹"]),
+        ("比我英语还好", "bǐ wǒ Yīngyǔ hái hǎo", ["还", "好"]),
+        ("他把手机", "tā bǎ shǒujī", ["把", "手机"]),
+        ("你说的确实", "nǐ shuō de quèshí", ["的", "确实"]),
+        ("学生会说中文", "xuésheng huì shuō Zhōngwén", ["学生", "会", "说", "中文"]),
+    ],
+)
+def test_issue_examples(text: str, expected: str, words: list[str]) -> None:
+    annotated = annotate(text)
+    assert pinyin_text(annotated) == expected
+    found = [w.text for w in annotated]
+    for word in words:
+        assert word in found
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "reading"),
+    [
+        ("头发好长", "长", "cháng"),  # after a degree adverb: the adjective
+        ("他长高了不少", "长", "zhǎng"),  # before a complement: to grow
+        ("这个行李箱太重了", "重", "zhòng"),
+        ("老板让我重做", "重", "chóng"),
+        ("我养了一只猫", "只", "zhī"),  # a measure word after a numeral
+        ("我只是随便说说", "只", "zhǐ"),
+        ("我得走了", "得", "děi"),  # "must"
+        ("我得了感冒", "得", "dé"),  # "got"
+        ("他跑得很快", "得", "de"),
+        ("借我的钱什么时候还", "还", "huán"),  # closing the clause: to return
+        ("记得还你钱", "还", "huán"),
+        ("你还记得我吗", "还", "hái"),
+        ("我们公司朝九晚五", "朝", "zhāo"),
+        ("我昨晚一直睡不着", "着", "zháo"),
+        ("你去过成都吗", "过", "guo"),
+        ("数学老师教得很好", "教", "jiāo"),
+        ("服务态度太差了", "差", "chà"),
+        ("这家店的奶茶好便宜", "便", "pián"),
+        ("地铁站旁边，交通很方便", "便", "biàn"),
+    ],
+)
+def test_polyphones_in_context(text: str, char: str, reading: str) -> None:
+    chars = [ch for w in annotate(text) if w.is_chinese for ch in w.text]
+    syllables = _flat(text)
+    positions = [k for k, ch in enumerate(chars) if ch == char]
+    assert any(syllables[k] == reading for k in positions), (text, syllables)
+
+
+def test_doubled_verbs_and_complements_take_the_neutral_tone() -> None:
+    assert _flat("我只是随便说说")[-2:] == ["shuō", "shuo"]
+    assert _flat("你好好想想")[-2:] == ["xiǎng", "xiang"]
+    assert _flat("他慢慢地走了过来")[-2:] == ["guò", "lai"]
+    assert _flat("结果还没出来")[-2:] == ["chū", "lái"]  # the main verb keeps its tones
+
+
+def test_numbers_read_right() -> None:
+    assert pinyin_text(annotate("一万二")) == "yīwàn'èr"
+    assert pinyin_text(annotate("一万二", sandhi=True)) == "yíwàn'èr"
+    assert pinyin_text(annotate("一百五", sandhi=True)) == "yìbǎiwǔ"
+    assert _flat("一万一千", sandhi=True) == ["yí", "wàn", "yì", "qiān"]
+    assert _flat("十一个", sandhi=True) == ["shí", "yī", "gè"]  # a units-place 一 keeps yī
+    assert _flat("一九九八年", sandhi=True)[0] == "yī"
+    assert _flat("两百块") == ["liǎng", "bǎi", "kuài"]
+    assert _flat("他们俩") == ["tā", "men", "liǎ"]
+    assert "一万二" in _words_of("月薪一万二，房租四千五")
+    assert "四千五" in _words_of("月薪一万二，房租四千五")
+
+
+def test_phrasebook_terms_use_citation_yi_and_bu() -> None:
+    # terms may be written as spoken (dūn yí gè); sandhi is annotate's own option
+    assert _flat("蹲一个后续")[1] == "yī"
+    assert _flat("蹲一个后续", sandhi=True)[1] == "yí"
+
+
+def test_traditional_text_keeps_its_characters() -> None:
+    traditional = annotate("小紅書的評論區")
+    simplified = annotate("小红书的评论区")
+    assert [w.text for w in traditional] == ["小紅書", "的", "評論區"]
+    assert [w.simplified for w in traditional] == ["小红书", "的", "评论区"]
+    assert [w.pinyin for w in traditional] == [w.pinyin for w in simplified]
+    assert [w.gloss for w in traditional] == [w.gloss for w in simplified]
+    assert pinyin_text(traditional) == "Xiǎohóngshū de pínglùnqū"
+    assert [w.simplified for w in annotate("hi 你好")] == ["hi ", "你好"]
+    assert _flat("還沒有還錢") == ["hái", "méi", "yǒu", "huán", "qián"]
+
+
+def test_pinyin_text_of_mixed_text() -> None:
+    text = "姐妹们！今天去了@小红书 #重庆美食# 人均100块，yyds 😂 https://xhslink.com/a/b"
+    assert pinyin_text(annotate(text)) == (
+        "jiěmèimen! jīntiān qù le @Xiǎohóngshū #Chóngqìng měishí# rénjūn 100 kuài, yyds 😂 "
+        "https://xhslink.com/a/b"
+    )
+
+
+def test_citation_tones_on_request() -> None:
+    assert _flat("认识") == ["rèn", "shi"]
+    assert _flat("认识", neutral_tones=False) == ["rèn", "shí"]
+    assert _flat("了解", neutral_tones=False) == ["liǎo", "jiě"]
+
+
+def test_without_the_context_model_the_dictionary_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import companion.polyphones
+
+    monkeypatch.setattr(companion.polyphones, "get_model", lambda: None)
+    words = annotate("头发也好长，银行行长还没有还钱")
+    assert "".join(w.text for w in words) == "头发也好长，银行行长还没有还钱"
+    assert _flat("银行行长还钱") == ["yín", "háng", "háng", "zhǎng", "huán", "qián"]

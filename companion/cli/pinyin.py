@@ -33,9 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from companion.dictionary import DictionaryError
+    from companion.dictionary import DictionaryError, prepare_dictionary
     from companion.pinyin import annotate, pinyin_text
-    from companion.service import prepare_dictionary
     from companion.text import clean_input, is_probably_binary
 
     raw = read_text_argument(args.text)

