@@ -220,9 +220,17 @@ def test_a_phone_screenshot_opens_scaled_to_fit_with_english(
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=follow.patch.center().toPoint())
     qtbot.waitUntil(lambda: lens.card.body.isVisible(), timeout=10_000)
     assert "關注" in lens.card.body.text()  # the traditional form, from the full entry
+    entries: list[object] = []
+    lens.save_entry.connect(entries.append)
     with qtbot.waitSignal(lens.save_word) as saved:
         lens.card.save_button.click()
     assert saved.args == ["关注", "关注"]
+    from companion.learning.words import WordList, WordToSave
+
+    entry = entries[0]
+    assert isinstance(entry, WordToSave) and entry.pinyin == "guān zhù" and entry.senses
+    assert WordList().save(entry).added  # what the learning side stores, as it is
+    assert WordList().is_saved("关注")
     # Space shows the original, again shows the English
     qtbot.keyClick(viewer, Qt.Key.Key_Space)
     assert viewer.original.isChecked()

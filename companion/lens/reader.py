@@ -38,6 +38,21 @@ class LensLine:
     def drawn(self) -> bool:
         return self.meaning.drawn
 
+    def word_to_save(self) -> Any:
+        """The label as a :class:`companion.learning.words.WordToSave` ("Save word")."""
+        from companion.learning.words import WordToSave
+
+        meaning = self.meaning
+        word = meaning.word or self.text
+        return WordToSave(
+            simplified=word,
+            pinyin=meaning.pinyin,
+            senses=meaning.senses or ((meaning.english,) if meaning.english else ()),
+            context=self.text,
+            translation=meaning.english if word != self.text else "",
+            origin="lens",
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,

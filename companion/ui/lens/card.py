@@ -28,6 +28,7 @@ class LensCard(QFrame):
     """``show_line(line, anchor)``; ``set_details(details)`` when the full entry arrives."""
 
     save_word = Signal(str, str)  # word, the sentence (OCR line) it came from
+    save_entry = Signal(object)  # the same as a companion.learning.words.WordToSave
     details_requested = Signal(object)  # LensLine
     entered = Signal()
     left = Signal()
@@ -143,6 +144,7 @@ class LensCard(QFrame):
         if self._line is not None:
             word = self._line.meaning.word or self._line.text
             self.save_word.emit(word, self._line.text)
+            self.save_entry.emit(self._line.word_to_save())
             self.save_button.setText("Saved")
             self.save_button.setEnabled(False)
 

@@ -6,6 +6,7 @@
     lens.open_image("shot.png")               # the viewer (also: a QImage, or None to drop one)
     lens.close()
     lens.save_word.connect(store)             # (word, sentence) from a card's "Save word"
+    lens.save_entry.connect(words.save)       # the same as a learning.words.WordToSave
     lens.progress.connect(status_bar)         # (message, fraction 0-1, or -1 when done)
 
 Reading runs in two phases on the runner's local worker (the one that owns models): OCR
@@ -67,6 +68,7 @@ class LensController(QObject):
     progress = Signal(str, float)  # message, fraction (-1.0: finished)
     failed = Signal(str)
     save_word = Signal(str, str)  # word, sentence
+    save_entry = Signal(object)  # the same word as a companion.learning.words.WordToSave
     screen_read = Signal(object)  # LensScreen, after each phase and each Follow re-read
     closed = Signal()
 
@@ -82,6 +84,7 @@ class LensController(QObject):
         self.viewer: LensViewer | None = None
         self.card = LensCard()
         self.card.save_word.connect(self.save_word)
+        self.card.save_entry.connect(self.save_entry)
         self.card.details_requested.connect(self._load_details)
         self.card.entered.connect(self._card_entered)
         self.card.left.connect(self._card_left)
