@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from companion.dictionary.syllables import to_marks
 from companion.lens.labels import (
     LATIN_RE,
     MEASURE_WORDS,
@@ -422,12 +423,16 @@ def details(meaning: Meaning, matcher: Matcher) -> Details:
                 example = entry.example + (f" — {entry.example_en}" if entry.example_en else "")
                 rows.append(("Example", example))
     if not rows and has_chinese(meaning.word):
-        rows.extend(_word_rows(meaning.word))
+        rows.extend(_word_rows(meaning.word, matcher.dictionary))
     return Details(meaning.word, meaning.pinyin, meaning.senses, tuple(rows), meaning.source)
 
 
-def _word_rows(text: str) -> list[tuple[str, str]]:
-    """Each Chinese word of ``text`` with its pinyin and first meaning."""
+def _word_rows(text: str, dictionary: Dictionary) -> list[tuple[str, str]]:
+    """Each Chinese word of ``text`` with its pinyin and first meaning.
+
+    A word the dictionary has no entry for (the segmenter keeps common phrases whole:
+    今天天气) is shown as the dictionary words it is made of.
+    """
     try:
         from companion.pinyin import annotate
     except ImportError:
@@ -439,6 +444,26 @@ def _word_rows(text: str) -> list[tuple[str, str]]:
         _log.warning("no word meanings for %r", text[:40], exc_info=True)
         return []
     for word in words:
-        if word.is_chinese:
-            rows.append((f"{word.text} {word.joined_pinyin()}", word.gloss or "?"))
+        if not word.is_chinese:
+            continue
+        if word.gloss:
+            rows.append((f"{word.text} {word.joined_pinyin()}", word.gloss))
+            continue
+        for part in _dictionary_parts(word.text, dictionary):
+            reading = dictionary.reading(part) or ""
+            marks = " ".join(to_marks(s) for s in reading.split())
+            rows.append((f"{part} {marks}".strip(), dictionary.gloss(part) or "?"))
     return rows[:12]
+
+
+def _dictionary_parts(word: str, dictionary: Dictionary) -> list[str]:
+    """``word`` cut into the longest pieces the dictionary knows, left to right."""
+    parts: list[str] = []
+    start = 0
+    while start < len(word):
+        for end in range(min(len(word), start + SHORT_WORD), start, -1):
+            if end - start == 1 or dictionary.contains(word[start:end]):
+                parts.append(word[start:end])
+                start = end
+                break
+    return parts
