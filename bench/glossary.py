@@ -182,7 +182,7 @@ SENTENCES: list[tuple[str, str]] = [
 def _engine(name: str) -> tuple[object, str]:
     """The engine to measure and a note on what it is."""
     if name != "offline":
-        from companion.service import create_online_engine
+        from companion.session import create_online_engine
         from companion.settings import Settings
 
         return create_online_engine(name, Settings()), f"online engine {name}"

@@ -108,7 +108,7 @@ def check_dictionary(ctx: Context) -> str:
 
 def check_translation(_ctx: Context) -> str:
     from companion import packs
-    from companion.service import build_translator
+    from companion.session import Session
     from companion.settings import Settings
 
     pairs = [pair for pair in TRANSLATION_SAMPLES if packs.find_pack(*pair) is not None]
@@ -119,7 +119,7 @@ def check_translation(_ctx: Context) -> str:
         )
     from companion.untrusted import printable
 
-    translator = build_translator(Settings(), engine_name="offline")
+    translator = Session(Settings(), engine_name="offline").translator()
     done = []
     for source, target in pairs:
         text = TRANSLATION_SAMPLES[(source, target)]

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "offline_only": False,
     "package_index_url": DEFAULT_INDEX_URL,
     "first_run_done": False,
+    "tray_notice_shown": False,  # "Companion keeps running in the tray" was said once
     "pinyin_style": "marks",  # marks | numbers | zhuyin
     "tone_colors": "pleco",  # pleco | colorblind | none
     "tone_sandhi": False,

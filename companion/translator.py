@@ -9,10 +9,11 @@ falls back to the offline one with a plain-words note.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from companion.engines.base import (
@@ -27,6 +28,7 @@ from companion.text import (
     Segment,
     clean_input,
     detect_direction,
+    has_han,
     has_words,
     is_probably_binary,
     split_segments,
@@ -169,7 +171,12 @@ ONLINE_PAUSE_SECONDS = 60.0
 
 
 class Translator:
-    """Translate text with a preferred engine, the offline engine as fallback."""
+    """Translate text with a preferred engine, the offline engine as fallback.
+
+    ``known_latin`` (lower case) are Latin words that are not English prose: the phrasebook's
+    brand names and slang (yyds, vlog). Direction detection leaves them out, so a Chinese post
+    full of them is still read as Chinese.
+    """
 
     def __init__(
         self,
@@ -177,11 +184,13 @@ class Translator:
         online: Engine | None = None,
         glossary: GlossaryPass | None = None,
         cache: SentenceCache | None = None,
+        known_latin: Collection[str] = (),
     ) -> None:
         self.offline = offline
         self.online = online
         self.glossary = glossary
         self.use_glossary = True
+        self.known_latin = known_latin
         self.cache = cache if cache is not None else SentenceCache()
         self._pause_lock = threading.Lock()
         self._online_paused_until = 0.0
@@ -191,7 +200,7 @@ class Translator:
         self, text: str, source: str = "auto", target: str | None = None
     ) -> tuple[str, str]:
         if source == "auto":
-            source, detected_target = detect_direction(text)
+            source, detected_target = detect_direction(text, self.known_latin)
             target = target or detected_target
             if target == source:  # user forced the target to the detected source
                 source = "en" if target == "zh" else "zh"
@@ -214,19 +223,12 @@ class Translator:
         """Translate ``text``; ``on_progress`` gets a partial result after each chunk.
 
         ``find_terms=False`` skips listing the phrasebook terms of the whole text, for a caller
-        that finds them itself (the pane does, as you type, before translating).
+        that finds them itself (the session keeps them from the reading aids).
 
         Raises :class:`InputError` for input that is not text, :class:`EngineError` when no
         engine can translate (e.g. no pack installed), and ``Cancelled`` when cancelled.
         """
-        if len(text) > MAX_INPUT_CHARS:
-            raise InputError(
-                f"the text is {len(text):,} characters; Companion translates up to "
-                f"{MAX_INPUT_CHARS:,} at a time: split it into parts"
-            )
-        if is_probably_binary(text):
-            raise InputError("this looks like binary data, not text: nothing was translated")
-        text = clean_input(text)
+        text = check_input(text)
         source, target = self.resolve_direction(text, source, target)
         result = TranslationResult(source_text=text, source=source, target=target)
         segments = split_segments(text)
@@ -247,6 +249,7 @@ class Translator:
         engine = self._first_engine(source, target, result)
         glossary = self.glossary if self.use_glossary else None
         gloss_flag = glossary is not None
+        assembler = _Assembler(segments, target)
 
         def key(engine_name: str, sentence: str) -> CacheKey:
             return (engine_name, source, target, gloss_flag, sentence)
@@ -267,35 +270,61 @@ class Translator:
                     cached.online,
                 )
         if done:
-            self._publish(result, segments, sentences, done, on_progress, partial=bool(pending))
+            self._publish(result, assembler, sentences, done, on_progress, partial=bool(pending))
 
         for start in range(0, len(pending), chunk_sentences):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             chunk = pending[start : start + chunk_sentences]
-            prepared: list[Protected] = [
-                glossary.protect(sentence, source, target) if glossary else Protected(sentence)
-                for sentence in chunk
-            ]
+            prepared = [self._prepare(sentence, source, target, glossary) for sentence in chunk]
+            # What still needs a model: a sentence that is all kept words, codes, digits and
+            # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.
+            needed = [i for i, prep in enumerate(prepared) if _needs_engine(prep.text, source)]
             first = engine
-            outputs, engine = self._run_chunk(
-                engine, [p.text for p in prepared], source, target, cancel, result
-            )
-            for sentence, prep, out in zip(chunk, prepared, outputs, strict=True):
-                final = prep.restore(out) if prep.hits else out
+            outputs = [prep.text for prep in prepared]
+            if needed:
+                translated, engine = self._run_chunk(
+                    engine, [prepared[i].text for i in needed], source, target, cancel, result
+                )
+                for index, out in zip(needed, translated, strict=True):
+                    outputs[index] = out
+            sent = set(needed)
+            for index, (sentence, prep, out) in enumerate(
+                zip(chunk, prepared, outputs, strict=True)
+            ):
+                final = prep.restore(out)
                 hits = tuple(prep.hits)
                 info = engine.info
+                online = info.online and index in sent  # kept as written: nothing went online
                 done[sentence] = SentenceResult(
-                    sentence, final, info.name, hits, info.label, info.online
+                    sentence, final, info.name, hits, info.label, online
                 )
-                entry = CachedSentence(final, info.name, info.label, info.online, hits)
+                entry = CachedSentence(final, info.name, info.label, online, hits)
                 self.cache.put(key(engine.info.name, sentence), entry)
                 if engine is not first:  # a fallback answer also serves the next request
                     self.cache.put(key(first.info.name, sentence), entry)
             more = start + len(chunk) < len(pending)
-            self._publish(result, segments, sentences, done, on_progress, partial=more)
+            self._publish(result, assembler, sentences, done, on_progress, partial=more)
         result.complete = True
         return result
+
+    @staticmethod
+    def _prepare(
+        sentence: str, source: str, target: str, glossary: GlossaryPass | None
+    ) -> Protected:
+        """Glossary terms become their curated meaning; a Chinese sentence's Latin words
+        (vintage, look, a link) are kept exactly as written."""
+        terms = glossary.protect(sentence, source, target) if glossary else Protected(sentence)
+        if source != "zh":
+            return terms
+        kept = keep_latin(terms.text)
+        if not kept.hits:
+            return terms
+        return Protected(
+            kept.text,
+            terms.hits,
+            lambda translated: terms.restore(kept.restore(translated)),
+        )
 
     def _first_engine(self, source: str, target: str, result: TranslationResult) -> Engine:
         if self.online is None or not self.online.supports(source, target):
@@ -320,7 +349,7 @@ class Translator:
         try:
             outputs = engine.translate_batch(texts, source, target, cancel)
         except EngineError as exc:
-            if engine is self.offline or exc.kind is ErrorKind.CANCELLED:
+            if engine is self.offline:
                 raise
             # The engine's own words where they help the user act (a missing key, a wrong
             # URL); plain words for the rest.
@@ -351,48 +380,144 @@ class Translator:
     @staticmethod
     def _publish(
         result: TranslationResult,
-        segments: list[Segment],
+        assembler: _Assembler,
         sentences: list[str],
         done: dict[str, SentenceResult],
         on_progress: Callable[[TranslationResult], None] | None,
         partial: bool,
     ) -> None:
-        ordered = [done.get(sentence) for sentence in sentences]
-        result.sentences = [s for s in ordered if s is not None]
         result.done = len(done)
-        result.text = _assemble(segments, ordered, result.target)
+        result.text = assembler.advance(sentences, done)
+        result.sentences = assembler.shown()
         # The badge names every engine that produced a part, and says "online" if any did.
-        used = list(dict.fromkeys((s.engine, s.engine_label) for s in result.sentences))
+        used = list(dict.fromkeys((s.engine, s.engine_label) for s in done.values()))
         if used:
             result.engine = "+".join(name for name, _label in used)
             result.engine_label = " + ".join(label for _name, label in used)
-        result.online = any(s.online for s in result.sentences)
+        result.online = any(s.online for s in done.values())
         if on_progress is not None and partial:
             on_progress(replace(result, sentences=list(result.sentences), notes=list(result.notes)))
 
 
-def _assemble(
-    segments: list[Segment], translated: Sequence[SentenceResult | None], target: str
-) -> str:
-    """Rebuild the text: translated sentences in order, the user's line breaks kept.
+def check_input(text: str) -> str:
+    """The text cleaned for translation, or :class:`InputError` for what is not a text to send."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(
+            f"the text is {len(text):,} characters; Companion translates up to "
+            f"{MAX_INPUT_CHARS:,} at a time: split it into parts"
+        )
+    if is_probably_binary(text):
+        raise InputError("this looks like binary data, not text: nothing was translated")
+    return clean_input(text)
 
-    Stops at the first sentence not yet translated, so a streaming result reads from the top.
-    Chinese output needs no spaces between sentences; English gets one where the source had none.
+
+class _Assembler:
+    """Rebuilds the text as sentences arrive: translated sentences in order, the user's line
+    breaks kept.
+
+    Streaming reads from the top, so it stops at the first sentence not yet translated; each
+    call only adds what became ready since the last one (a long text is assembled once, not
+    once per chunk). Chinese output needs no spaces between sentences; English gets one where
+    the source had none.
     """
+
+    def __init__(self, segments: list[Segment], target: str) -> None:
+        self._segments = segments
+        self._target = target
+        self._parts: list[str] = []
+        self._position = 0  # next segment to add
+        self._sentence = 0  # index of the next translatable segment
+        self._shown: list[SentenceResult] = []
+
+    def advance(self, sentences: list[str], done: dict[str, SentenceResult]) -> str:
+        parts = self._parts
+        while self._position < len(self._segments):
+            segment = self._segments[self._position]
+            if not segment.translatable:
+                parts.append("\n" * segment.text.count("\n") if "\n" in segment.text else " ")
+                self._position += 1
+                continue
+            item = done.get(sentences[self._sentence])
+            if item is None:
+                break
+            if parts and self._target == "en" and not parts[-1].endswith((" ", "\n")):
+                parts.append(" ")
+            parts.append(item.target.strip())
+            self._shown.append(item)
+            self._position += 1
+            self._sentence += 1
+        text = "".join(parts)
+        if self._target == "zh":
+            text = text.replace(" \n", "\n")
+        return text.strip(" ")
+
+    def shown(self) -> list[SentenceResult]:
+        return list(self._shown)
+
+
+# Latin words of a Chinese sentence (vintage, look, a link, an @handle) pass through the engine
+# as codes and come back exactly as written: a model would translate or mangle them. The code
+# has no vowel-led word inside for a model to translate, and the restore step tolerates the
+# usual damage (case, inserted spaces); a dropped code gets its word appended, so none is lost.
+KEEP_CODE = "ZX{n}"
+_KEEP_CODE_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Xx]\s?-?\s?(\d{1,2})(?!\d)")
+_KEEP_RE = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*,;=%]+"  # links
+    r"|@[A-Za-z0-9_.\-]+"  # @handles written in Latin letters
+    r"|(?<![A-Za-z0-9])[A-Za-z]+(?:['’\-][A-Za-z]+)*(?![A-Za-z0-9])"  # words (not codes)
+)
+MAX_KEPT = 40  # codes per sentence; a sentence with more Latin words than that is English
+_ANY_CODE_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]{2}\d{1,2}(?!\d)")  # ZX1, and the glossary's
+
+
+def keep_latin(sentence: str) -> Protected:
+    """``sentence`` with its Latin words and links replaced by codes, and how to put them back."""
+    if not has_han(sentence):
+        return Protected(sentence)
+    kept: list[str] = []
     parts: list[str] = []
-    index = 0
-    for segment in segments:
-        if not segment.translatable:
-            parts.append("\n" * segment.text.count("\n") if "\n" in segment.text else " ")
-            continue
-        item = translated[index]
-        index += 1
-        if item is None:
+    position = 0
+    for match in _KEEP_RE.finditer(sentence):
+        if len(kept) >= MAX_KEPT:
             break
-        if parts and target == "en" and not parts[-1].endswith((" ", "\n")):
-            parts.append(" ")
-        parts.append(item.target.strip())
-    text = "".join(parts)
-    if target == "zh":
-        text = text.replace(" \n", "\n")
-    return text.strip(" ")
+        kept.append(match.group())
+        code = KEEP_CODE.format(n=len(kept))
+        before = sentence[match.start() - 1] if match.start() else ""
+        after = sentence[match.end()] if match.end() < len(sentence) else ""
+        # A space between a code and a neighbouring word or Han character keeps the model
+        # from gluing them into one token; punctuation keeps its place exactly.
+        pad_left = " " if before.isalnum() else ""
+        pad_right = " " if after.isalnum() else ""
+        parts.append(sentence[position : match.start()])
+        parts.append(f"{pad_left}{code}{pad_right}")
+        position = match.end()
+    if not kept:
+        return Protected(sentence)
+    parts.append(sentence[position:])
+    hits = [TermHit(word, 0, 0, word) for word in kept]  # not glossary terms: not reported
+
+    def restore(translated: str) -> str:
+        placed: set[int] = set()
+
+        def put(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            if not 1 <= number <= len(kept):
+                return ""  # a code we did not send
+            placed.add(number)
+            return kept[number - 1]
+
+        out = _KEEP_CODE_RE.sub(put, translated)
+        missing = [kept[n - 1] for n in range(1, len(kept) + 1) if n not in placed]
+        if missing:
+            out = f"{out.rstrip()} {' '.join(missing)}".strip()
+        return out
+
+    return Protected("".join(parts), hits, restore)
+
+
+def _needs_engine(prepared: str, source: str) -> bool:
+    """False when nothing is left to translate: from Chinese, no Chinese is left (the rest is
+    English, codes, digits and emoji, already readable); from English, only codes are."""
+    if source == "zh":
+        return has_han(prepared)
+    return has_words(_ANY_CODE_RE.sub(" ", prepared))

@@ -6,6 +6,10 @@
   real gnome-keyring that scripts/test.sh starts in a private D-Bus session).
 - Qt runs offscreen; pytest-qt fails a test on any Qt warning (see pyproject).
 - The fixture language packs (random weights, real formats) are built once per session.
+- The dictionary index and the phrasebook cache are built once per session and offered to
+  every test, and to every app or CLI process a test starts, the way an installer ships them
+  (``COMPANION_BUNDLE_DIR``): a fresh profile would otherwise spend seconds building them in
+  each of those processes. A test about building them removes the variable.
 """
 
 from __future__ import annotations
@@ -32,8 +36,39 @@ if os.environ.get("CI"):
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def prebuilt_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle folder holding the caches an installer prebuilds (see companion.bundle)."""
+    import pickle
+    import sys
+
+    from companion.bundle import PREBUILT_DIR
+    from companion.dictionary.cedict import CACHE_NAME, source_path
+    from companion.dictionary.frequency import jieba_dict_path
+    from companion.phrasebook import _cache_key
+    from companion.phrasebook.book import Book, load_entries
+
+    root = tmp_path_factory.mktemp("bundle")
+    prebuilt = root / PREBUILT_DIR
+    prebuilt.mkdir()
+    frequencies = jieba_dict_path()
+    args = [str(source_path()), str(prebuilt / CACHE_NAME)]
+    if frequencies is not None:
+        args.append(str(frequencies))
+    # In a child, like the app does, so this process does not keep the builder's memory.
+    subprocess.run([sys.executable, "-m", "companion.dictionary.build", *args], check=True)
+    book = Book(load_entries())
+    (prebuilt / f"phrasebook-{_cache_key()}.pickle").write_bytes(
+        pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
+    )
+    return root
+
+
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_user_dirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prebuilt_bundle: Path
+) -> Path:
+    monkeypatch.setenv("COMPANION_BUNDLE_DIR", str(prebuilt_bundle))
     home = tmp_path / "user"
     for sub in ("data", "config", "cache", "argos"):
         (home / sub).mkdir(parents=True)
@@ -122,3 +157,9 @@ def xvfb_display() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def no_prebuilt_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source checkout with nothing prebuilt: for tests of building the caches on first use."""
+    monkeypatch.delenv("COMPANION_BUNDLE_DIR", raising=False)

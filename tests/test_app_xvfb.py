@@ -2,7 +2,7 @@
 
 Starts ``python -m companion`` under Xvfb with the fixture packs installed, types Chinese into
 the window with xdotool, copies the translation with Ctrl+Shift+C and reads it back from the
-X clipboard, then takes a screenshot of the screen.
+X clipboard, then takes a screenshot of the screen and quits with Ctrl+Q.
 """
 
 from __future__ import annotations
@@ -90,12 +90,18 @@ def test_real_app_translates_typed_chinese(
         if keep:
             shutil.copy(shot, Path(keep) / "companion-xvfb.png")
         assert app.poll() is None, "the app exited on its own"
+
+        # Ctrl+Q quits (it does not just hide the window).
+        _run(["xdotool", "key", "--window", window_id, "ctrl+q"], env)
+        assert app.wait(timeout=30) == 0
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        if app.poll() is None:
+            app.terminate()
+            try:
+                app.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait(timeout=15)
         log.close()
     output = (tmp_path / "app.log").read_text(errors="replace")
     assert "Traceback" not in output, output

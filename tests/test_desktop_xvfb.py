@@ -49,6 +49,9 @@ class Window(QMainWindow):
     def set_input_text(self, text, origin): say("INPUT", origin, text.replace("\n", " "))
     def result_text(self): return ""
     def input_text(self): return ""
+    def show_status(self, message, timeout_ms=6000): say("STATUS", message)
+    def show_busy(self, message): pass
+    def quit_app(self): say("QUIT")
 
 app = QApplication([])
 settings = Settings()
@@ -82,6 +85,7 @@ def command():
 
 notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
 notifier.activated.connect(command)
+desktop.start()  # the app starts hotkeys after its first paint
 say("HOTKEYS", desktop.hotkeys.status)
 desktop.hotkeys.wait_ready()
 say("READY")
@@ -222,3 +226,91 @@ def test_desktop_features_on_a_real_x_server(x_env: dict[str, str], helpers: lis
     assert app.proc.wait(timeout=20) == 0
     xclip.terminate()
     xclip.wait(timeout=10)
+
+
+MENU_GRAB = r"""
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from companion.settings import Settings
+from companion.ui.desktop.integration import DesktopIntegration
+from companion.ui.main_window import MainWindow
+
+def say(*parts):
+    print(*parts, flush=True)
+
+def difference(a: QImage, b: QImage) -> float:
+    # mean absolute difference of grey levels, sampled on a grid
+    total = count = 0
+    for x in range(0, min(a.width(), b.width()), 3):
+        for y in range(0, min(a.height(), b.height()), 3):
+            total += abs(a.pixelColor(x, y).lightness() - b.pixelColor(x, y).lightness())
+            count += 1
+    return total / max(count, 1)
+
+app = QApplication([])
+settings = Settings()
+settings.set("first_run_done", True)
+settings.set("hotkey_show", "")
+settings.set("hotkey_translate_clipboard", "")
+window = MainWindow(settings)
+desktop = DesktopIntegration(window, settings, window.runner)
+window.attach_desktop(desktop)
+window.add_desktop_actions([desktop.actions.ocr_region, desktop.actions.ocr_image])
+window.resize(700, 500)
+window.move(0, 0)
+window.show()
+menu = window.tools_menu
+state = {}
+
+def open_menu():
+    state["before"] = window.grab().toImage()
+    menu.popup(window.mapToGlobal(QPoint(60, 40)))
+    QTimer.singleShot(300, choose)
+
+def choose():
+    state["rect"] = menu.geometry()
+    state["menu"] = menu.grab().toImage()
+    say("MENU", menu.isVisible(), state["rect"].width(), state["rect"].height())
+    menu.setActiveAction(desktop.actions.ocr_region)
+    QTest.keyClick(menu, Qt.Key.Key_Return)  # the menu closes and triggers, as for a user
+    QTimer.singleShot(50, wait_for_picker)
+
+def wait_for_picker():
+    picker = desktop._picker
+    if picker is None:
+        QTimer.singleShot(50, wait_for_picker)
+        return
+    rect = state["rect"]
+    grabbed = picker.pixmap().copy(rect).toImage()
+    under = state["before"].copy(rect.translated(-window.geometry().topLeft()))
+    say("DIFF_MENU", round(difference(grabbed, state["menu"]), 1))
+    say("DIFF_WINDOW", round(difference(grabbed, under), 1))
+    picker.cancelled.connect(app.quit)
+    QTest.keyClick(picker, Qt.Key.Key_Escape)
+
+window.firstPainted.connect(lambda: QTimer.singleShot(500, open_menu))
+QTimer.singleShot(60_000, lambda: app.exit(3))
+code = app.exec()
+window.shutdown()
+say("EXIT", code)
+"""
+
+
+def test_read_text_from_screen_grabs_after_the_menu_has_closed(
+    x_env: dict[str, str], helpers: list[Child]
+) -> None:
+    from companion.ocr import engine_available
+
+    if not engine_available():
+        pytest.skip("rapidocr_onnxruntime missing: the OCR actions are disabled")
+    app = Child([sys.executable, "-c", MENU_GRAB], x_env)
+    helpers.append(app)
+    assert app.expect("MENU", timeout=60).startswith("MENU True")
+    on_menu = float(app.expect("DIFF_MENU", timeout=30).split()[1])
+    on_window = float(app.expect("DIFF_WINDOW", timeout=30).split()[1])
+    # The picture holds the window under the menu, not the menu.
+    assert on_window < 5 < on_menu, (on_window, on_menu)
+    assert app.expect("EXIT", timeout=30) == "EXIT 0"

@@ -31,8 +31,11 @@ out = {
     "bad_only": manager.start("<ctrl>+<nonsense>", ""),
     "started": manager.start("<ctrl>+<alt>+c", "<ctrl>+<nonsense>"),
     "status": manager.status,
+    "problems": manager.problems,
     "active": manager.is_active(),
 }
+out["twice"] = manager.start("<ctrl>+<alt>+c", "<ctrl>+<alt>+c")
+out["twice_problems"] = manager.problems
 manager.stop()
 out["stopped"] = manager.status
 print(json.dumps(out))
@@ -65,7 +68,9 @@ def test_chords_are_checked_and_listener_starts_on_x11(xvfb_display: str) -> Non
     assert out["bad_only"] is False
     # One good chord still starts; the bad one is reported, not fatal.
     assert out["started"] is True and out["active"] is True
-    assert str(out["status"]).startswith("on: <ctrl>+<alt>+c (")
+    assert str(out["status"]).startswith("on: Ctrl+Alt+C (")
+    assert out["problems"] == ["Ctrl+Nonsense is not a valid shortcut (<nonsense>)"]
+    assert out["twice"] is True and out["twice_problems"] == ["Ctrl+Alt+C is set for both actions"]
     assert out["stopped"] == "off"
 
 
@@ -75,3 +80,37 @@ def test_without_a_display_hotkeys_are_off_and_nothing_breaks() -> None:
     out = probe(env)
     assert out["started"] is False and out["active"] is False
     assert "unavailable" in str(out["status"])
+
+
+def test_chords_convert_between_settings_and_qt() -> None:
+    from companion.ui.desktop.hotkeys import from_portable, to_portable
+
+    for chord, portable in [
+        ("<ctrl>+<alt>+t", "Ctrl+Alt+T"),
+        ("<ctrl>+<alt>+c", "Ctrl+Alt+C"),
+        ("<cmd>+<shift>+<f5>", "Meta+Shift+F5"),
+        ("<ctrl>+<page_up>", "Ctrl+PgUp"),
+        ("<alt>+<space>", "Alt+Space"),
+        ("<ctrl>+<alt>+1", "Ctrl+Alt+1"),
+    ]:
+        assert to_portable(chord) == portable
+        assert from_portable(portable) == chord
+    assert from_portable("") == ""
+    with pytest.raises(ValueError, match="cannot be part of a global shortcut"):
+        from_portable("Ctrl+Media Play")
+    with pytest.raises(ValueError, match="not a modifier"):
+        from_portable("T+X")
+
+
+def test_a_chord_that_would_fire_while_typing_is_refused_in_plain_words() -> None:
+    from companion.ui.desktop.hotkeys import chord_problem
+
+    assert chord_problem("") is None  # empty: the action is unbound
+    assert chord_problem("<ctrl>+<alt>+t") is None
+    assert (
+        chord_problem("t") == "T needs Ctrl, Alt or Meta: without one it would fire while you type"
+    )
+    assert chord_problem("<shift>+t") is not None
+    assert chord_problem("<ctrl>+<alt>") == (
+        "Ctrl+Alt needs exactly one key besides Ctrl, Alt, Shift or Meta"
+    )

@@ -20,7 +20,7 @@ from companion.ui.desktop.overlay import (
 
 
 class DoubleWindow(QMainWindow):
-    """The five methods DesktopIntegration needs from the real main window, recorded."""
+    """What DesktopIntegration needs from the real main window (CompanionWindow), recorded."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,6 +29,9 @@ class DoubleWindow(QMainWindow):
         self.toggled = 0
         self._input = ""
         self._result = ""
+        self.statuses: list[str] = []
+        self.busy: list[str] = []
+        self.quits = 0
 
     def show_and_raise(self) -> None:
         self.raised += 1
@@ -48,6 +51,15 @@ class DoubleWindow(QMainWindow):
 
     def input_text(self) -> str:
         return self._input
+
+    def show_status(self, message: str, timeout_ms: int = 6000) -> None:
+        self.statuses.append(message)
+
+    def show_busy(self, message: str) -> None:
+        self.busy.append(message)
+
+    def quit_app(self) -> None:
+        self.quits += 1
 
 
 def test_opacity_is_clamped_and_synced(qtbot: QtBot) -> None:
@@ -70,9 +82,9 @@ def test_window_is_compact_and_on_top(qtbot: QtBot) -> None:
     flags = overlay.windowFlags()
     assert flags & Qt.WindowType.WindowStaysOnTopHint
     assert flags & Qt.WindowType.FramelessWindowHint
-    assert overlay.result_label.font().pointSize() == 18
+    assert overlay.result_box.font().pointSize() == 18
     overlay.show_texts("小红书" * 100, "RedNote")
-    assert len(overlay.source_label.text()) <= 160 and overlay.result_label.text() == "RedNote"
+    assert len(overlay.source_label.text()) <= 160 and overlay.result_text() == "RedNote"
 
 
 def test_drag_release_snaps_to_the_nearest_edge(qtbot: QtBot) -> None:
@@ -94,7 +106,7 @@ def test_controller_remembers_position_per_screen(qtbot: QtBot) -> None:
     controller = OverlayController(lambda: texts, {}, saved.append)
     qtbot.addWidget(controller.window)
     controller.show()
-    assert controller.window.result_label.text() == "Hello"
+    assert controller.window.result_text() == "Hello"
     screen = QGuiApplication.primaryScreen()
     area = screen.availableGeometry()
     controller.window.move(area.left() + 5, area.top() + 5)  # near the top-left corner
@@ -131,7 +143,7 @@ def test_integration_actions_settings_and_arguments(
 
     actions.overlay.setChecked(True)
     assert settings.get("overlay") is True and desktop.overlay.is_visible()
-    qtbot.waitUntil(lambda: desktop.overlay.window.result_label.text() == "EN[绝绝子]")
+    qtbot.waitUntil(lambda: desktop.overlay.window.result_text() == "EN[绝绝子]")
     desktop.overlay.window.set_opacity(0.6)
     assert settings.get("overlay_opacity") == pytest.approx(0.6)
     desktop.overlay.window.closeRequested.emit()
@@ -218,3 +230,62 @@ def test_region_picker_tiny_selection_cancels(qtbot: QtBot) -> None:
     qtbot.addWidget(picker)
     with qtbot.waitSignal(picker.cancelled):
         picker.select(QRect(10, 10, 2, 2))
+
+
+def test_the_global_shortcuts_are_named_in_the_menus(qtbot: QtBot) -> None:
+    from companion.ui.desktop.integration import DesktopIntegration
+
+    settings = Settings()
+    window = DoubleWindow()
+    qtbot.addWidget(window)
+    desktop = DesktopIntegration(window, settings)  # not started: no keys grabbed here
+    assert desktop.actions.show_hide.text() == "Show/hide Companion\tCtrl+Alt+C"
+    assert desktop.actions.translate_clipboard.text() == "Translate clipboard\tCtrl+Alt+T"
+    assert desktop.actions.show_hide.shortcut().isEmpty()  # the global listener has it
+    settings.set("hotkey_translate_clipboard", "<ctrl>+<shift>+y")
+    qtbot.waitUntil(
+        lambda: desktop.actions.translate_clipboard.text() == "Translate clipboard\tCtrl+Shift+Y"
+    )
+    settings.set("hotkey_show", "")
+    qtbot.waitUntil(lambda: desktop.actions.show_hide.text() == "Show/hide Companion")
+    desktop.shutdown()
+
+
+def test_ocr_shows_each_stage_with_a_busy_indicator(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QImage
+
+    from companion.ocr import engine_available
+    from companion.ui.desktop.integration import DesktopIntegration
+
+    if not engine_available():
+        pytest.skip("rapidocr_onnxruntime missing")
+    from tests.test_ocr import render
+
+    window = DoubleWindow()
+    qtbot.addWidget(window)
+    desktop = DesktopIntegration(window, Settings())
+    with qtbot.waitSignal(desktop.ocr.finished, timeout=60_000):
+        desktop.ocr.run_image(QImage.fromData(render([("隐私设置", 20, 60)])))
+    stages = window.busy
+    assert stages[0] == "Reading text from the image…" and stages[-1] == ""
+    assert "Recognising text…" in stages  # what the OCR core reported, as it went
+    assert window.inputs[-1] == ("隐私设置", "ocr")
+    desktop.shutdown()
+
+
+def test_the_overlay_keeps_its_size_and_its_translation_for_a_long_text(qtbot: QtBot) -> None:
+    texts = ("好" * 6000, "EN " * 3000)
+    controller = OverlayController(lambda: texts, {}, lambda _p: None)
+    qtbot.addWidget(controller.window)
+    controller.show()
+    qtbot.waitExposed(controller.window)
+    size = controller.window.size()
+    area = controller.window.screen().availableGeometry()
+    assert area.contains(controller.window.frameGeometry())
+    assert controller.window.result_box.isVisible()  # never only the Chinese
+    assert controller.window.result_box.verticalScrollBar().maximum() > 0  # it scrolls
+    assert controller.window.source_label.height() < controller.window.height() // 2
+    texts = ("你好", "Hello")
+    controller.refresh()
+    assert controller.window.size() == size and controller.window.result_text() == "Hello"
+    controller.close()

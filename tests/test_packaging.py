@@ -160,8 +160,7 @@ def test_unreachable_libraries_are_found_and_extension_modules_kept(tmp_path: Pa
 
 
 def test_bundle_helpers_find_prebuilt_caches_and_build_info(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_prebuilt_caches: None) -> None:
     assert bundle.bundle_dir() is None and bundle.prebuilt_cache("x.idx") is None
     (tmp_path / "companion_prebuilt").mkdir()
     (tmp_path / "companion_prebuilt" / "x.idx").write_bytes(b"data")

@@ -200,7 +200,9 @@ def test_get_book_is_loaded_once_across_threads(monkeypatch: pytest.MonkeyPatch)
     assert len(books) == 4 and all(b is books[0] for b in books)
 
 
-def test_damaged_index_cache_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_damaged_index_cache_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, no_prebuilt_caches: None
+) -> None:
     import companion.phrasebook as phrasebook
     from companion import paths
 

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
@@ -21,6 +21,7 @@ from companion.ui.reading.ruby_view import RubyView
 from companion.ui.reading.tone_colors import PALETTES
 from companion.ui.reading.word_popup import WordPopup
 from companion.wordlist import WordToSave, save_word, saved_words
+from tests.ruby_helpers import colors_in, shown_view, word_index
 
 REPO = Path(__file__).resolve().parent.parent
 POST = (
@@ -30,38 +31,20 @@ POST = (
 
 @pytest.fixture
 def view(qtbot: QtBot) -> RubyView:
-    widget = RubyView()
-    qtbot.addWidget(widget)
-    widget.resize(420, 300)
-    widget.set_words(annotate(POST))
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def _index(view: RubyView, text: str) -> int:
-    return next(i for i, w in enumerate(view.words()) if w.text == text)
-
-
-def _colors_in(image: QImage, r: QRect) -> set[str]:
-    out = set()
-    for y in range(r.top(), r.bottom() + 1):
-        for x in range(r.left(), r.right() + 1):
-            out.add(QColor(image.pixel(x, y)).name())
-    return out
+    return shown_view(qtbot, POST)
 
 
 def test_words_text_and_tone_colours(view: RubyView) -> None:
-    bank = _index(view, "银行")
-    chief = _index(view, "行长")
+    bank = word_index(view, "银行")
+    chief = word_index(view, "行长")
     assert view.displayed_pinyin(bank) == ["yín", "háng"]
     assert view.displayed_pinyin(chief) == ["háng", "zhǎng"]
     pleco = PALETTES["pleco"]
     assert view.word_color(chief, 0).name() == pleco[2]
     assert view.word_color(chief, 1).name() == pleco[3]
     image = view.grab().toImage()
-    zhang = _colors_in(image, view.char_rect(chief, 1))
-    hang = _colors_in(image, view.char_rect(chief, 0))
+    zhang = colors_in(image, view.char_rect(chief, 1))
+    hang = colors_in(image, view.char_rect(chief, 0))
     assert pleco[3] in zhang and pleco[2] not in zhang  # 长 zhǎng drawn green
     assert pleco[2] in hang and pleco[3] not in hang  # 行 háng drawn orange
     # passthrough text is laid out too, and every word has a place
@@ -70,7 +53,7 @@ def test_words_text_and_tone_colours(view: RubyView) -> None:
 
 
 def test_style_switch_numbers_zhuyin_and_no_colours(view: RubyView) -> None:
-    chief = _index(view, "行长")
+    chief = word_index(view, "行长")
     view.set_style("colorblind", "numbers")
     assert view.displayed_pinyin(chief) == ["hang2", "zhang3"]
     assert view.word_color(chief, 1).name() == PALETTES["colorblind"][3]
@@ -79,7 +62,7 @@ def test_style_switch_numbers_zhuyin_and_no_colours(view: RubyView) -> None:
     text_color = view.palette().color(view.palette().ColorRole.WindowText)
     assert view.word_color(chief, 1) == text_color
     image = view.grab().toImage()
-    assert PALETTES["pleco"][3] not in _colors_in(image, view.char_rect(chief, 1))
+    assert PALETTES["pleco"][3] not in colors_in(image, view.char_rect(chief, 1))
 
 
 def test_wraps_to_width(view: RubyView) -> None:
@@ -91,7 +74,7 @@ def test_wraps_to_width(view: RubyView) -> None:
 
 
 def test_hover_and_click_open_popup_and_save(view: RubyView, qtbot: QtBot) -> None:
-    bank = _index(view, "银行")
+    bank = word_index(view, "银行")
     center = view.word_rect(bank).center()
     with qtbot.waitSignal(view.wordHovered, timeout=2000) as hovered:
         qtbot.mouseMove(view, center)
@@ -118,7 +101,7 @@ def test_hover_and_click_open_popup_and_save(view: RubyView, qtbot: QtBot) -> No
 
 
 def test_popup_shows_one_character_alone(view: RubyView, qtbot: QtBot) -> None:
-    chief = _index(view, "行长")
+    chief = word_index(view, "行长")
     popup = view.open_popup(chief)
     assert popup is not None and popup.shown() == "行长"
     button = popup.findChild(QPushButton, "charButton1")

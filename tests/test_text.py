@@ -3,6 +3,9 @@ from companion.text import (
     detect_direction,
     han_share,
     is_probably_binary,
+    looks_chinese,
+    mark_lone_surrogates,
+    script_counts,
     split_segments,
     split_sentences,
 )
@@ -13,6 +16,26 @@ def test_han_share_ignores_digits_punctuation_and_emoji() -> None:
     assert han_share("666！！😂") == 0.0
     assert han_share("小红书") == 1.0
     assert 0.3 < han_share("我在用小红书 app") < 1.0
+
+
+def test_han_characters_are_weighed_against_latin_words_not_letters() -> None:
+    post = "今天的OOTD是vintage风，这个look真的很chill，yyds！DM我要link"
+    assert detect_direction(post) == ("zh", "en")
+    # OOTD and DM are initialisms; vintage, look, chill, yyds, link are words.
+    assert script_counts(post) == script_counts(post.replace("OOTD", "").replace("DM", ""))
+    assert script_counts(post, known_latin={"yyds", "chill"}).latin_words == 3
+    # OCR of an app screen: Chinese labels with a few Latin ones.
+    assert detect_direction("关注 点赞 1.2万\nShare Like Comment\n收藏 评论 356") == ("zh", "en")
+    # English quoting one Chinese word stays English.
+    assert detect_direction("what does 种草 mean? I keep seeing it") == ("en", "zh")
+    assert detect_direction("My name is 李明 and I'm from Texas") == ("en", "zh")
+
+
+def test_units_sizes_and_codes_are_not_words() -> None:
+    assert script_counts("5kg 3cm 36D 1.2w iPhone15 u1s1").latin_words == 0
+    assert script_counts("身高165cm体重50kg，穿M码").latin_words == 0
+    assert looks_chinese("身高165cm体重50kg，穿M码")
+    assert not looks_chinese("5kg 3cm")  # no Chinese at all
 
 
 def test_direction_follows_the_share_of_han() -> None:
@@ -71,6 +94,24 @@ def test_empty_and_whitespace_only_input() -> None:
 def test_clean_input_keeps_meaning() -> None:
     assert clean_input("a\r\nb\x00c") == "a\nbc"
     assert clean_input("zho\u0300ng") == "zhòng"  # decomposed tone mark composed
+    assert clean_input("tab\tkept\x7f\x85") == "tab\tkept"
+
+
+def test_broken_surrogates_are_repaired_or_marked() -> None:
+    assert clean_input("你好\udc80") == "你好\ufffd"  # an undecodable byte from argv
+    assert clean_input("\ud83d\ude02好") == "😂好"  # a pair handed over in halves
+    text = "好\ud800看"
+    assert mark_lone_surrogates(text) == "好\ufffd看" and len(mark_lone_surrogates(text)) == 3
+    assert mark_lone_surrogates("好看") == "好看"
+
+
+def test_long_unpunctuated_pastes_are_scanned_correctly() -> None:
+    # The shapes that made the old patterns backtrack (bench/text_scans.py times them).
+    assert han_share("a" * 100_000) == 0.0
+    assert han_share("a@" * 50_000) == 0.0
+    assert han_share("好" * 100_000) == 1.0
+    assert split_sentences("." * 50_000) == ["." * 400] * 125
+    assert len(split_segments("好" * 100_000)) == 250
 
 
 def test_binary_detection() -> None:

@@ -254,3 +254,26 @@ def test_terms_are_listed_only_when_asked() -> None:
     assert [h.term for h in translator.translate("种草了。").terms] == ["种草"]
     quiet = translator.translate("种草了。", find_terms=False)
     assert quiet.terms == [] and [h.term for h in quiet.glossary_terms] == ["种草"]
+
+
+def test_latin_words_of_a_chinese_sentence_come_back_as_written() -> None:
+    from companion.translator import keep_latin
+
+    kept = keep_latin("这个look真的很chill，DM我 https://xhslink.com/a/B1c")
+    assert kept.text == "这个 ZX1 真的很 ZX2，ZX3 我 ZX4"
+    # A model may change the case, split or drop a code: every word still comes back.
+    assert kept.restore("This zx 1 is really Z X2, ZX3 me ZX4") == (
+        "This look is really chill, DM me https://xhslink.com/a/B1c"
+    )
+    assert kept.restore("This is really nice ZX9") == (
+        "This is really nice look chill DM https://xhslink.com/a/B1c"
+    )
+    assert keep_latin("only English here").text == "only English here"
+
+
+def test_a_sentence_with_nothing_left_to_translate_never_goes_online() -> None:
+    offline, online = BracketEngine(), BracketEngine("deepl", True)
+    result = Translator(offline, online=online).translate("好看！\nI love it!", source="zh")
+    assert online.calls == [["好看！"]]  # the English line was not sent anywhere
+    assert result.text == "<deepl:好看！>\nI love it!"
+    assert [s.online for s in result.sentences] == [True, False]

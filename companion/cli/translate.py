@@ -1,4 +1,9 @@
-"""``python -m companion translate``: the pane's translation on the command line."""
+"""``python -m companion translate``: the pane's translation on the command line.
+
+The same :class:`companion.session.Session` as the pane, so ``--json`` prints the same result
+object: translation, back-translation (English -> Chinese), pinyin of the Chinese side,
+phrasebook terms, engine, notes, direction and timing.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,26 @@ from companion.cli import CliError, print_json, read_text_argument
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from companion.engines.registry import available_engine_names
+
+    names = available_engine_names()
     parser.add_argument("--from", dest="source", choices=["auto", "zh", "en"], default="auto")
     parser.add_argument("--to", dest="target", choices=["en", "zh"], default=None)
     parser.add_argument(
         "--engine",
         default=None,
-        help="offline, or an online engine with a stored key (deepl, google, microsoft, "
-        "libretranslate, openai); default: the engine chosen in Settings",
+        choices=names,
+        metavar="ENGINE",
+        help=f"{', '.join(names)} (online engines need a stored key); "
+        "default: the engine chosen in Settings",
     )
     parser.add_argument(
         "--no-glossary", action="store_true", help="do not protect phrasebook terms"
+    )
+    parser.add_argument(
+        "--no-check",
+        action="store_true",
+        help="English -> Chinese: do not translate the Chinese back to check it",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument("text", nargs="*", metavar="TEXT")
@@ -26,19 +41,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from companion.engines.base import EngineError, ErrorKind
-    from companion.service import build_translator
+    from companion.session import Session
     from companion.settings import Settings
     from companion.translator import InputError
+    from companion.untrusted import printable
 
     text = read_text_argument(args.text)
     if not text.strip():
         raise CliError("the text is empty: nothing to translate", 2)
-    settings = Settings()
-    translator = build_translator(
-        settings, engine_name=args.engine, use_glossary=not args.no_glossary
-    )
+    session = Session(Settings(), engine_name=args.engine, use_glossary=not args.no_glossary)
     try:
-        result = translator.translate(text, source=args.source, target=args.target)
+        result = session.translate(
+            text,
+            source=args.source,
+            target=args.target,
+            origin="cli",
+            back_translate=not args.no_check,
+        )
     except InputError as exc:
         raise CliError(str(exc), 2) from None
     except EngineError as exc:
@@ -50,9 +69,13 @@ def run(args: argparse.Namespace) -> int:
             ) from None
         raise CliError(exc.message) from None
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(printable(note), file=sys.stderr)
     if args.json:
         print_json(result.as_json())
-    else:
-        print(result.text)
+        return 0
+    print(result.text)
+    if result.back_translation is not None:
+        print(f"back-translation: {result.back_translation}", file=sys.stderr)
+    elif result.back_translation_problem:
+        print(f"cannot check the Chinese: {result.back_translation_problem}", file=sys.stderr)
     return 0

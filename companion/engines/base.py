@@ -31,7 +31,6 @@ class ErrorKind(str, Enum):
     BAD_RESPONSE = "bad_response"  # malformed or nested-too-deep JSON, HTML page, wrong shape
     REDIRECTED = "redirected"  # 3xx: not followed (the key stays put); the URL is probably wrong
     BAD_INPUT = "bad_input"  # the provider refused this text
-    CANCELLED = "cancelled"
     INTERNAL = "internal"
 
 

@@ -1,4 +1,4 @@
-"""Starting the desktop app: one instance, the window, the desktop integration."""
+"""Starting the desktop app: logging, one instance, the window, the desktop integration."""
 
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ def run_app(args: list[str]) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2
 
+    from companion import logs
+
+    # The rotating log file (keys scrubbed), uncaught exceptions and the task layer's
+    # tracebacks included; --verbose adds DEBUG lines on stderr.
+    logs.setup(gui=True, verbose="--verbose" in args)
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -73,19 +78,23 @@ def run_app(args: list[str]) -> int:
 
     settings = Settings()
     window = MainWindow(settings)
-    desktop = DesktopIntegration(window, settings)
-    window.desktop = desktop
+    desktop = DesktopIntegration(window, settings, window.runner)
+    window.attach_desktop(desktop)
     actions = desktop.actions
-    window.add_desktop_actions([actions.overlay], menu="view")
+    window.add_desktop_actions([actions.overlay, None, actions.show_hide], menu="view")
     window.add_desktop_actions(
         [
+            actions.translate_clipboard,
             actions.clipboard_watch,
+            None,
             actions.ocr_region,
             actions.ocr_image,
+            None,
             actions.speak_input,
             actions.speak_result,
         ]
     )
+    window.firstPainted.connect(desktop.start)  # hotkeys connect to X: not before the paint
     if instance is not None:
         instance.argumentsReceived.connect(desktop.handle_arguments)
     window.show()
@@ -93,4 +102,7 @@ def run_app(args: list[str]) -> int:
         desktop.handle_arguments(args)
     code = app.exec()
     window.shutdown()
+    if instance is not None:
+        instance.close()
+    logs.shutdown()
     return int(code)

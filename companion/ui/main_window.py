@@ -1,51 +1,88 @@
 """The main window: the translation pane and the phrasebook, menus, status and packs.
 
-It owns the long-lived pieces (task runner, offline engine) and wires widgets to them; the
-translation flow itself is in :mod:`companion.ui.translate.controller`.
+It owns the long-lived pieces (the task runner and the translation :class:`Session`) and wires
+widgets to them; the translation flow itself is in :mod:`companion.ui.translate.controller`.
+Settings and packs reach it through :mod:`companion.changes` (relayed to the GUI thread); the
+desktop integration talks to it through :class:`~companion.ui.desktop.integration.CompanionWindow`
+and it to the integration through :class:`DesktopHooks`.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+import weakref
+from typing import Protocol
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QProgressBar,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from companion import packs
-from companion.engines.offline import OfflineEngine
-from companion.service import build_translator, prepare_dictionary
+from companion.session import TRANSLATOR_SETTINGS, Session, SessionResult
 from companion.settings import Settings
-from companion.translator import SentenceCache, Translator
+from companion.storage import notices
 from companion.ui.about import show_about
+from companion.ui.change_relay import ChangeRelay
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
 from companion.wordlist import WordToSave, save_word
+
+_log = logging.getLogger(__name__)
+DEFAULT_SIZE = (520, 760)
+STATUS_MS = 6000
+# Settings whose change the window shows at once (the session rebuilds the translator itself).
+LOOK_SETTINGS = frozenset({"font_size", "tone_colors", "pinyin_style"})
+AIDS_SETTINGS = frozenset({"pinyin_style", "tone_sandhi"})
+TRAY_MESSAGE = (
+    "Companion keeps running in the system tray, so the clipboard watch and the global "
+    "shortcuts keep working. Click the tray icon to bring it back; choose File > Quit "
+    "(Ctrl+Q) to close it."
+)
+
+
+class DesktopHooks(Protocol):
+    """What the window needs from the desktop integration (tray, hotkeys, overlay...)."""
+
+    @property
+    def keeps_running_in_tray(self) -> bool: ...
+
+    def hotkey_status(self) -> str: ...
+
+    def shutdown(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
     """Companion's window. The desktop integration calls the small public API at the end."""
 
     warmedUp = Signal()  # offline models loaded after the first paint
+    firstPainted = Signal()  # the window has been drawn once: start what can wait
+    noticed = Signal()  # the storage reported a problem (from any thread): show it
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, session: Session | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Companion")
         self.setObjectName("companionMainWindow")
         self.settings = settings or Settings()
         self.runner = TaskRunner(self)
-        self.offline = OfflineEngine()
-        self.sentence_cache = SentenceCache()  # outlives translators rebuilt by settings
+        self.session = session or Session(self.settings, follow_changes=True)
         self._first_paint_done = False
-        self.desktop: object | None = None
+        self._quitting = False
+        self._closed = False  # closed for good (not hidden to the tray)
+        self._notes_seen: set[str] = set()
+        self._tray_notice: QMessageBox | None = None
+        self.desktop: DesktopHooks | None = None
 
         self.tabs = QTabWidget(self)
         self.pane = TranslationPane(self.tabs)
@@ -56,38 +93,63 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
-        self.controller = TranslationController(
-            self.pane, self.runner, self._make_translator, self.settings
-        )
+        self.controller = TranslationController(self.pane, self.runner, self.session)
         self.pane.copyRequested.connect(self.copy_result)
         self.pane.banner.downloadRequested.connect(self.open_packs_dialog)
         self.pane.banner.installFromFileRequested.connect(self.install_pack_from_file)
+        self.pane.termOpened.connect(self.open_phrasebook)
         self.controller.resultShown.connect(self._result_shown)
         self.pane.ruby.saveRequested.connect(self.save_word)
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
+        self.busy_label = QLabel("", self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)  # busy: no known end
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.show_busy("")
         self._build_menus()
         self.apply_font_size()
         self._restore_geometry()
 
-    # Construction ------------------------------------------------------------------------
-    def _make_translator(self) -> Translator:
-        return build_translator(self.settings, offline=self.offline, cache=self.sentence_cache)
+        self._retranslate_soon = QTimer(self)
+        self._retranslate_soon.setSingleShot(True)
+        self._retranslate_soon.setInterval(0)
+        self._retranslate_soon.timeout.connect(self.controller.retranslate)
+        self.changes = ChangeRelay(self)
+        self.changes.changed.connect(self._setting_or_pack_changed)
+        self.notice_box: QMessageBox | None = None
+        self.noticed.connect(self.show_notices)
+        # Weakly: a listener list must not keep a closed window alive.
+        reported = weakref.WeakMethod(self._notice_reported)
 
+        def notice_listener(notice: object) -> None:
+            method = reported()
+            if method is not None:
+                method(notice)
+
+        self._unsubscribe_notices = notices.subscribe(notice_listener)
+        weakref.finalize(self, self._unsubscribe_notices)
+        self.pane.input.viewport().installEventFilter(self)  # the first paint, see eventFilter
+
+    # Construction ------------------------------------------------------------------------
     def _build_menus(self) -> None:
         menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
+        self.file_menu = file_menu = menu.addMenu("&File")
         self.action_packs = QAction("Language packs…", self)
         self.action_packs.triggered.connect(self.open_packs_dialog)
         self.action_install_file = QAction("Install language pack from file…", self)
         self.action_install_file.triggered.connect(self.install_pack_from_file)
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self._quit)
+        self.action_quit = QAction("&Quit", self)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is none on Windows
+        self.action_quit.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action_quit.triggered.connect(self.quit_app)
         file_menu.addActions([self.action_packs, self.action_install_file])
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.action_quit)
 
         edit_menu = menu.addMenu("&Edit")
         self.action_translate = QAction("Translate now", self)
@@ -112,7 +174,7 @@ class MainWindow(QMainWindow):
         self.view_menu = menu.addMenu("&View")
         self.action_phrasebook = QAction("Phrasebook", self)
         self.action_phrasebook.setShortcut(QKeySequence("Ctrl+P"))
-        self.action_phrasebook.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
+        self.action_phrasebook.triggered.connect(lambda: self.open_phrasebook(""))
         self.view_menu.addAction(self.action_phrasebook)
         self.tools_menu = menu.addMenu("&Tools")
 
@@ -121,31 +183,49 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: show_about(self))
         help_menu.addAction(about)
 
-    def add_desktop_actions(self, actions: list[QAction], menu: str = "tools") -> None:
+    def menu_for(self, name: str) -> QMenu:
+        """The window's "view" or "tools" menu, for the desktop integration's actions."""
+        return self.view_menu if name == "view" else self.tools_menu
+
+    def add_desktop_actions(self, actions: list[QAction | None], menu: str = "tools") -> None:
         """Put the desktop integration's actions (overlay, OCR, speech...) in a menu."""
-        target = self.view_menu if menu == "view" else self.tools_menu
-        target.addActions(actions)
+        target = self.menu_for(menu)
+        for action in actions:
+            if action is None:
+                target.addSeparator()
+            else:
+                target.addAction(action)
+
+    def attach_desktop(self, desktop: DesktopHooks) -> None:
+        self.desktop = desktop
 
     # First paint and background warm-up ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._first_paint_done:
-            self._first_paint_done = True
             self.pane.input.setFocus()
-            QTimer.singleShot(0, self._after_first_paint)
+            self._fit_to_screen()
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The first real paint of the window (not a zero timer, which runs before it)."""
+        if event.type() == QEvent.Type.Paint and not self._first_paint_done:
+            self._first_paint_done = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)  # once this paint has finished
+        return False
 
     def _after_first_paint(self) -> None:
         """Load packs and the dictionary once the window is up, so the first paste is warm."""
-        installed = {(p.from_code, p.to_code) for p in packs.list_installed()}
+        from companion import packs
+        from companion.dictionary import prepare_dictionary
 
-        def warm() -> int:
-            loaded = 0
-            for pair in (("zh", "en"), ("en", "zh")):
-                if pair in installed:
-                    self.offline.warm(*pair)
-                    loaded += 1
-            self.controller.translator()  # builds the glossary in this thread too
-            return loaded
+        self.firstPainted.emit()
+        self.show_notices()  # e.g. the database was set aside while the app started
+        installed = bool(packs.list_installed())
+        session = self.session
 
         def warmed(count: int) -> None:
             self.status_label.setText(
@@ -154,13 +234,14 @@ class MainWindow(QMainWindow):
             self.warmedUp.emit()
 
         def warm_failed(exc: BaseException) -> None:
+            _log.error("warming up failed", exc_info=exc)
             self.status_label.setText(f"Could not load the language pack: {exc}")
             self.warmedUp.emit()
 
         self.status_label.setText("Loading language packs…" if installed else "")
-        self.runner.run_local(warm, on_done=warmed, on_error=warm_failed)
+        self.runner.run_local(session.warm, on_done=warmed, on_error=warm_failed)
         self.runner.run_network(prepare_dictionary)
-        if not installed and not self.settings.get("first_run_done"):
+        if not installed and not self.settings.get_bool("first_run_done"):
             QTimer.singleShot(300, self._first_run_prompt)
 
     def _first_run_prompt(self) -> None:
@@ -190,67 +271,99 @@ class MainWindow(QMainWindow):
         box.finished.connect(lambda _r: chosen())
         box.open()
 
+    # Storage notices ----------------------------------------------------------------------
+    def _notice_reported(self, _notice: object) -> None:
+        if shiboken6.isValid(self) and not self._closed:  # queued to the GUI thread
+            self.noticed.emit()
+
+    def show_notices(self) -> None:
+        """What the storage had to tell the user (a damaged database set aside with the path
+        of the kept copy, a data folder that cannot be written), each once."""
+        if self._closed:
+            return  # a window that closed for good leaves them to the next one (or the CLI)
+        taken = notices.take()
+        if not taken:
+            return
+        text = "\n\n".join(notice.message for notice in taken)
+        severe = any(notice.severity == "error" for notice in taken)
+        box = self.notice_box
+        if box is not None and shiboken6.isValid(box) and box.isVisible():
+            box.setText(f"{box.text()}\n\n{text}")  # one box, however many arrive
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical if severe else QMessageBox.Icon.Warning,
+            "Companion: your data",
+            text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("storageNotice")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.notice_box = box
+
     # Packs ---------------------------------------------------------------------------------
-    def open_packs_dialog(self, start_download: bool = False) -> None:
+    def _packs_dialog(self) -> QWidget:
         from companion.ui.settings.packs_dialog import PacksDialog
 
+        # What it installs or removes is announced by the packs core (companion.changes).
         dialog = PacksDialog(self.settings, self.runner, self)
-        dialog.packsChanged.connect(self.packs_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        return dialog
+
+    def open_packs_dialog(self, start_download: bool = False) -> None:
+        dialog = self._packs_dialog()
         if start_download:
-            dialog.start_download()
+            dialog.start_download()  # type: ignore[attr-defined]
 
     def install_pack_from_file(self) -> None:
-        from companion.ui.settings.packs_dialog import PacksDialog
+        self._packs_dialog().choose_file()  # type: ignore[attr-defined]
 
-        dialog = PacksDialog(self.settings, self.runner, self)
-        dialog.packsChanged.connect(self.packs_changed)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        dialog.choose_file()
-
-    def packs_changed(self) -> None:
-        self.offline.forget()
-        self.sentence_cache.drop_engine(self.offline.info.name)
-        self.controller.reset_translator()
-        if self.pane.text().strip():
-            self.controller.translate_now()
-
-    # Settings ------------------------------------------------------------------------------
+    # Settings and packs changed ------------------------------------------------------------
     def open_settings(self) -> None:
         from companion.ui.settings.dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
-        dialog.applied.connect(self.settings_changed)
+        dialog = SettingsDialog(self.settings, self, hotkey_status=self._hotkey_status())
+        # A key stored in the keychain is no setting: rebuild the translator in case it was.
+        dialog.applied.connect(self.session.invalidate)
+        dialog.applied.connect(self._retranslate_soon.start)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def settings_changed(self) -> None:
-        self.apply_font_size()
-        apply_desktop = getattr(self.desktop, "apply_settings", None)
-        if callable(apply_desktop):
-            apply_desktop()
-        self.controller.reset_translator()
-        self.controller.update_reading_aids(self.pane.text())
-        if self.pane.text().strip():
-            self.controller.translate_now()
+    def _hotkey_status(self) -> str:
+        return self.desktop.hotkey_status() if self.desktop is not None else ""
+
+    def _setting_or_pack_changed(self, topic: str, detail: str) -> None:
+        if topic == "packs":
+            self._retranslate_soon.start()
+            return
+        if topic != "settings":
+            return  # history and saved words: their panels follow them
+        if detail in LOOK_SETTINGS:
+            self.apply_font_size()
+        if detail in AIDS_SETTINGS:
+            self.controller.update_reading_aids(self.pane.text())
+        if detail in TRANSLATOR_SETTINGS or detail in AIDS_SETTINGS or detail.startswith("key:"):
+            self._retranslate_soon.start()  # once for a dialog that saved several settings
 
     def apply_font_size(self) -> None:
-        size = int(self.settings.get("font_size"))
+        size = self.settings.get_int("font_size")
         for widget in (self.pane.input, self.pane.output, self.pane.back_output):
             font = QFont(widget.font())
             font.setPointSize(size)
             widget.setFont(font)
         self.pane.ruby.set_style(
-            str(self.settings.get("tone_colors")), str(self.settings.get("pinyin_style"))
+            self.settings.get_str("tone_colors"), self.settings.get_str("pinyin_style")
         )
 
     # Phrasebook tab ------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
-        if index == 1 and self.phrasebook_panel is None:
-            from PySide6.QtWidgets import QVBoxLayout
+        if self.tabs.widget(index) is self._phrasebook_host:
+            self._ensure_phrasebook()
 
+    def _ensure_phrasebook(self) -> QWidget:
+        if self.phrasebook_panel is None:
             from companion.ui.phrasebook.panel import PhrasebookPanel
 
             panel = PhrasebookPanel(self._phrasebook_host, runner=self.runner)
@@ -259,9 +372,16 @@ class MainWindow(QMainWindow):
             layout.addWidget(panel)
             panel.insertRequested.connect(self._insert_phrase)
             self.phrasebook_panel = panel
+        return self.phrasebook_panel
+
+    def open_phrasebook(self, query: str = "") -> None:
+        """The phrasebook tab, searching ``query`` (a term clicked in the pane)."""
+        panel = self._ensure_phrasebook()
+        self.tabs.setCurrentWidget(self._phrasebook_host)
+        if query:
+            panel.set_query(query)  # type: ignore[attr-defined]
 
     def _insert_phrase(self, text: str) -> None:
-        self.tabs.setCurrentIndex(0)
         self.set_input_text(text, "phrasebook")
 
     def save_word(self, word: WordToSave) -> None:
@@ -271,8 +391,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{word.simplified}: {message}", 3000)
 
     # Results -------------------------------------------------------------------------------
-    def _result_shown(self, _result: object) -> None:
+    def _result_shown(self, result: SessionResult) -> None:
         self.status_label.setText("")
+        for note in result.notes:  # the whole note once in the status bar; the pane keeps a line
+            if note not in self._notes_seen:
+                self._notes_seen.add(note)
+                self.show_status(note, 12_000)
+                break
 
     def copy_result(self) -> None:
         text = self.result_text()
@@ -286,7 +411,7 @@ class MainWindow(QMainWindow):
             copy_to_clipboard(text)
         self.statusBar().showMessage("Translation copied", 2000)
 
-    # Public API for the desktop integration -----------------------------------------------
+    # Public API for the desktop integration (CompanionWindow) -------------------------------
     def show_and_raise(self) -> None:
         if self.isMinimized():
             self.showNormal()
@@ -302,9 +427,8 @@ class MainWindow(QMainWindow):
 
     def set_input_text(self, text: str, origin: str) -> None:
         """Put text in the pane from elsewhere (clipboard, OCR, hotkey) and translate it."""
-        self.tabs.setCurrentIndex(0)
-        self.pane.set_text(text)
-        self.controller.translate_now()
+        self.tabs.setCurrentWidget(self.pane)
+        self.controller.set_text(text, origin)
         if origin in ("clipboard", "ocr", "hotkey"):
             self.statusBar().showMessage(f"Text from {origin}", 3000)
 
@@ -314,9 +438,26 @@ class MainWindow(QMainWindow):
     def input_text(self) -> str:
         return self.pane.text()
 
+    def show_status(self, message: str, timeout_ms: int = STATUS_MS) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def show_busy(self, message: str) -> None:
+        """A stage of slow work with a busy indicator in the status bar ("" ends it)."""
+        self.busy_label.setText(message)
+        self.busy_label.setVisible(bool(message))
+        self.busy_bar.setVisible(bool(message))
+
+    def quit_app(self) -> None:
+        """File > Quit, Ctrl+Q and the tray's Quit: leave, tray or not."""
+        self._quitting = True
+        self.save_geometry()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
     # Geometry and shutdown -----------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        saved = str(self.settings.get("window_geometry"))
+        saved = self.settings.get_str("window_geometry")
         restored = False
         if saved:
             try:
@@ -324,32 +465,68 @@ class MainWindow(QMainWindow):
             except ValueError:
                 restored = False
         if not restored:
-            self.resize(520, 760)
+            self.resize(*DEFAULT_SIZE)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """Never larger than the screen the window is on, and on it."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.top()), area.bottom() - frame.height() + 1)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(QPoint(x, y))
 
     def save_geometry(self) -> None:
         data = bytes(self.saveGeometry().data())
-        self.settings.set("window_geometry", base64.b64encode(data).decode("ascii"))
+        try:
+            self.settings.set("window_geometry", base64.b64encode(data).decode("ascii"))
+        except Exception:  # a read-only or full disk must not stop the window from closing
+            _log.warning("could not save the window geometry", exc_info=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
-        tray_keeps_running = bool(getattr(self.desktop, "keeps_running_in_tray", False))
-        if tray_keeps_running:
+        desktop = self.desktop
+        if not self._quitting and desktop is not None and desktop.keeps_running_in_tray:
             self.hide()
             event.ignore()
+            self._tell_about_tray_once()
             return
+        self._closed = True
         super().closeEvent(event)
 
-    def _quit(self) -> None:
-        self.save_geometry()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+    def _tell_about_tray_once(self) -> None:
+        if self.settings.get_bool("tray_notice_shown"):
+            return
+        try:
+            self.settings.set("tray_notice_shown", True)
+        except Exception:
+            _log.warning("could not remember the tray notice", exc_info=True)
+        # No parent (the window it would belong to is hidden): Python owns it, so it is kept
+        # here and not deleted on close (Qt deleting it too would free it twice).
+        box = QMessageBox(QMessageBox.Icon.Information, "Companion", TRAY_MESSAGE)
+        box.setObjectName("trayNotice")
+        box.open()
+        self._tray_notice = box
 
     def shutdown(self) -> None:
         """Stop background work before the process exits."""
-        shutdown = getattr(self.desktop, "shutdown", None)
-        if callable(shutdown):
-            shutdown()
+        self._closed = True
+        self._unsubscribe_notices()
+        self.changes.close()
+        self.session.close()
+        if self.desktop is not None:
+            self.desktop.shutdown()
         self.controller.cancel()  # a long translation stops at its next chunk
         from companion.ui.settings.packs_dialog import PacksDialog
 

@@ -1,78 +1,78 @@
-"""One background-task API for the GUI: slow work off the GUI thread, results posted back.
+"""The one background-task layer of the GUI: slow work off the GUI thread, results posted back.
 
-Local work that touches loaded models (offline translation, pack loading, dictionary) runs on
-one dedicated worker so models are used by one thread at a time and loaded once; network work
-runs on a small pool; short CPU work (pinyin) has its own thread. Callbacks always run on the
-GUI thread: each task has a relay object living in the GUI thread, and the worker's signals
-reach its slots through Qt's event queue.
+Four lanes, each a thread pool:
+
+- ``run_local``: model work (offline translation, loading packs): one thread, so a model is
+  used by one thread at a time and loaded once;
+- ``run_network``: requests to online engines and servers: a small pool;
+- ``run_quick``: short CPU work (pinyin, phrasebook search) that must not queue behind a long
+  translation: one thread;
+- ``run_long``: long jobs of their own (OCR of an image) that must neither wait behind a
+  translation nor hold it up: one thread.
+
+Callbacks always run on the GUI thread: the runner's dispatcher lives there, and a worker's
+signals (tagged with the task's number) reach it through Qt's event queue. A task that fails with no
+``on_error`` has its traceback logged, so no failure is lost in a thread.
 """
 
 from __future__ import annotations
 
-import traceback
+import itertools
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from companion.engines.base import Cancelled
+
 Callback = Callable[[Any], None]
+_log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    finished = Signal(object)
-    failed = Signal(object)
-    progress = Signal(object)
+class _Dispatcher(QObject):
+    """Lives in the GUI thread; a worker's emit reaches it through the event queue."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        on_done: Callback | None,
-        on_error: Callback | None,
-        on_progress: Callback | None,
-    ) -> None:
-        super().__init__(runner)
-        self._runner = runner
-        self._on_done = on_done
-        self._on_error = on_error
-        self._on_progress = on_progress
-        self.finished.connect(self._finished)
-        self.failed.connect(self._failed)
-        self.progress.connect(self._progressed)
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    progress = Signal(int, object)
 
-    @Slot(object)
-    def _finished(self, value: Any) -> None:
-        self._runner._release(self)
-        if self._on_done is not None:
-            self._on_done(value)
 
-    @Slot(object)
-    def _failed(self, exc: Any) -> None:
-        self._runner._release(self)
-        if self._on_error is not None:
-            self._on_error(exc)
-
-    @Slot(object)
-    def _progressed(self, value: Any) -> None:
-        if self._on_progress is not None:
-            self._on_progress(value)
+@dataclass(frozen=True)
+class _Callbacks:
+    name: str
+    on_done: Callback | None
+    on_error: Callback | None
+    on_progress: Callback | None
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, with_progress: bool) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], task: int, dispatch: _Dispatcher, with_progress: bool
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
-        self._relay = relay
+        self._task = task
+        self._dispatch = dispatch
         self._with_progress = with_progress
+
+    def _emit(self, signal: str, value: Any) -> None:
+        if shiboken6.isValid(self._dispatch):  # the runner may be gone (shutdown)
+            getattr(self._dispatch, signal).emit(self._task, value)
 
     def run(self) -> None:
         try:
-            value = self._fn(self._relay.progress.emit) if self._with_progress else self._fn()
-        except BaseException as exc:  # reported to the GUI, never lost in a thread
-            exc.__companion_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.failed.emit(exc)
+            if self._with_progress:
+                value = self._fn(lambda step: self._emit("progress", step))
+            else:
+                value = self._fn()
+        except BaseException as exc:  # reported to the GUI (traceback kept on the exception)
+            self._emit("failed", exc)
             return
-        self._relay.finished.emit(value)
+        self._emit("finished", value)
 
 
 class TaskRunner(QObject):
@@ -80,14 +80,24 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, network_threads: int = 4) -> None:
         super().__init__(parent)
-        self._local = QThreadPool(self)
-        self._local.setMaxThreadCount(1)
+        self._local = self._pool(1)
         self._local.setExpiryTimeout(-1)  # keep the one local thread alive between tasks
-        self._network = QThreadPool(self)
-        self._network.setMaxThreadCount(network_threads)
-        self._quick = QThreadPool(self)
-        self._quick.setMaxThreadCount(1)
-        self._relays: set[_Relay] = set()
+        self._network = self._pool(network_threads)
+        self._quick = self._pool(1)
+        self._long = self._pool(1)
+        # One dispatcher and a table of callbacks, not one QObject per task: nothing to
+        # create and delete later for every keystroke.
+        self._dispatch = _Dispatcher(self)
+        self._dispatch.finished.connect(self._finished)
+        self._dispatch.failed.connect(self._failed)
+        self._dispatch.progress.connect(self._progressed)
+        self._callbacks: dict[int, _Callbacks] = {}
+        self._ids = itertools.count(1)
+
+    def _pool(self, threads: int) -> QThreadPool:
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(threads)
+        return pool
 
     def run_local(
         self,
@@ -118,6 +128,16 @@ class TaskRunner(QObject):
         """Run short CPU work (pinyin, lookups) that must not queue behind a long translation."""
         self._start(self._quick, fn, on_done, on_error, None)
 
+    def run_long(
+        self,
+        fn: Callable[..., Any],
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        on_progress: Callback | None = None,
+    ) -> None:
+        """Run a long job of its own (OCR) on a dedicated worker, one job at a time."""
+        self._start(self._long, fn, on_done, on_error, on_progress)
+
     def _start(
         self,
         pool: QThreadPool,
@@ -126,22 +146,40 @@ class TaskRunner(QObject):
         on_error: Callback | None,
         on_progress: Callback | None,
     ) -> None:
-        relay = _Relay(self, on_done, on_error, on_progress)
-        self._relays.add(relay)
-        pool.start(_Task(fn, relay, on_progress is not None))
+        name = getattr(fn, "__qualname__", repr(fn))
+        task = next(self._ids)
+        self._callbacks[task] = _Callbacks(name, on_done, on_error, on_progress)
+        pool.start(_Task(fn, task, self._dispatch, on_progress is not None))
 
-    def _release(self, relay: _Relay) -> None:
-        self._relays.discard(relay)
-        relay.deleteLater()
+    @Slot(int, object)
+    def _finished(self, task: int, value: Any) -> None:
+        callbacks = self._callbacks.pop(task, None)
+        if callbacks is not None and callbacks.on_done is not None:
+            callbacks.on_done(value)
+
+    @Slot(int, object)
+    def _failed(self, task: int, exc: Any) -> None:
+        callbacks = self._callbacks.pop(task, None)
+        if callbacks is None:
+            return
+        if callbacks.on_error is not None:
+            _log.debug("task %s failed", callbacks.name, exc_info=exc)
+            callbacks.on_error(exc)
+        elif not isinstance(exc, Cancelled):
+            _log.error("task %s failed", callbacks.name, exc_info=exc)
+
+    @Slot(int, object)
+    def _progressed(self, task: int, value: Any) -> None:
+        callbacks = self._callbacks.get(task)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(value)
 
     @property
     def pending(self) -> int:
         """Tasks started whose result has not reached the GUI thread yet."""
-        return len(self._relays)
+        return len(self._callbacks)
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
-        """Block until both pools are idle (tests and shutdown only)."""
-        ok_local = self._local.waitForDone(msecs)
-        ok_network = self._network.waitForDone(msecs)
-        ok_quick = self._quick.waitForDone(msecs)
-        return ok_local and ok_network and ok_quick
+        """Block until every pool is idle (tests and shutdown only)."""
+        pools = (self._local, self._network, self._quick, self._long)
+        return all([pool.waitForDone(msecs) for pool in pools])

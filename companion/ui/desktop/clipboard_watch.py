@@ -6,7 +6,7 @@ Off by default (copies can be private). What it never reacts to:
 - content a password manager marks as concealed (KDE ``x-kde-passwordManagerHint: secret``,
   Windows ``ExcludeClipboardContentFromMonitorProcessing``, macOS
   ``org.nspasteboard.ConcealedType``);
-- text that is not mostly Chinese, binary-looking, or the same text twice in a row.
+- text that is not Chinese, binary-looking, or the same text twice in a row.
 Bursts of changes (apps that set several formats one by one) are debounced into one read.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Property, QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-from companion.text import han_share, is_probably_binary
+from companion.text import is_probably_binary, looks_chinese
 
 OWN_COPY_MIME = "application/x-companion-own-copy"
 KDE_PASSWORD_HINT = "x-kde-passwordManagerHint"
@@ -29,7 +29,6 @@ CONCEALED_MARKERS = (
 )
 DEBOUNCE_MS = 250
 MAX_CHARS = 5000
-MIN_HAN_SHARE = 0.3
 
 _last_own_text: str | None = None
 
@@ -53,11 +52,12 @@ def is_concealed(formats: Iterable[str], kde_hint: bytes = b"") -> bool:
 
 
 def is_chinese_worth_translating(text: str) -> bool:
-    """Mostly-Han text of a sensible size; not a password-looking token or binary junk."""
+    """A Chinese post (English words mixed in or not) of a sensible size; not a
+    password-looking token, not English quoting one Chinese word, not binary junk."""
     stripped = text.strip()
     if not stripped or len(stripped) > MAX_CHARS or is_probably_binary(stripped):
         return False
-    return han_share(stripped) >= MIN_HAN_SHARE
+    return looks_chinese(stripped)
 
 
 class ClipboardWatcher(QObject):

@@ -5,6 +5,9 @@ raises ImportError when there is no display. Wayland does not let apps grab keys
 there the user binds a desktop shortcut to ``companion --show`` or
 ``companion --translate-clipboard``, which the single-instance channel delivers to the running
 app (see :data:`WAYLAND_COMMANDS`).
+
+Chords are stored in pynput's form (``<ctrl>+<alt>+t``) and shown in Qt's (``Ctrl+Alt+T``);
+:func:`to_portable` and :func:`from_portable` convert between the two.
 """
 
 from __future__ import annotations
@@ -21,6 +24,34 @@ WAYLAND_COMMANDS = {
     "translate_clipboard": "companion --translate-clipboard",
 }
 
+# pynput's names of the keys a global shortcut sensibly uses -> Qt's portable names.
+_PORTABLE = {
+    "<ctrl>": "Ctrl",
+    "<alt>": "Alt",
+    "<shift>": "Shift",
+    "<cmd>": "Meta",
+    "<space>": "Space",
+    "<tab>": "Tab",
+    "<esc>": "Esc",
+    "<insert>": "Ins",
+    "<delete>": "Del",
+    "<home>": "Home",
+    "<end>": "End",
+    "<page_up>": "PgUp",
+    "<page_down>": "PgDown",
+    "<left>": "Left",
+    "<right>": "Right",
+    "<up>": "Up",
+    "<down>": "Down",
+    "<backspace>": "Backspace",
+    "<enter>": "Return",
+    "<pause>": "Pause",
+    "<print_screen>": "Print",
+}
+_PYNPUT = {portable.lower(): name for name, portable in _PORTABLE.items()}
+_PYNPUT["enter"] = "<enter>"
+_MODIFIER_NAMES = ("<ctrl>", "<alt>", "<shift>", "<cmd>")
+
 
 def is_wayland_session() -> bool:
     """True when Companion runs as a native Wayland client (where key grabs are impossible)."""
@@ -34,10 +65,71 @@ def is_wayland_session() -> bool:
     )
 
 
+def from_portable(text: str) -> str:
+    """Qt's portable text of one chord ("Ctrl+Alt+T") as pynput's ("<ctrl>+<alt>+t")."""
+    text = text.strip()
+    if not text:
+        return ""
+    if text.endswith("++") or text == "+":  # the "+" key itself
+        names, key = [n for n in text[:-1].split("+") if n], "+"
+    else:
+        *names, key = text.split("+")
+    parts = []
+    for name in names:
+        modifier = _PYNPUT.get(name.strip().lower())
+        if modifier not in _MODIFIER_NAMES:
+            raise ValueError(f"{name!r} is not a modifier key")
+        parts.append(modifier)
+    lowered = key.strip().lower()
+    if len(key) == 1:
+        parts.append(key.lower())
+    elif lowered in _PYNPUT and _PYNPUT[lowered] not in _MODIFIER_NAMES:
+        parts.append(_PYNPUT[lowered])
+    elif lowered.startswith("f") and lowered[1:].isdigit():
+        parts.append(f"<{lowered}>")
+    else:
+        raise ValueError(f"{key!r} cannot be part of a global shortcut")
+    return "+".join(parts)
+
+
+def to_portable(chord: str) -> str:
+    """pynput's chord ("<ctrl>+<alt>+t") in Qt's portable text ("Ctrl+Alt+T")."""
+    out = []
+    for part in (p.strip().lower() for p in chord.split("+") if p.strip()):
+        if part in _PORTABLE:
+            out.append(_PORTABLE[part])
+        elif part.startswith("<f") and part[2:-1].isdigit():
+            out.append(part[1:-1].upper())
+        elif part.startswith("<") and part.endswith(">"):
+            out.append(part[1:-1].title())
+        else:
+            out.append(part.upper())
+    return "+".join(out)
+
+
+def chord_problem(chord: str) -> str | None:
+    """Why ``chord`` cannot be a global shortcut, in plain words; None when it can (or is empty,
+    which leaves the action unbound)."""
+    if not chord.strip():
+        return None
+    parts = [p.strip() for p in chord.lower().split("+") if p.strip()]
+    modifiers = [p for p in parts if p in ("<ctrl>", "<alt>", "<cmd>")]
+    keys = [p for p in parts if p not in _MODIFIER_NAMES]
+    shown = to_portable(chord)
+    if len(keys) != 1:
+        return f"{shown} needs exactly one key besides Ctrl, Alt, Shift or Meta"
+    if not modifiers:
+        return f"{shown} needs Ctrl, Alt or Meta: without one it would fire while you type"
+    return None
+
+
 def check_hotkey(text: str) -> str | None:
-    """None when pynput accepts the chord (e.g. ``<ctrl>+<alt>+c``), else a readable reason."""
+    """None when the chord is usable (e.g. ``<ctrl>+<alt>+c``), else a readable reason."""
     if not text.strip():
         return "the shortcut is empty"
+    problem = chord_problem(text)
+    if problem:
+        return problem
     try:
         from pynput import keyboard
     except Exception as exc:  # ImportError without a display; Xlib errors on a bad one
@@ -45,12 +137,16 @@ def check_hotkey(text: str) -> str | None:
     try:
         keyboard.HotKey.parse(text)
     except ValueError as exc:
-        return f"{text!r} is not a valid shortcut ({exc or 'unknown key'})"
+        return f"{to_portable(text)} is not a valid shortcut ({exc or 'unknown key'})"
     return None
 
 
 class HotkeyManager(QObject):
-    """Owns one pynput listener; emits its signals on the GUI thread."""
+    """Owns one pynput listener; emits its signals on the GUI thread.
+
+    ``status`` is one plain sentence about what is bound ("on: Ctrl+Alt+C, Ctrl+Alt+T") and
+    ``problems`` lists each chord that could not be set up and why.
+    """
 
     showRequested = Signal()
     translateClipboardRequested = Signal()
@@ -60,24 +156,32 @@ class HotkeyManager(QObject):
         super().__init__(parent)
         self._listener: Any = None
         self.status = "off"
+        self.problems: list[str] = []
 
-    def _set_status(self, status: str) -> None:
+    def _set_status(self, status: str, problems: list[str] | None = None) -> None:
         self.status = status
+        self.problems = list(problems or [])
         self.statusChanged.emit(status)
 
     def start(self, show: str, translate_clipboard: str) -> bool:
         """(Re)start with these chords; an empty chord is left unbound. False if unavailable."""
         self.stop()
+        chords = [c for c in (show, translate_clipboard) if c.strip()]
+        if not chords:
+            self._set_status("no shortcuts set")
+            return False
         if is_wayland_session():
-            self._set_status(
+            reason = (
                 "Wayland does not allow global shortcuts for apps: bind a desktop shortcut to "
                 f"'{WAYLAND_COMMANDS['show']}' or '{WAYLAND_COMMANDS['translate_clipboard']}'"
             )
+            self._set_status(reason, [reason])
             return False
         try:
             from pynput import keyboard
         except Exception as exc:  # ImportError without a display; Xlib errors on a bad one
-            self._set_status(f"global shortcuts are unavailable here ({exc})")
+            reason = f"global shortcuts are unavailable here ({exc})"
+            self._set_status(reason, [reason])
             return False
         bindings: dict[str, Any] = {}
         problems = []
@@ -88,24 +192,28 @@ class HotkeyManager(QObject):
             if not chord.strip():
                 continue
             problem = check_hotkey(chord)
+            if problem is None and chord in bindings:
+                problem = f"{to_portable(chord)} is set for both actions"
             if problem:
                 problems.append(problem)
                 continue
             # Emitting from pynput's thread is safe: Qt queues it to this object's thread.
             bindings[chord] = signal.emit
         if not bindings:
-            self._set_status("; ".join(problems) or "no shortcuts set")
+            self._set_status("; ".join(problems), problems)
             return False
         try:
             listener = keyboard.GlobalHotKeys(bindings)
             listener.daemon = True
             listener.start()
         except Exception as exc:  # X errors, macOS accessibility permission
-            self._set_status(f"global shortcuts could not start ({exc})")
+            reason = f"global shortcuts could not start ({exc})"
+            self._set_status(reason, [reason])
             return False
         self._listener = listener
-        active = ", ".join(bindings)
-        self._set_status(f"on: {active}" + (f" ({'; '.join(problems)})" if problems else ""))
+        active = ", ".join(to_portable(chord) for chord in bindings)
+        suffix = f" ({'; '.join(problems)})" if problems else ""
+        self._set_status(f"on: {active}{suffix}", problems)
         return True
 
     def wait_ready(self) -> bool:

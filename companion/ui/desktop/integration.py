@@ -1,25 +1,27 @@
 """Desktop integration: the one object the app wires in for tray, clipboard watch, hotkeys,
 overlay, speech and screenshot OCR.
 
-It only talks to the main window through five methods (``show_and_raise``, ``toggle_visible``,
-``set_input_text``, ``result_text``, ``input_text``) and exposes QActions for the window's
-menus, so the window knows nothing about how each feature works.
+It talks to the main window only through :class:`CompanionWindow` and exposes QActions for the
+window's menus; the window talks to it only through ``keeps_running_in_tray``,
+``hotkey_status`` and ``shutdown``. Settings it depends on (font size, overlay opacity, the
+hotkeys) reach it through :mod:`companion.changes`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from companion.ocr import OcrResult, engine_available
 from companion.settings import Settings
 from companion.text import has_han
+from companion.ui.change_relay import ChangeRelay
 from companion.ui.desktop.clipboard_watch import ClipboardWatcher
-from companion.ui.desktop.hotkeys import WAYLAND_COMMANDS, HotkeyManager
+from companion.ui.desktop.hotkeys import HotkeyManager, to_portable
 from companion.ui.desktop.ocr_worker import OcrWorker
 from companion.ui.desktop.overlay import OverlayController
 from companion.ui.desktop.region_capture import (
@@ -30,18 +32,28 @@ from companion.ui.desktop.region_capture import (
 )
 from companion.ui.desktop.speech import Speaker
 from companion.ui.desktop.tray import Tray
+from companion.ui.tasks import TaskRunner
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
 POSITIONS_KEY = "overlay_positions"
+HOTKEY_SETTINGS = ("hotkey_show", "hotkey_translate_clipboard")
+# After the menu that started a screen grab has closed, the windows under it repaint before
+# the pixels are read (other programs repaint on their own, so a short wait, not a signal).
+GRAB_DELAY_MS = 150
 
 
 class CompanionWindow(Protocol):
+    """What the integration needs from the main window (a test double fits as well)."""
+
     def show_and_raise(self) -> None: ...
     def toggle_visible(self) -> None: ...
     def set_input_text(self, text: str, origin: str) -> None: ...
     def result_text(self) -> str: ...
     def input_text(self) -> str: ...
+    def show_status(self, message: str, timeout_ms: int = 6000) -> None: ...
+    def show_busy(self, message: str) -> None: ...  # "" ends it
+    def quit_app(self) -> None: ...
 
 
 class DesktopActions:
@@ -61,15 +73,36 @@ class DesktopActions:
         self.speak_input = QAction("Read &Chinese aloud", parent)
         self.speak_result = QAction("Read &translation aloud", parent)
         self.show_hide = QAction("Show/hide Companion", parent)
+        self.show_hide.setToolTip("Global shortcut: works from any app (Settings > Shortcuts)")
         self.translate_clipboard = QAction("Translate clipboard", parent)
+        self.translate_clipboard.setToolTip(
+            "Global shortcut: copy text in any app, then press it (Settings > Shortcuts)"
+        )
         self.quit = QAction("&Quit", parent)
-        self.quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit.setShortcut(QKeySequence("Ctrl+Q"))  # shown in the tray menu
+
+    def show_chords(self, show: str, translate_clipboard: str) -> None:
+        """Name the global shortcuts in the menus ("Translate clipboard  Ctrl+Alt+T").
+
+        Shown as the menu's shortcut column, not set as Qt shortcuts: the global listener
+        already catches the chord, a second binding would run the action twice.
+        """
+        for action, label, chord in (
+            (self.show_hide, "Show/hide Companion", show),
+            (self.translate_clipboard, "Translate clipboard", translate_clipboard),
+        ):
+            shown = QKeySequence(to_portable(chord)).toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            action.setText(f"{label}\t{shown}" if chord.strip() else label)
 
 
 class DesktopIntegration(QObject):
     """Builds every desktop feature around ``window`` and keeps their settings in sync."""
 
-    def __init__(self, window: Any, settings: Settings) -> None:
+    def __init__(
+        self, window: CompanionWindow, settings: Settings, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(window if isinstance(window, QObject) else None)
         self.window: CompanionWindow = window
         self.settings = settings
@@ -77,33 +110,35 @@ class DesktopIntegration(QObject):
         self.actions = DesktopActions(self)
         self._positions: dict[str, list[float]] = self._load_positions()
         self._picker: RegionPicker | None = None
+        self._grab_pending = False
+        self._started = False
+        self._reported_hotkeys = ""
 
         self.clipboard = ClipboardWatcher(self)
         self.clipboard.chineseCopied.connect(self._clipboard_text)
         self.hotkeys = HotkeyManager(self)
         self.hotkeys.showRequested.connect(self.window.toggle_visible)
         self.hotkeys.translateClipboardRequested.connect(self.translate_clipboard)
+        self.hotkeys.statusChanged.connect(self._hotkeys_changed)
         self.speaker = Speaker(self)
         self.speaker.unavailable.connect(self._say)
-        self.ocr = OcrWorker(self)
-        self.ocr.started.connect(lambda: self._say("Reading text from the image…"))
-        self.ocr.progress.connect(self._say)
+        self.ocr = OcrWorker(self, runner)
+        self.ocr.started.connect(lambda: self.window.show_busy("Reading text from the image…"))
+        self.ocr.progress.connect(self.window.show_busy)
         self.ocr.finished.connect(self._ocr_done)
-        self.ocr.failed.connect(lambda message: self._say(f"Could not read the image: {message}"))
+        self.ocr.failed.connect(self._ocr_failed)
         self.overlay = OverlayController(
             lambda: (self.window.input_text(), self.window.result_text()),
             self._positions,
             self._save_positions,
-            int(settings.get("font_size")),
+            settings.get_int("font_size"),
         )
         overlay_window = self.overlay.window
         overlay_window.closeRequested.connect(lambda: self.actions.overlay.setChecked(False))
         overlay_window.openMainRequested.connect(self.window.show_and_raise)
         overlay_window.speakRequested.connect(self.speak_input)
-        overlay_window.opacityChanged.connect(
-            lambda value: self.settings.set("overlay_opacity", float(value))
-        )
-        overlay_window.set_opacity(float(settings.get("overlay_opacity")))
+        overlay_window.opacityChanged.connect(self._opacity_changed)
+        overlay_window.set_opacity(settings.get_float("overlay_opacity"))
 
         a = self.actions
         a.overlay.toggled.connect(self.set_overlay)
@@ -114,7 +149,7 @@ class DesktopIntegration(QObject):
         a.speak_result.triggered.connect(self.speak_result)
         a.show_hide.triggered.connect(self.window.toggle_visible)
         a.translate_clipboard.triggered.connect(self.translate_clipboard)
-        a.quit.triggered.connect(self.quit)
+        a.quit.triggered.connect(self.window.quit_app)
         if not engine_available():
             for action in (a.ocr_region, a.ocr_image):
                 action.setEnabled(False)
@@ -133,9 +168,18 @@ class DesktopIntegration(QObject):
         overlay_window.setAcceptDrops(True)
         overlay_window.installEventFilter(self)
 
-        a.clipboard_watch.setChecked(bool(settings.get("clipboard_watch")))
+        a.clipboard_watch.setChecked(settings.get_bool("clipboard_watch"))
         self._show_watch_state(a.clipboard_watch.isChecked())
-        a.overlay.setChecked(bool(settings.get("overlay")))
+        a.overlay.setChecked(settings.get_bool("overlay"))
+        a.show_chords(
+            settings.get_str("hotkey_show"), settings.get_str("hotkey_translate_clipboard")
+        )
+        self._changes = ChangeRelay(self)
+        self._changes.changed.connect(self._setting_changed)
+
+    def start(self) -> None:
+        """Start what can wait for the first paint: the global hotkeys (pynput connects to X)."""
+        self._started = True
         self.restart_hotkeys()
 
     # State for the window ---------------------------------------------------------------------
@@ -144,12 +188,13 @@ class DesktopIntegration(QObject):
         """Closing the window only hides it when the tray icon can bring it back."""
         return self.tray.available
 
+    def hotkey_status(self) -> str:
+        return self.hotkeys.status
+
     def _say(self, message: str) -> None:
-        """Status text: the window's status bar when it has one."""
+        """Status text in the window's status bar."""
         self.status_message = message
-        bar = getattr(self.window, "statusBar", None)
-        if callable(bar):
-            bar().showMessage(message, 6000)
+        self.window.show_status(message)
 
     # Settings ---------------------------------------------------------------------------------
     def _load_positions(self) -> dict[str, list[float]]:
@@ -161,22 +206,37 @@ class DesktopIntegration(QObject):
     def _save_positions(self, positions: dict[str, list[float]]) -> None:
         self.settings.set(POSITIONS_KEY, positions)
 
-    def apply_settings(self) -> None:
-        """Re-read settings the settings dialog may have changed (font size, hotkeys)."""
-        self.overlay.window.set_font_size(int(self.settings.get("font_size")))
-        self.overlay.window.set_opacity(float(self.settings.get("overlay_opacity")))
-        self.restart_hotkeys()
+    def _opacity_changed(self, value: float) -> None:
+        if abs(self.settings.get_float("overlay_opacity") - value) > 0.001:
+            self.settings.set("overlay_opacity", float(value))
+
+    def _setting_changed(self, topic: str, detail: str) -> None:
+        if topic != "settings":
+            return
+        if detail == "font_size":
+            self.overlay.window.set_font_size(self.settings.get_int("font_size"))
+        elif detail == "overlay_opacity":
+            self.overlay.window.set_opacity(self.settings.get_float("overlay_opacity"))
+        elif detail in HOTKEY_SETTINGS:
+            self.actions.show_chords(
+                self.settings.get_str("hotkey_show"),
+                self.settings.get_str("hotkey_translate_clipboard"),
+            )
+            if self._started:
+                self.restart_hotkeys()
 
     def restart_hotkeys(self) -> None:
         self.hotkeys.start(
-            str(self.settings.get("hotkey_show")),
-            str(self.settings.get("hotkey_translate_clipboard")),
+            self.settings.get_str("hotkey_show"),
+            self.settings.get_str("hotkey_translate_clipboard"),
         )
 
-    @staticmethod
-    def wayland_commands() -> dict[str, str]:
-        """Commands a desktop shortcut can run where apps cannot grab keys."""
-        return dict(WAYLAND_COMMANDS)
+    def _hotkeys_changed(self, _status: str) -> None:
+        """A chord that cannot be used is said once in plain words (and shown in Settings)."""
+        problems = "; ".join(self.hotkeys.problems)
+        if problems and problems != self._reported_hotkeys:
+            self._say(f"Global shortcuts: {problems}")
+        self._reported_hotkeys = problems
 
     # Features --------------------------------------------------------------------------------
     def set_overlay(self, on: bool) -> None:
@@ -226,8 +286,24 @@ class DesktopIntegration(QObject):
 
     # OCR ------------------------------------------------------------------------------------
     def ocr_screen_region(self) -> None:
-        if self.ocr.busy or self._picker is not None:
+        """Grab the screen once the menu that asked for it has closed, then let the user
+        select the text. The menu (Tools or the tray's) must not end up in the picture."""
+        if self.ocr.busy or self._picker is not None or self._grab_pending:
             return
+        self._grab_pending = True
+        popup = QApplication.activePopupWidget()
+        if isinstance(popup, QMenu) and popup.isVisible():
+            popup.aboutToHide.connect(
+                self._grab_after_repaint, Qt.ConnectionType.SingleShotConnection
+            )
+        else:
+            self._grab_after_repaint()
+
+    def _grab_after_repaint(self) -> None:
+        QTimer.singleShot(GRAB_DELAY_MS, self._grab_region)
+
+    def _grab_region(self) -> None:
+        self._grab_pending = False
         screen = screen_under_cursor()
         pixmap = grab_screen(screen) if screen is not None else None
         if screen is None or pixmap is None:
@@ -238,6 +314,10 @@ class DesktopIntegration(QObject):
         picker.cancelled.connect(self._region_cancelled)
         self._picker = picker
         picker.start()
+
+    def _ocr_failed(self, message: str) -> None:
+        self.window.show_busy("")
+        self._say(f"Could not read the image: {message}")
 
     def _region_picked(self, image: QImage) -> None:
         self._picker = None
@@ -264,6 +344,7 @@ class DesktopIntegration(QObject):
         self.ocr.run(path)
 
     def _ocr_done(self, result: OcrResult) -> None:
+        self.window.show_busy("")
         if not result.text:
             self._say("No text found in the image")
             return
@@ -327,16 +408,9 @@ class DesktopIntegration(QObject):
         if not handled and not args:
             self.window.show_and_raise()  # a plain second launch: bring the first forward
 
-    def quit(self) -> None:
-        save = getattr(self.window, "save_geometry", None)
-        if callable(save):
-            save()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
-
     def shutdown(self) -> None:
         """Stop listeners and background work; called once before the process exits."""
+        self._changes.close()
         self.hotkeys.stop()
         self.clipboard.set_enabled(False)
         self.speaker.stop()

@@ -1,15 +1,22 @@
-"""Runs OCR off the GUI thread and reports progress, the result or a one-line error.
+"""Runs OCR through the task layer and reports its stage, the result or a one-line error.
 
-One worker thread of its own: OCR takes seconds and must not queue behind (or block) the
-translation worker; jobs run one at a time because the ONNX engine is shared.
+OCR takes seconds (tens on first use, while the models load) and must not queue behind (or
+block) a translation, so it runs on the task runner's ``run_long`` lane, one job at a time
+because the ONNX engine is shared. Every stage the OCR core reports reaches ``progress``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRunnable, QThreadPool, Signal
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtGui import QImage
 
 from companion.ocr import OcrError, OcrResult, recognize
+from companion.ui.tasks import TaskRunner
+
+_log = logging.getLogger(__name__)
 
 
 def image_to_png(image: QImage) -> bytes:
@@ -22,49 +29,18 @@ def image_to_png(image: QImage) -> bytes:
     return bytes(data.data())
 
 
-class _Signals(QObject):
-    progress = Signal(str)
-    finished = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    def __init__(self, source: str | bytes, signals: _Signals) -> None:
-        super().__init__()
-        self._source = source
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            result = recognize(self._source, self._signals.progress.emit)
-        except OcrError as exc:
-            self._signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # never lose an error in a thread
-            self._signals.failed.emit(f"OCR failed: {type(exc).__name__}: {exc}")
-            return
-        self._signals.finished.emit(result)
-
-
 class OcrWorker(QObject):
     """``run(path_or_png_bytes)``; signals arrive on the GUI thread."""
 
     started = Signal()
-    progress = Signal(str)
+    progress = Signal(str)  # the stage: "Loading the OCR models (first use)…"
     finished = Signal(object)  # OcrResult
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self.runner = runner or TaskRunner(self)
         self._busy = 0
-        # One relay for all jobs (they run one at a time): its signals cross from the pool
-        # thread to this object's thread through Qt's event queue.
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self.progress)
-        self._signals.finished.connect(self._done)
-        self._signals.failed.connect(self._fail)
 
     @property
     def busy(self) -> bool:
@@ -73,7 +49,11 @@ class OcrWorker(QObject):
     def run(self, source: str | bytes) -> None:
         self._busy += 1
         self.started.emit()
-        self._pool.start(_Job(source, self._signals))
+
+        def job(report: Callable[[str], None]) -> OcrResult:
+            return recognize(source, report)
+
+        self.runner.run_long(job, self._done, self._fail, self.progress.emit)
 
     def run_image(self, image: QImage) -> None:
         if image.isNull():
@@ -85,10 +65,14 @@ class OcrWorker(QObject):
         self._busy -= 1
         self.finished.emit(result)
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, exc: BaseException) -> None:
         self._busy -= 1
-        self.failed.emit(message)
+        if isinstance(exc, OcrError):
+            self.failed.emit(str(exc))
+        else:  # a bug, not a bad image: the traceback goes to the log, one line to the user
+            _log.error("OCR failed", exc_info=exc)
+            self.failed.emit(f"OCR failed: {type(exc).__name__}: {exc}")
 
     def wait(self, msecs: int = 60_000) -> bool:
         """Block until the running job ends (shutdown and tests only)."""
-        return self._pool.waitForDone(msecs)
+        return self.runner.wait_idle(msecs)

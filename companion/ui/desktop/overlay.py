@@ -4,17 +4,32 @@ Drag it anywhere by its body; on release it snaps to a screen edge it is near
 (:mod:`companion.snap` does the math) and the spot is remembered for that screen, so with two
 monitors it comes back where it was on each. Colours come from the palette, so it follows the
 system's dark or light mode; the text uses the font size setting.
+
+Its size never follows the text: the source is cut to two lines and the translation scrolls
+inside its own box, so a long post can neither push the window past the screen edge nor hide
+the translation behind the Chinese.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QFont, QGuiApplication, QMouseEvent, QScreen, QWheelEvent
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCursor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QMouseEvent,
+    QScreen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QVBoxLayout,
@@ -24,7 +39,9 @@ from PySide6.QtWidgets import (
 from companion import snap
 
 MIN_OPACITY = 0.3
-DEFAULT_SIZE = (360, 160)
+DEFAULT_SIZE = (360, 160)  # at the default font size; larger fonts get a larger window
+SOURCE_CHARS = 160
+MAX_SCREEN_SHARE = (0.45, 0.4)  # never wider/taller than this share of its screen
 
 
 def clamp_opacity(value: float) -> float:
@@ -64,10 +81,14 @@ class OverlayWindow(QWidget):
         self.source_label = QLabel()
         self.source_label.setObjectName("overlaySource")
         self.source_label.setWordWrap(True)
-        self.result_label = QLabel("Copy or type Chinese in Companion to see it here.")
-        self.result_label.setObjectName("overlayResult")
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.source_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.result_box = QPlainTextEdit()
+        self.result_box.setObjectName("overlayResult")
+        self.result_box.setReadOnly(True)
+        self.result_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.result_box.setPlainText("Copy or type Chinese in Companion to see it here.")
+        self.result_box.viewport().setAutoFillBackground(False)
+        self.result_box.setMinimumHeight(1)
 
         self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
         self.opacity_slider.setRange(round(MIN_OPACITY * 100), 100)
@@ -103,24 +124,47 @@ class OverlayWindow(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(bar)
         layout.addWidget(self.source_label)
-        layout.addWidget(self.result_label, 1)
-        self.resize(*DEFAULT_SIZE)
+        layout.addWidget(self.result_box, 1)
+        self._font_size = 13
         self.set_font_size(font_size)
+        self.resize(self.preferred_size())
         self.set_opacity(1.0)
 
     # Content --------------------------------------------------------------------------------
     def show_texts(self, source: str, result: str) -> None:
-        self.source_label.setText(_shorten(source, 160))
-        self.result_label.setText(result or "…")
+        self.source_label.setText(_shorten(source, SOURCE_CHARS))
+        self.source_label.setVisible(bool(source.strip()))
+        if self.result_box.toPlainText() != (result or "…"):
+            self.result_box.setPlainText(result or "…")
+        if self.size() != self.preferred_size():  # whatever the text, the same window
+            self.resize(self.preferred_size())
+
+    def result_text(self) -> str:
+        return self.result_box.toPlainText()
 
     def set_font_size(self, size: int) -> None:
         size = min(max(int(size), 8), 48)
+        self._font_size = size
         font = QFont(self.font())
         font.setPointSize(size)
-        self.result_label.setFont(font)
+        self.result_box.setFont(font)
         small = QFont(font)
         small.setPointSize(max(size - 2, 7))
         self.source_label.setFont(small)
+        self.source_label.setFixedHeight(QFontMetrics(small).lineSpacing() * 2 + 2)
+        if self.isVisible():
+            self.resize(self.preferred_size())
+
+    def preferred_size(self) -> QSize:
+        """The overlay's one size: grows with the font, never past a share of its screen."""
+        grow = max(self._font_size - 13, 0)
+        width, height = DEFAULT_SIZE[0] + grow * 14, DEFAULT_SIZE[1] + grow * 9
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            width = min(width, max(200, int(area.width() * MAX_SCREEN_SHARE[0])))
+            height = min(height, max(120, int(area.height() * MAX_SCREEN_SHARE[1])))
+        return QSize(width, height)
 
     def set_opacity(self, value: float) -> None:
         value = clamp_opacity(value)
@@ -248,7 +292,9 @@ class OverlayController:
         if screen is None:
             return
         area = to_rect(screen.availableGeometry())
-        size = (self.window.width(), self.window.height())
+        preferred = self.window.preferred_size()
+        self.window.resize(preferred)
+        size = (preferred.width(), preferred.height())
         saved = self.positions.get(key_for_screen(screen))
         if saved and len(saved) == 2:
             rect = snap.from_fractions((saved[0], saved[1]), size, area)

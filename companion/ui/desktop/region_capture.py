@@ -84,6 +84,10 @@ class RegionPicker(QWidget):
     def selection(self) -> QRect:
         return QRect(self._selection)
 
+    def pixmap(self) -> QPixmap:
+        """The frozen screen the user selects from."""
+        return QPixmap(self._pixmap)
+
     def select(self, rect: QRect) -> None:
         """Finish with ``rect`` (logical pixels in this widget): mouse release and tests."""
         self._selection = rect.normalized()

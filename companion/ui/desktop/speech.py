@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
-from companion.text import han_share
+from companion.text import looks_chinese
 
 NO_ADDONS = (
     "Reading aloud needs the PySide6-Addons package (QtTextToSpeech), which is not installed."
@@ -36,7 +36,7 @@ def install_hint(language: str) -> str:
 
 
 def text_language(text: str) -> QLocale.Language:
-    return QLocale.Language.Chinese if han_share(text) >= 0.3 else QLocale.Language.English
+    return QLocale.Language.Chinese if looks_chinese(text) else QLocale.Language.English
 
 
 class Speaker(QObject):

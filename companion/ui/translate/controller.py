@@ -1,75 +1,91 @@
 """Decides when to translate what the user typed, and keeps the pane honest.
 
+What to do with a text is the :class:`~companion.session.Session`'s business; this class
+only decides when, and makes sure the pane shows the newest answer:
+
 - typing is debounced; a paste (a big jump in length) or Ctrl+Enter translates at once;
 - every request gets a generation number and a cancel token: a newer request cancels the
   older one, and results of an older generation are dropped, so stale text never overwrites
   newer text;
-- translation runs on the local worker (offline) or the network pool (online engine);
-  pinyin on its own quick thread, so it shows even while a long post translates.
+- translation runs on the local worker (offline) or the network pool (online engine); the
+  reading aids (pinyin, phrasebook terms) on the quick worker, so they show at once, pack or
+  no pack, even while a long post translates;
+- partial results of a streaming translation are coalesced (at most one repaint per
+  :data:`PARTIAL_MS`), so a long text costs the GUI thread a few updates, not hundreds.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+import logging
+from collections.abc import Callable, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion.engines.base import Cancelled, CancelToken, EngineError, ErrorKind
 from companion.glossary_api import TermHit
-from companion.phrasebook.glossary import PhrasebookGlossary
-from companion.settings import Settings
-from companion.text import has_han
-from companion.translator import InputError, TranslationResult, Translator
+from companion.session import ReadingAids, Session, SessionResult
+from companion.translator import InputError
 from companion.ui.tasks import TaskRunner
-from companion.ui.translate.pane import TranslationPane
+from companion.ui.translate.pane import MAX_HIGHLIGHTS, Highlight, TranslationPane
 
 TYPING_DEBOUNCE_MS = 400
 AIDS_DEBOUNCE_MS = 150
-MAX_PINYIN_CHARS = 5000  # a ruby view of more than this is no reading aid
+PARTIAL_MS = 120
 PASTE_JUMP_CHARS = 12  # a change this big at once is a paste: no debounce
 
+if TYPE_CHECKING:
+    from companion.pinyin import Word
 
-@dataclass(frozen=True)
-class BackTranslationUnavailable:
-    reason: str
+_log = logging.getLogger(__name__)
 
 
-BackTranslation = str | BackTranslationUnavailable | None
+HIGHLIGHT_LINE_CHARS = 10_000  # Qt re-lays out a highlighted line whole: not on longer ones
+
+
+def qt_highlights(text: str, terms: tuple[TermHit, ...]) -> list[Highlight]:
+    """The terms' positions in Qt's units (UTF-16: an emoji counts twice), off the GUI thread.
+
+    None in a text with a line longer than :data:`HIGHLIGHT_LINE_CHARS` (an unpunctuated
+    paste): marking it would cost the GUI thread a layout of the whole line; the term list
+    still shows every term.
+    """
+    if len(text) > HIGHLIGHT_LINE_CHARS and any(
+        len(line) > HIGHLIGHT_LINE_CHARS for line in text.split("\n")
+    ):
+        return []
+    chosen = [hit for hit in terms[:MAX_HIGHLIGHTS] if text[hit.start : hit.end] == hit.term]
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return [(hit.start, hit.end) for hit in chosen]
+    table = list(accumulate((2 if ord(ch) > 0xFFFF else 1 for ch in text), initial=0))
+    return [(table[hit.start], table[hit.end]) for hit in chosen]
 
 
 class TranslationController(QObject):
-    """Connects a :class:`TranslationPane` to a :class:`Translator` through a TaskRunner."""
+    """Connects a :class:`TranslationPane` to a :class:`Session` through a TaskRunner."""
 
-    resultShown = Signal(object)  # the final TranslationResult of the current input
+    resultShown = Signal(object)  # the final SessionResult of the current input
     backTranslationShown = Signal(str)
     noPack = Signal(str)  # message; the window offers download/install
     pinyinShown = Signal()
+    termsShown = Signal()
     idle = Signal()  # nothing pending for the current input
 
-    def __init__(
-        self,
-        pane: TranslationPane,
-        runner: TaskRunner,
-        translator_factory: Callable[[], Translator],
-        settings: Settings,
-    ) -> None:
+    def __init__(self, pane: TranslationPane, runner: TaskRunner, session: Session) -> None:
         super().__init__(pane)
         self.pane = pane
         self.runner = runner
-        self.settings = settings
-        self._factory = translator_factory
-        self._translator: Translator | None = None
-        self._translator_lock = threading.Lock()
+        self.session = session
         self._generation = 0
         self._aids_generation = 0
-        self._term_finder = PhrasebookGlossary()
         self._cancel: CancelToken | None = None
         self._last_text = ""
         self._last_request: tuple[str, str] | None = None
-        self.last_result: TranslationResult | None = None
+        self._origin: str | None = None  # set by whoever puts text in from outside
+        self._partial: SessionResult | None = None
+        self._pinyin_for = ""  # the text whose pinyin the ruby view shows
+        self.last_result: SessionResult | None = None
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -79,31 +95,29 @@ class TranslationController(QObject):
         self._aids_debounce.setSingleShot(True)
         self._aids_debounce.setInterval(AIDS_DEBOUNCE_MS)
         self._aids_debounce.timeout.connect(lambda: self.update_reading_aids(self.pane.text()))
+        self._partial_timer = QTimer(self)
+        self._partial_timer.setSingleShot(True)
+        self._partial_timer.setInterval(PARTIAL_MS)
+        self._partial_timer.timeout.connect(self._show_partial)
         pane.input.textChanged.connect(self._text_changed)
         pane.translateRequested.connect(self.translate_now)
         pane.directionChanged.connect(self._direction_changed)
         pane.swapRequested.connect(self.swap)
-        pane.set_direction(str(settings.get("direction")))
-
-    # Translator lifecycle -----------------------------------------------------------------
-    def translator(self) -> Translator:
-        """The translator, built on first use in a worker thread (the phrasebook loads there)."""
-        with self._translator_lock:
-            if self._translator is None:
-                self._translator = self._factory()
-            return self._translator
-
-    def reset_translator(self) -> None:
-        """Rebuild with new settings (engine changed, pack installed) on the next request."""
-        with self._translator_lock:
-            self._translator = None
-        self._last_request = None
+        pane.set_direction(session.settings.get_str("direction"))
 
     # Triggers -------------------------------------------------------------------------------
+    def set_text(self, text: str, origin: str) -> None:
+        """Put text in the pane from elsewhere (clipboard, OCR, phrasebook) and translate it."""
+        self._origin = origin
+        self.pane.set_text(text)
+        self.translate_now()
+
     def _text_changed(self) -> None:
         text = self.pane.text()
         jump = abs(len(text) - len(self._last_text))
         self._last_text = text
+        if self._origin is None:
+            self._origin = "paste" if jump >= PASTE_JUMP_CHARS else "typed"
         if jump >= PASTE_JUMP_CHARS or not text.strip():
             self._aids_debounce.stop()
             self.update_reading_aids(text)
@@ -112,15 +126,21 @@ class TranslationController(QObject):
         if not text.strip():
             self.cancel()
             self._generation += 1
+            self._origin = None
             self._last_request = None  # the same text pasted again is translated again
             self.last_result = None
+            self._partial_timer.stop()
             self.pane.clear_result()
             self.idle.emit()
             return
         self._debounce.start(0 if jump >= PASTE_JUMP_CHARS else TYPING_DEBOUNCE_MS)
 
     def _direction_changed(self, key: str) -> None:
-        self.settings.set("direction", key)
+        self.session.settings.set("direction", key)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Translate the current text again (direction, engine, packs or settings changed)."""
         self._last_request = None
         if self.pane.text().strip():
             self.translate_now()
@@ -138,8 +158,7 @@ class TranslationController(QObject):
         box.blockSignals(True)  # no translation of the old text in the new direction
         self.pane.set_direction(f"{result.target}-{result.source}")
         box.blockSignals(False)
-        self.pane.set_text(result.text)
-        self.translate_now()
+        self.set_text(result.text, "typed")
 
     def cancel(self) -> None:
         """Stop the translation in flight (new input, shutdown)."""
@@ -157,59 +176,54 @@ class TranslationController(QObject):
         if self._last_request == (text, direction):
             return  # already shown or on its way
         self._last_request = (text, direction)
+        origin = self._origin or "typed"
+        self._origin = None
         self.cancel()
+        self._partial_timer.stop()
+        self._partial = None
         self.pane.hide_back_translation()  # it described the previous Chinese
         self._generation += 1
         generation = self._generation
         cancel = CancelToken()
         self._cancel = cancel
-        source, target = ("auto", None) if direction == "auto" else tuple(direction.split("-"))
+        source, target = ("auto", None) if direction == "auto" else direction.split("-")
+        session = self.session
 
-        def job(progress: Callable[[Any], None]) -> tuple[TranslationResult, BackTranslation]:
-            translator = self.translator()
-            cancel.raise_if_cancelled()
-            result = translator.translate(
+        def job(progress: Callable[[object], None]) -> SessionResult:
+            return session.translate(
                 text,
-                source=str(source),
+                source=source,
                 target=target,
+                origin=origin,
                 cancel=cancel,
                 on_progress=lambda partial: progress((generation, partial)),
-                find_terms=False,  # the reading aids already found and highlighted them
             )
-            back: BackTranslation = None
-            if result.target == "zh" and result.text:
-                progress((generation, result))  # the Chinese shows while it is checked
-                try:
-                    back = translator.translate(
-                        result.text, "zh", "en", cancel=cancel, find_terms=False
-                    ).text
-                except EngineError as exc:  # the Chinese itself is still worth showing
-                    back = BackTranslationUnavailable(exc.message)
-            return result, back
 
-        def done(value: tuple[TranslationResult, BackTranslation]) -> None:
+        def done(result: SessionResult) -> None:
             if generation != self._generation:
                 return
-            result, back = value
+            self._partial_timer.stop()
             self._show(result)
-            if isinstance(back, BackTranslationUnavailable):
-                self.pane.show_back_translation(f"Cannot check it: {back.reason}", problem=True)
-            elif back is None:
-                self.pane.hide_back_translation()
-            else:
-                self.pane.show_back_translation(back)
-                self.backTranslationShown.emit(back)
+            if result.back_translation is not None:
+                self.backTranslationShown.emit(result.back_translation)
             self.resultShown.emit(result)
             self.idle.emit()
 
-        def partial(value: tuple[int, TranslationResult]) -> None:
+        def partial(value: tuple[int, SessionResult]) -> None:
             gen, result = value
-            if gen == self._generation:
-                self._show(result)
+            if gen != self._generation:
+                return
+            first = self._partial is None and self.last_result is None
+            self._partial = result
+            if result.checking or first:
+                self._show_partial()  # the first lines and the finished Chinese show at once
+            elif not self._partial_timer.isActive():
+                self._partial_timer.start()
 
         def failed(exc: BaseException) -> None:
             if generation != self._generation:
                 return
+            self._partial_timer.stop()
             self._last_request = None
             if isinstance(exc, Cancelled):
                 return
@@ -221,87 +235,75 @@ class TranslationController(QObject):
             elif isinstance(exc, InputError):
                 self.pane.show_error(str(exc))
             else:
+                _log.error("translation failed", exc_info=exc)
                 self.pane.show_error(f"Translation failed: {exc}")
             self.idle.emit()
 
-        uses_network = self._uses_network()
-        run = self.runner.run_network if uses_network else self.runner.run_local
+        run = self.runner.run_network if session.uses_network() else self.runner.run_local
         run(job, on_done=done, on_error=failed, on_progress=partial)
 
-    def _uses_network(self) -> bool:
-        if self.settings.get("offline_only"):
-            return False
-        return str(self.settings.get("preferred_engine")) != "offline"
+    def _show_partial(self) -> None:
+        result, self._partial = self._partial, None
+        if result is not None:
+            self._show(result)
 
-    def _show(self, result: TranslationResult) -> None:
+    def _show(self, result: SessionResult) -> None:
         self.last_result = result
-        self.pane.show_direction(
-            result.source, result.target, detected=self.pane.direction() == "auto"
-        )
         self.pane.show_result(result)
-        if result.target == "zh" and result.text:
-            self.update_pinyin(result.text)
+        if result.complete and result.pinyin_of == "target":
+            self._show_words(result.text, result.pinyin, result.pinyin_truncated, "")
 
     # Reading aids: pinyin and phrasebook terms -----------------------------------------
     def update_reading_aids(self, text: str) -> None:
         """Pinyin of the input and its phrasebook terms: shown at once, pack or no pack."""
         self._aids_generation += 1
         generation = self._aids_generation
-        style = str(self.settings.get("pinyin_style"))
-        sandhi = bool(self.settings.get("tone_sandhi"))
-        finder = self._term_finder
+        session = self.session
 
-        def job() -> tuple[list[Any], list[TermHit]]:
-            words = _annotate(text, style, sandhi) if has_han(text[:MAX_PINYIN_CHARS]) else []
-            return words, finder.find_terms(text) if text.strip() else []
+        def job() -> tuple[ReadingAids, list[Highlight]]:
+            aids = session.reading_aids(text)
+            return aids, qt_highlights(text, aids.terms)
 
-        def done(value: tuple[list[Any], list[TermHit]]) -> None:
+        def done(value: tuple[ReadingAids, list[Highlight]]) -> None:
             if generation != self._aids_generation or self.pane.text() != text:
                 return  # typing went on: the debounced update for the new text follows
-            words, terms = value
-            self._show_words(words)
-            self.pane.show_terms(terms)
+            aids, highlights = value
+            self.pane.show_terms(aids.terms, highlights)
+            self.termsShown.emit()
+            # The pinyin in a turn of its own: two layouts in one event would hold the window.
+            QTimer.singleShot(0, lambda: show_words(aids))
 
-        self.runner.run_quick(job, on_done=done, on_error=self._pinyin_failed(generation))
+        def show_words(aids: ReadingAids) -> None:
+            if generation != self._aids_generation or self.pane.text() != text:
+                return
+            if aids.words or aids.problem or not self._shows_target_pinyin(text):
+                self._show_words(text, aids.words, aids.truncated, aids.problem)
 
-    def update_pinyin(self, text: str) -> None:
-        """Pinyin of the Chinese about to be posted (the en->zh result)."""
-        self._aids_generation += 1
-        generation = self._aids_generation
-        style = str(self.settings.get("pinyin_style"))
-        sandhi = bool(self.settings.get("tone_sandhi"))
-
-        def job() -> list[Any]:
-            return _annotate(text, style, sandhi)
-
-        def done(words: list[Any]) -> None:
-            if generation == self._aids_generation:
-                self._show_words(words)
-
-        self.runner.run_quick(job, on_done=done, on_error=self._pinyin_failed(generation))
-
-    def _show_words(self, words: list[Any]) -> None:
-        self.pane.ruby.set_words(words)
-        visible = bool(words)
-        self.pane.pinyin_label.setVisible(visible)
-        self.pane.ruby_scroll.setVisible(visible)
-        if visible:
-            self.pinyinShown.emit()
-
-    def _pinyin_failed(self, generation: int) -> Callable[[BaseException], None]:
         def failed(exc: BaseException) -> None:
             if generation == self._aids_generation:
-                self.pane.ruby.set_words([])
-                self.pane.pinyin_label.setText(f"Pinyin unavailable: {exc}")
-                self.pane.pinyin_label.show()
+                _log.error("reading aids failed", exc_info=exc)
+                self._show_words(text, (), False, str(exc))
 
-        return failed
+        if not text.strip():
+            self._show_words("", (), False, "")
+            self.pane.show_terms((), [])
+            return
+        self.runner.run_quick(job, on_done=done, on_error=failed)
 
+    def _shows_target_pinyin(self, text: str) -> bool:
+        """The ruby view holds the pinyin of this English input's Chinese translation."""
+        result = self.last_result
+        return (
+            result is not None
+            and result.pinyin_of == "target"
+            and self._last_request is not None
+            and self._last_request[0] == text
+        )
 
-def _annotate(text: str, style: str, sandhi: bool) -> list[Any]:
-    """Words with pinyin for the ruby view (runs on the quick worker)."""
-    from companion.pinyin import annotate
-    from companion.service import prepare_dictionary
-
-    prepare_dictionary()  # idempotent: slang from the phrasebook reads as one word
-    return annotate(text[:MAX_PINYIN_CHARS], style=style, sandhi=sandhi)
+    def _show_words(self, text: str, words: Sequence[Word], truncated: bool, problem: str) -> None:
+        if text == self._pinyin_for and words and not problem:
+            return  # already shown (the result's pinyin of an input whose aids showed it)
+        self._pinyin_for = text if words else ""
+        self.pane.show_pinyin(words, truncated, problem)
+        if words:
+            self.pinyinShown.emit()

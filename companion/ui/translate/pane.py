@@ -1,18 +1,32 @@
-"""The translation pane: input, result, pinyin, back-translation and phrasebook terms.
+"""The translation pane: input, translation, back-translation, pinyin and phrasebook terms.
 
 The pane only shows things and says what the user asked for; the
 :class:`~companion.ui.translate.controller.TranslationController` decides when to translate
-and runs the work off the GUI thread.
+and runs the work off the GUI thread, and the pane shows one
+:class:`~companion.session.SessionResult` at a time.
+
+Any post fits: every region scrolls inside itself and has a small minimum height, so a
+6,000-character paste never makes the window taller than its screen. On a wide window the
+source and the translation sit side by side with the reading aids below; a narrow one stacks
+them. Showing a result costs the GUI thread little whatever its length: a streaming
+translation is appended, not re-set, and the term list and highlights are capped.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from itertools import accumulate
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,8 +46,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.glossary_api import TermHit
-from companion.translator import TranslationResult
+from companion.session import MAX_PINYIN_CHARS, SessionResult
 from companion.ui.reading.ruby_view import RubyView
+
+if TYPE_CHECKING:
+    from companion.pinyin import Word
 
 DIRECTIONS = [
     ("auto", "Auto-detect"),
@@ -42,6 +59,16 @@ DIRECTIONS = [
 ]
 LANGUAGE_LABELS = {"zh": "Chinese", "en": "English"}
 MAX_HIGHLIGHTS = 500  # beyond that, highlighting costs more than it helps
+MAX_TERM_ROWS = 200  # the list says how many more there are
+WIDE_AT = 880  # pane width from which source and translation sit side by side
+# Qt lays out a paragraph whole: a 100,000-character line (an unpunctuated paste) takes it
+# hundreds of milliseconds. A shown translation breaks lines this long into display lines
+# (the copied translation is the real text); the user's own text is never changed.
+DISPLAY_LINE_CHARS = 3000
+NOTE_CHARS = 140  # a note is one line; the whole text is in its tooltip
+
+Highlight = tuple[int, int]  # Qt (UTF-16) start and end of a term in the input
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 class NoPackBanner(QFrame):
@@ -76,20 +103,84 @@ class NoPackBanner(QFrame):
         self.show()
 
 
-def _section_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
+class ElidedLabel(QLabel):
+    """One line that gives way: cut with "…" when narrow (the whole text on hover), so a long
+    badge or note never sets the window's minimum width."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))  # a style sheet's colour too
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+        painter.end()
+
+
+def _section_label(text: str, parent: QWidget, elided: bool = False) -> QLabel:
+    label = ElidedLabel(text, parent) if elided else QLabel(text, parent)
     label.setObjectName("sectionLabel")
     label.setStyleSheet("color: palette(mid); font-weight: 600;")
     return label
 
 
+def _text_box(parent: QWidget, name: str, lines: int) -> QPlainTextEdit:
+    """A read-only text that scrolls inside itself, at least ``lines`` lines tall."""
+    box = QPlainTextEdit(parent)
+    box.setObjectName(name)
+    box.setReadOnly(True)
+    box.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 12)
+    return box
+
+
+def display_lines(text: str, limit: int = DISPLAY_LINE_CHARS) -> str:
+    """``text`` with every line longer than ``limit`` broken at a space or mark before it."""
+    if len(text) <= limit or all(len(line) <= limit for line in text.split("\n")):
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = max(line.rfind(mark, limit // 2, limit) for mark in " ，。！？,.!?;")
+            cut = cut + 1 if cut > 0 else limit
+            out.append(line[:cut].rstrip(" "))
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _panel(parent: QWidget) -> tuple[QWidget, QVBoxLayout]:
+    panel = QWidget(parent)
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(3)
+    return panel, layout
+
+
 class TranslationPane(QWidget):
-    """Input on top, everything Companion knows about it below."""
+    """The input and everything Companion knows about it."""
 
     translateRequested = Signal()  # Ctrl+Enter or the Translate button
     directionChanged = Signal(str)  # "auto" | "zh-en" | "en-zh"
     swapRequested = Signal()
     copyRequested = Signal()
+    termOpened = Signal(str)  # a phrasebook term clicked in the term list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +193,7 @@ class TranslationPane(QWidget):
         for key, label in DIRECTIONS:
             self.direction_box.addItem(label, key)
         self.direction_box.setToolTip("Translation direction")
-        self.detected_label = QLabel("", self)
+        self.detected_label = ElidedLabel("", self)
         self.detected_label.setObjectName("detectedLabel")
         self.swap_button = QToolButton(self)
         self.swap_button.setText("⇄")
@@ -115,99 +206,146 @@ class TranslationPane(QWidget):
         bar.addWidget(self.translate_button)
         outer.addLayout(bar)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        outer.addWidget(splitter, 1)
-
         # Input
-        self.input = QPlainTextEdit(splitter)
+        self.input = QPlainTextEdit(self)
         self.input.setObjectName("inputBox")
         self.input.setPlaceholderText(
             "Paste or type Chinese to read it in English.\n"
             "Type English to get Chinese you can post, with its pinyin and back-translation."
         )
         self.input.setTabChangesFocus(True)
+        self.input.setMinimumHeight(self.input.fontMetrics().lineSpacing() * 3 + 12)
 
-        # Everything about the input, in a scroll area so a long post stays usable.
-        below = QWidget(splitter)
-        below_layout = QVBoxLayout(below)
-        below_layout.setContentsMargins(0, 0, 0, 0)
-
-        self.banner = NoPackBanner(below)
-        self.banner.hide()
-        below_layout.addWidget(self.banner)
-
+        # The translation, its engine and notes, and the back-translation
+        self.result_panel, result_layout = _panel(self)
         result_bar = QHBoxLayout()
-        self.result_label = _section_label("Translation", below)
-        self.engine_badge = QLabel("", below)
+        self.result_label = _section_label("Translation", self.result_panel)
+        self.engine_badge = ElidedLabel("", self.result_panel)
+        self.engine_badge.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.engine_badge.setObjectName("engineBadge")
-        self.copy_button = QToolButton(below)
+        self.copy_button = QToolButton(self.result_panel)
         self.copy_button.setText("Copy")
         self.copy_button.setToolTip("Copy the translation (Ctrl+Shift+C)")
         result_bar.addWidget(self.result_label)
-        result_bar.addStretch(1)
-        result_bar.addWidget(self.engine_badge)
+        result_bar.addWidget(self.engine_badge, 1)
         result_bar.addWidget(self.copy_button)
-        below_layout.addLayout(result_bar)
-
-        self.progress = QProgressBar(below)
+        result_layout.addLayout(result_bar)
+        self.progress = QProgressBar(self.result_panel)
         self.progress.setTextVisible(True)
         self.progress.setMaximumHeight(14)
-        self.progress.hide()
-        below_layout.addWidget(self.progress)
-
-        self.output = QTextBrowser(below)
-        self.output.setObjectName("resultBox")
-        self.output.setOpenLinks(False)
+        result_layout.addWidget(self.progress)
+        self.banner = NoPackBanner(self.result_panel)
+        result_layout.addWidget(self.banner)
+        self.output = _text_box(self.result_panel, "resultBox", 2)
         self.output.setPlaceholderText("The translation appears here as you type.")
-        below_layout.addWidget(self.output, 2)
-
-        self.notes_label = QLabel("", below)
+        result_layout.addWidget(self.output, 3)
+        self.error_label = QLabel("", self.result_panel)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        result_layout.addWidget(self.error_label)
+        self.notes_label = ElidedLabel("", self.result_panel)
         self.notes_label.setObjectName("notesLabel")
-        self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet("color: #b35900;")
-        self.notes_label.hide()
-        below_layout.addWidget(self.notes_label)
+        result_layout.addWidget(self.notes_label)
+        self.back_label = _section_label(
+            "What your Chinese says (back-translation)", self.result_panel
+        )
+        self.back_output = _text_box(self.result_panel, "backTranslation", 2)
+        self.back_output.setMaximumHeight(self.back_output.fontMetrics().lineSpacing() * 6 + 12)
+        result_layout.addWidget(self.back_label)
+        result_layout.addWidget(self.back_output, 1)
 
-        self.back_label = _section_label("What your Chinese says (back-translation)", below)
-        self.back_output = QLabel("", below)
-        self.back_output.setObjectName("backTranslation")
-        self.back_output.setWordWrap(True)
-        self.back_output.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        below_layout.addWidget(self.back_label)
-        below_layout.addWidget(self.back_output)
-
-        self.pinyin_label = _section_label("Pinyin and word meanings", below)
-        below_layout.addWidget(self.pinyin_label)
-        self.ruby = RubyView(below)
-        ruby_scroll = QScrollArea(below)
+        # Reading aids: pinyin with word meanings, and phrasebook terms
+        self.pinyin_panel, pinyin_layout = _panel(self)
+        self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel, True)
+        pinyin_layout.addWidget(self.pinyin_label)
+        self.ruby = RubyView(self.pinyin_panel)
+        ruby_scroll = QScrollArea(self.pinyin_panel)
         ruby_scroll.setWidgetResizable(True)
         ruby_scroll.setFrameShape(QFrame.Shape.NoFrame)
         ruby_scroll.setWidget(self.ruby)
+        ruby_scroll.setMinimumHeight(48)
         ruby_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.ruby_scroll = ruby_scroll
-        below_layout.addWidget(ruby_scroll, 3)
+        pinyin_layout.addWidget(ruby_scroll, 1)
 
-        self.terms_label = _section_label("From the phrasebook", below)
-        self.terms_view = QLabel("", below)
+        self.terms_panel, terms_layout = _panel(self)
+        self.terms_label = _section_label("From the phrasebook", self.terms_panel)
+        self.terms_view = QTextBrowser(self.terms_panel)
         self.terms_view.setObjectName("termsView")
-        self.terms_view.setWordWrap(True)
-        self.terms_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        below_layout.addWidget(self.terms_label)
-        below_layout.addWidget(self.terms_view)
+        self.terms_view.setOpenLinks(False)
+        self.terms_view.setMinimumHeight(self.terms_view.fontMetrics().lineSpacing() * 2 + 12)
+        self.terms_view.anchorClicked.connect(self._term_clicked)
+        terms_layout.addWidget(self.terms_label)
+        terms_layout.addWidget(self.terms_view, 1)
 
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        self.splitter = splitter
+        # Arrangement: one vertical splitter; wide windows nest two horizontal ones in it.
+        self._outer = QSplitter(Qt.Orientation.Vertical, self)
+        self._top = QSplitter(Qt.Orientation.Horizontal)
+        self._bottom = QSplitter(Qt.Orientation.Horizontal)
+        for splitter in (self._outer, self._top, self._bottom):
+            splitter.setChildrenCollapsible(False)
+        outer.addWidget(self._outer, 1)
+        self.splitter = self._outer
+        self._wide: bool | None = None
+        self._arrange(False)
 
         self.direction_box.currentIndexChanged.connect(
             lambda _i: self.directionChanged.emit(self.direction())
         )
         self.swap_button.clicked.connect(self.swapRequested)
-        self._terms: list[TermHit] = []
-        self._has_result = False
         self.translate_button.clicked.connect(self.translateRequested)
         self.copy_button.clicked.connect(self.copyRequested)
+        self._terms: tuple[TermHit, ...] = ()
+        self._highlights: list[Highlight] = []
+        self._used: frozenset[str] = frozenset()
+        self._links: list[str] = []  # the terms the list links to, by index
+        self._highlighted = False
+        self._output_text = ""
+        self._back_text = ""
+        self._has_result = False
         self.clear_result()
+
+    # Layout ------------------------------------------------------------------------------------
+    @property
+    def wide(self) -> bool:
+        return bool(self._wide)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width() >= WIDE_AT)
+
+    def _arrange(self, wide: bool) -> None:
+        """Side by side on a wide pane (reading aids below), stacked on a narrow one."""
+        if wide == self._wide:
+            return
+        self._wide = wide
+        if wide:
+            self._top.addWidget(self.input)
+            self._top.addWidget(self.result_panel)
+            self._bottom.addWidget(self.pinyin_panel)
+            self._bottom.addWidget(self.terms_panel)
+            self._outer.addWidget(self._top)
+            self._outer.addWidget(self._bottom)
+            self._top.setSizes([1000, 1000])
+            self._bottom.setSizes([1400, 600])
+            self._outer.setSizes([1100, 900])
+        else:
+            for widget in (self.input, self.result_panel, self.pinyin_panel, self.terms_panel):
+                self._outer.addWidget(widget)
+            self._top.setParent(None)
+            self._bottom.setParent(None)
+            self._outer.setSizes([600, 1000, 800, 700])
+        self._sync_sections()
+
+    def _sync_sections(self) -> None:
+        """A reading-aid row with nothing to show takes no room."""
+        if self._wide:
+            self._bottom.setVisible(
+                not self.pinyin_panel.isHidden() or not self.terms_panel.isHidden()
+            )
 
     # What the user asked for -------------------------------------------------------------
     def direction(self) -> str:
@@ -228,21 +366,20 @@ class TranslationPane(QWidget):
     # What Companion shows ------------------------------------------------------------------
     def clear_result(self) -> None:
         self._has_result = False
-        self.output.clear()
-        self.back_output.clear()
-        self.back_label.hide()
-        self.back_output.hide()
-        self.terms_label.hide()
-        self.terms_view.hide()
+        self._set_output("")
+        self._show_output(True)
+        self.error_label.hide()
+        self.hide_back_translation()
         self.notes_label.hide()
         self.progress.hide()
         self.banner.hide()
         self.engine_badge.clear()
+        self.engine_badge.setToolTip("")
         self.detected_label.clear()
-        self.input.setExtraSelections([])
+        self._used = frozenset()
         if not self.text().strip():
-            self.pinyin_label.hide()
-            self.ruby_scroll.hide()
+            self.show_terms((), [])
+            self.show_pinyin([], False, "")
 
     def show_direction(self, source: str, target: str, detected: bool) -> None:
         prefix = "Detected: " if detected else ""
@@ -250,18 +387,30 @@ class TranslationPane(QWidget):
             f"{prefix}{LANGUAGE_LABELS[source]} → {LANGUAGE_LABELS[target]}"
         )
 
-    def show_result(self, result: TranslationResult) -> None:
+    def _show_output(self, shown: bool) -> None:
+        """The translation box, or only the banner (no pack) with the room given to the aids."""
+        self.output.setVisible(shown)
+        if shown:
+            self.result_panel.setMaximumHeight(QWIDGETSIZE_MAX)
+        else:
+            self.result_panel.setMaximumHeight(self.result_panel.sizeHint().height())
+
+    def show_result(self, result: SessionResult) -> None:
         """Show a complete or streaming result."""
         self.banner.hide()
-        self.output.setPlainText(result.text)
+        self._show_output(True)
+        self.error_label.hide()
+        self.show_direction(result.source, result.target, result.detected)
+        self._set_output(result.text)
         self._has_result = bool(result.text)
-        if result.complete or result.total <= 1:
-            self.progress.hide()
-        else:
+        streaming = not result.complete and result.total > 1 and result.done < result.total
+        if streaming:
             self.progress.setRange(0, result.total)
             self.progress.setValue(result.done)
             self.progress.setFormat(f"Translating… {result.done} of {result.total} sentences")
             self.progress.show()
+        else:
+            self.progress.hide()
         if result.engine:
             where = "sent online" if result.online else "stays on this computer"
             self.engine_badge.setText(f"{result.engine_label} · {where}")
@@ -270,64 +419,140 @@ class TranslationPane(QWidget):
                 if result.online
                 else "Translated offline: the text did not leave this computer."
             )
-        if result.notes:
-            self.notes_label.setText("\n".join(result.notes))
-            self.notes_label.show()
-        else:
-            self.notes_label.hide()
-        if result.glossary_terms:
-            self.show_terms(self._terms, {hit.term for hit in result.glossary_terms})
+        self._show_notes(result.notes)
+        if result.checking:
+            self.show_back_translation("Checking what your Chinese says…")
+        elif result.complete and result.back_translation is not None:
+            self.show_back_translation(result.back_translation)
+        elif result.complete and result.back_translation_problem:
+            self.show_back_translation(
+                f"Cannot check it: {result.back_translation_problem}", problem=True
+            )
+        elif result.complete:
+            self.hide_back_translation()
+        if result.complete:
+            used = frozenset(hit.term for hit in result.glossary)
+            if used != self._used:
+                self._used = used
+                self._render_terms()
 
-    def show_terms(self, terms: list[TermHit], used: set[str] | None = None) -> None:
-        """List phrasebook terms of the input and highlight them in the input box.
-
-        ``used`` names the terms whose curated meaning went into the translation.
-        """
-        self._terms = terms
-        protected = used or set()
-        if not terms:
-            self.terms_label.hide()
-            self.terms_view.hide()
-            self.input.setExtraSelections([])
+    def _set_output(self, text: str) -> None:
+        """A streaming translation grows at its end: append the new part, do not re-set."""
+        if text == self._output_text:
             return
-        rows = []
+        old = self._output_text
+        # Appending is safe when the shown text ends a line that will not grow past the limit.
+        if old and text.startswith(old) and old.endswith("\n"):
+            cursor = QTextCursor(self.output.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(display_lines(text[len(old) :]))
+        else:
+            self.output.setPlainText(display_lines(text))
+        self._output_text = text
+
+    def _show_notes(self, notes: tuple[str, ...]) -> None:
+        """One short line, whatever the notes say; the whole text on hover."""
+        if not notes:
+            self.notes_label.hide()
+            return
+        first = notes[0]
+        summary = first.split(":", 2)
+        short = ":".join(summary[:2]) if len(summary) > 2 else first
+        if first.endswith("translated offline") and not short.endswith("translated offline"):
+            short += " - translated offline"
+        more = f" (+{len(notes) - 1})" if len(notes) > 1 else ""
+        self.notes_label.setText("⚠ " + _one_line(short, NOTE_CHARS) + more)
+        self.notes_label.setToolTip("\n".join(notes))
+        self.notes_label.show()
+
+    def show_pinyin(self, words: Sequence[Word], truncated: bool, problem: str) -> None:
+        """The ruby view of the Chinese side (empty hides the section)."""
+        self.ruby.set_words(list(words))
+        if problem:
+            self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
+        elif truncated:
+            self.pinyin_label.setText(
+                f"Pinyin and word meanings (the first {MAX_PINYIN_CHARS:,} characters)"
+            )
+        else:
+            self.pinyin_label.setText("Pinyin and word meanings")
+        self.ruby_scroll.setVisible(bool(words))
+        self.pinyin_panel.setVisible(bool(words) or bool(problem))
+        self._sync_sections()
+
+    def show_terms(
+        self, terms: tuple[TermHit, ...] | list[TermHit], highlights: list[Highlight]
+    ) -> None:
+        """List the phrasebook terms of the input and highlight them in the input box.
+
+        ``highlights`` are the terms' Qt positions in the input, found off the GUI thread.
+        """
+        self._terms = tuple(terms)
+        self._highlights = highlights[:MAX_HIGHLIGHTS]
+        self._render_terms()
+        self._highlight()
+
+    def _render_terms(self) -> None:
+        if not self._terms:
+            self.terms_view.clear()
+            self.terms_panel.hide()
+            self._sync_sections()
+            return
+        rows: list[str] = []
         seen: set[str] = set()
-        for hit in terms:
+        self._links = []
+        for hit in self._terms:
             if hit.term in seen:
                 continue
             seen.add(hit.term)
-            mark = " <i>(used in the translation)</i>" if hit.term in protected else ""
+            if len(rows) == MAX_TERM_ROWS:
+                continue  # counted below
+            mark = " <i>(used in the translation)</i>" if hit.term in self._used else ""
+            term = f"<a href='#t{len(self._links)}'>{html.escape(hit.term)}</a>"
+            self._links.append(hit.term)
             rows.append(
-                f"<b>{html.escape(hit.term)}</b> <span style='color:gray'>"
-                f"{html.escape(hit.pinyin)}</span> — {html.escape(hit.meaning)}{mark}"
+                f"<b>{term}</b> <span style='color:gray'>{html.escape(hit.pinyin)}</span>"
+                f" — {html.escape(hit.meaning)}{mark}"
             )
-        self.terms_view.setText("<br>".join(rows))
-        self.terms_label.show()
-        self.terms_view.show()
-        self._highlight(terms)
+        if len(seen) > len(rows):
+            rows.append(f"<i>… and {len(seen) - len(rows)} more</i>")
+        self.terms_label.setText(f"From the phrasebook ({len(seen)})")
+        self.terms_view.setHtml("<br>".join(rows))
+        self.terms_panel.show()
+        self._sync_sections()
 
-    def _highlight(self, terms: list[TermHit]) -> None:
+    def _term_clicked(self, url: QUrl) -> None:
+        fragment = url.fragment()
+        if fragment.startswith("t") and fragment[1:].isdigit():
+            index = int(fragment[1:])
+            if index < len(self._links):
+                self.termOpened.emit(self._links[index])
+
+    def _highlight(self) -> None:
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 226, 140, 140))
-        text = self.input.toPlainText()
-        to_qt = _utf16_offsets(text)
         document = self.input.document()
+        end = document.characterCount() - 1
         selections = []
-        for hit in terms[:MAX_HIGHLIGHTS]:
-            if hit.end > len(text) or text[hit.start : hit.end] != hit.term:
-                continue  # found in an older version of the text
+        for start, stop in self._highlights:
+            if stop > end:
+                continue  # found in an older, longer version of the text
             selection = QTextEdit.ExtraSelection()
             cursor = QTextCursor(document)
-            cursor.setPosition(to_qt(hit.start))
-            cursor.setPosition(to_qt(hit.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(start)
+            cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
             selection.format = fmt
             selections.append(selection)
-        self.input.setExtraSelections(selections)
+        if selections or self._highlighted:  # clearing none costs a layout of a long line too
+            self.input.setExtraSelections(selections)
+        self._highlighted = bool(selections)
 
     def show_back_translation(self, text: str, problem: bool = False) -> None:
         self.back_output.setStyleSheet("color: #b35900;" if problem else "")
-        self.back_output.setText(text)
+        if self._back_text != text:
+            self._back_text = text
+            self.back_output.setPlainText(display_lines(text))
         self.back_label.show()
         self.back_output.show()
 
@@ -335,34 +560,31 @@ class TranslationPane(QWidget):
         self.back_label.hide()
         self.back_output.hide()
 
+    def back_translation_text(self) -> str:
+        return self._back_text if self.back_output.isVisibleTo(self) else ""
+
     def show_no_pack(self, message: str) -> None:
         self._has_result = False
-        self.output.clear()
+        self._set_output("")
         self.progress.hide()
+        self.error_label.hide()
+        self.notes_label.hide()
         self.engine_badge.clear()
         self.banner.show_for(message)
+        self._show_output(False)
 
     def show_error(self, message: str) -> None:
         self.progress.hide()
         self.banner.hide()
+        self._show_output(True)
         self.notes_label.hide()
         self.engine_badge.clear()
         self.hide_back_translation()
         self._has_result = False
-        self.output.setHtml(f"<p style='color:#b00020'>{html.escape(message)}</p>")
+        self._set_output("")
+        self.error_label.setText(_one_line(message, 600))
+        self.error_label.show()
 
     def result_text(self) -> str:
-        """The translation shown, or "" when the output holds a message instead."""
-        return self.output.toPlainText() if self._has_result else ""
-
-
-def _utf16_offsets(text: str) -> Callable[[int], int]:
-    """Map Python string indexes to Qt's cursor positions, which count UTF-16 units.
-
-    Built once per text: Chinese and most emoji-free text maps one to one; characters outside
-    the BMP (most emoji) count twice for Qt.
-    """
-    if all(ord(ch) <= 0xFFFF for ch in text):
-        return lambda index: index
-    table = list(accumulate((2 if ord(ch) > 0xFFFF else 1 for ch in text), initial=0))
-    return lambda index: table[index]
+        """The translation shown, or "" when there is a message instead."""
+        return self._output_text if self._has_result else ""

@@ -1,0 +1,160 @@
+"""The GUI thread while a paste is shown: its longest block, in the real window (offscreen).
+
+A 5 ms heartbeat timer runs on the GUI thread; the longest gap between two beats, from the
+paste until the translation, the pinyin and the phrasebook terms are all shown, is how long the
+window could not answer the user. Measured for a short post, a 6,000-character paste and a
+100,000-character paste with no punctuation at all (the hostile case), with the random-weight
+fixture packs installed (``tests/fixture_pack.py``, built once into a temporary folder), over
+interleaved rounds. Aim (issue 13): <= 100 ms for any paste up to the input limit.
+
+The editor's own layout of the pasted text (Qt's QPlainTextEdit, before any of Companion's
+work starts) is shown in its own column: Qt lays out a paragraph whole, so a single
+100,000-character line costs it a few hundred milliseconds whatever the app does.
+
+    .venv/bin/python bench/pane_gap.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+LINE = "姐妹们，今天给大家分享一家超好吃的火锅店，环境很出片，服务也很好，yyds！"
+TEXTS = {
+    "post (40 chars)": "今天的OOTD是vintage风，这个look真的很chill，yyds！DM我要link",
+    "paste (6,000 chars)": "\n".join(LINE for _ in range(200))[:6000],
+    "no punctuation (100,000 chars)": ("今天去打卡了一家超好吃的火锅店环境很出片" * 5000)[:100_000],
+}
+AIM_MS = 100.0
+HEARTBEAT_MS = 5
+DEADLINE_S = 600.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="companion-gap-"))
+    for key, sub in (
+        ("COMPANION_HOME", "home"),
+        ("ARGOS_PACKAGES_DIR", "argos"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        (home / sub).mkdir()
+        os.environ[key] = str(home / sub)
+
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from companion.packs import install_pack
+    from companion.settings import Settings
+    from companion.ui.main_window import MainWindow
+    from tests.fixture_pack import build_pack
+
+    for pair in (("zh", "en"), ("en", "zh")):
+        install_pack(build_pack(home / "build", *pair))
+    app = QApplication([sys.argv[0]])
+    assert app is not None
+    settings = Settings()
+    settings.set("first_run_done", True)
+    window = MainWindow(settings)
+    window.resize(900, 700)
+    window.show()
+    _spin(lambda: window.status_label.text().startswith("Ready"), "warm-up")
+
+    clock = QElapsedTimer()
+    beats: list[int] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(HEARTBEAT_MS)
+    heartbeat.timeout.connect(lambda: beats.append(clock.elapsed()))
+    gaps: dict[str, list[float]] = {name: [] for name in TEXTS}
+    shown: dict[str, list[float]] = {name: [] for name in TEXTS}
+    editor: dict[str, list[float]] = {name: [] for name in TEXTS}
+    for _round in range(args.rounds):
+        for name, text in TEXTS.items():  # interleaved: drift hits every text alike
+            window.pane.set_text("")
+            _spin(lambda: window.runner.pending == 0, "the pane to clear")
+            window.session.cache = type(window.session.cache)()  # translate, not recall
+            window.session.invalidate()
+            started = time.perf_counter()
+            window.pane.set_text(text)
+            QApplication.processEvents()  # the editor lays the paste out
+            editor[name].append((time.perf_counter() - started) * 1000)
+            beats.clear()
+            clock.start()
+            heartbeat.start()
+            _spin(lambda text=text: _done(window, text), "the result")
+            heartbeat.stop()
+            elapsed = clock.elapsed()
+            stamps = [0, *beats, elapsed]
+            gaps[name].append(float(max(b - a for a, b in itertools.pairwise(stamps))))
+            shown[name].append(float(elapsed))
+    window.shutdown()
+
+    print(f"GUI thread while a paste is shown (offscreen, {args.rounds} interleaved rounds,")
+    print(
+        f"{HEARTBEAT_MS} ms heartbeat, fixture packs installed); aim: longest block <= "
+        f"{AIM_MS:.0f} ms"
+    )
+    print()
+    print(
+        f"{'text':32} {'editor ms':>10} {'longest block after, ms (min/med/max)':>38} "
+        f"{'all shown s':>12}  result"
+    )
+    print("-" * 104)
+    failed = 0
+    for name in TEXTS:
+        values = gaps[name]
+        worst = statistics.median(values)
+        ok = worst <= AIM_MS
+        failed += not ok
+        print(
+            f"{name:32} {statistics.median(editor[name]):10.0f} {min(values):16.0f} "
+            f"{worst:9.0f} {max(values):9.0f} {statistics.median(shown[name]) / 1000:14.2f}  "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
+    print("editor: Qt laying out the pasted text in the input box (median), before the app's work")
+    return 1 if failed else 0
+
+
+def _done(window: MainWindow, text: str) -> bool:
+    result = window.controller.last_result
+    return (
+        window.runner.pending == 0
+        and result is not None
+        and result.complete
+        and window.pane.text() == text
+    )
+
+
+def _spin(condition: Callable[[], bool], what: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"pane_gap: gave up waiting for {what}")
+        QApplication.processEvents()
+        time.sleep(0.001)
+    QApplication.processEvents()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
