@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ from companion.lens.meaning import (
     details,
     short_english,
 )
-from companion.lens.sentences import MachineBatch, translate_lines
+from companion.lens.sentences import MachineBatch, translate_lines, use_session
 
 
 def measure(text: str, px: float) -> float:
@@ -178,19 +179,39 @@ def test_machine_translation_batches_one_screen(matcher: Matcher) -> None:
     assert len(calls) == 1 and again[0].source == MACHINE
 
 
-def test_translate_lines_without_a_pack_says_so() -> None:
+@pytest.fixture
+def own_session() -> Iterator[None]:
+    """The Lens builds its session in this test's user directories, and forgets it after."""
+    use_session(None)
+    yield
+    use_session(None)
+
+
+def test_translate_lines_without_a_pack_says_so(own_session: None) -> None:
     batch = translate_lines(["今天的晚饭是番茄炒蛋。"])
     assert batch.translations == {} and "language pack" in batch.error
 
 
-def test_translate_lines_with_the_offline_engine(installed_packs: list[Path]) -> None:
-    from companion import changes
-
-    changes.notify("packs", "zh-en")  # the fixture packs arrived: build the translator again
+def test_translate_lines_with_the_offline_engine(
+    installed_packs: list[Path], own_session: None
+) -> None:
     batch = translate_lines(["今天的晚饭是番茄炒蛋。", "欢迎来到小红书！"])
     assert set(batch.translations) == {"今天的晚饭是番茄炒蛋。", "欢迎来到小红书！"}
     assert all(batch.translations.values()) and not batch.error
-    changes.notify("packs", "zh-en")
+    assert batch.engine_label  # the engine that translated, for the card
+
+
+def test_the_gui_hands_its_own_session_to_the_lens(
+    installed_packs: list[Path], own_session: None
+) -> None:
+    from companion.session import Session
+
+    session = Session()
+    offline = session.offline
+    assert hasattr(offline, "loaded") and not offline.loaded()
+    use_session(session)
+    assert translate_lines(["欢迎来到小红书！"]).translations
+    assert offline.loaded()  # the window's engine loaded the model: not a second copy
 
 
 def test_details_give_the_full_entry(matcher: Matcher) -> None:

@@ -1,9 +1,10 @@
 """The Lens's one door to sentence translation: every sentence of a screen in one batch.
 
-It goes through the app's public translation path (``companion.service.build_translator``:
-the user's chosen engine, the offline one as fallback, phrasebook terms protected), so this
-is the one function to re-point when that path moves. The translator is built once and kept
-(offline models stay loaded) until settings or packs change.
+It goes through the app's translation session (:class:`companion.session.Session`: the
+user's chosen engine, the offline one as fallback, phrasebook terms protected, rebuilt when
+packs or engine settings change). The GUI hands over its own session with
+:func:`use_session`, so the Lens shares the window's loaded models and sentence cache; the
+command line gets a session of its own on first use.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from companion.translator import Translator
+    from companion.session import Session
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_translator: Translator | None = None
-_unsubscribe: object = None
+_session: Session | None = None
 
 
 @dataclass(frozen=True)
@@ -32,24 +32,21 @@ class MachineBatch:
     error: str = ""
 
 
-def _forget(_topic: str, _detail: str) -> None:
-    global _translator
+def use_session(session: Session | None) -> None:
+    """Translate with ``session`` (the main window's); None: a session of the Lens's own."""
+    global _session
     with _lock:
-        _translator = None
+        _session = session
 
 
-def _get_translator() -> Translator:
-    global _translator, _unsubscribe
+def _get_session() -> Session:
+    global _session
     with _lock:
-        if _translator is None:
-            from companion import changes
-            from companion.service import build_translator
-            from companion.settings import Settings
+        if _session is None:
+            from companion.session import Session
 
-            _translator = build_translator(Settings())
-            if _unsubscribe is None:
-                _unsubscribe = changes.subscribe(_forget)
-        return _translator
+            _session = Session(follow_changes=True)
+        return _session
 
 
 def translate_lines(texts: Sequence[str]) -> MachineBatch:
@@ -67,8 +64,9 @@ def translate_lines(texts: Sequence[str]) -> MachineBatch:
     if not unique:
         return MachineBatch()
     try:
-        translator = _get_translator()
-        result = translator.translate("\n".join(t.replace("\n", " ") for t in unique), "zh", "en")
+        translator = _get_session().translator()
+        joined = "\n".join(t.replace("\n", " ") for t in unique)
+        result = translator.translate(joined, "zh", "en", find_terms=False)
     except (EngineError, InputError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         _log.info("sentences not translated: %s", message)

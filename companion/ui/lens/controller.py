@@ -1,6 +1,6 @@
 """The Lens controller: one small API for the main window, everything heavy off the GUI thread.
 
-    lens = LensController(runner)            # runner: companion.ui.tasks.TaskRunner
+    lens = LensController(runner, session=window.session)  # a TaskRunner; the app's Session
     lens.start_region()                       # pick a region or click a window, then read it
     lens.start_on(QRect(...))                 # or cover a known rectangle (global logical px)
     lens.open_image("shot.png")               # the viewer (also: a QImage, or None to drop one)
@@ -73,9 +73,17 @@ class LensController(QObject):
     closed = Signal()
 
     def __init__(
-        self, runner: Any, matcher: Matcher | None = None, parent: QObject | None = None
+        self,
+        runner: Any,
+        matcher: Matcher | None = None,
+        parent: QObject | None = None,
+        session: Any = None,
     ) -> None:
         super().__init__(parent)
+        if session is not None:
+            from companion.lens.sentences import use_session
+
+            use_session(session)  # the window's models and sentence cache, not a second set
         self._runner = runner
         self._matcher = matcher or Matcher()
         self._renderer = LensRenderer()
