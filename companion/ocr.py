@@ -500,5 +500,6 @@ def _recognize(source: ImageSource, report: Callable[..., None]) -> OcrResult:
             _log.exception("OCR failed")
             raise OcrError(f"OCR failed on this image ({type(exc).__name__}: {exc})") from exc
     lines = order_segments(segments)
-    report(f"Found {len(lines)} lines of text", "done", 1.0, len(lines), len(lines))
+    noun = "line" if len(lines) == 1 else "lines"
+    report(f"Found {len(lines)} {noun} of text", "done", 1.0, len(lines), len(lines))
     return OcrResult(text=join_lines(lines), lines=lines)
