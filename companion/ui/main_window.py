@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import weakref
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -37,7 +37,9 @@ from companion.ui.change_relay import ChangeRelay
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
-from companion.wordlist import WordToSave, save_word
+
+if TYPE_CHECKING:
+    from companion.wordlist import WordToSave  # its import loads the dictionary: not at start
 
 _log = logging.getLogger(__name__)
 DEFAULT_SIZE = (520, 760)
@@ -218,9 +220,12 @@ class MainWindow(QMainWindow):
         return False
 
     def _after_first_paint(self) -> None:
-        """Load packs and the dictionary once the window is up, so the first paste is warm."""
+        """Load the installed packs once the window is up, so the first paste is warm.
+
+        The dictionary (~50 MB) is not loaded here: the first text's reading aids load it
+        (about 0.3 s once), so a window that waits in the tray stays small.
+        """
         from companion import packs
-        from companion.dictionary import prepare_dictionary
 
         self.firstPainted.emit()
         self.show_notices()  # e.g. the database was set aside while the app started
@@ -240,7 +245,6 @@ class MainWindow(QMainWindow):
 
         self.status_label.setText("Loading language packs…" if installed else "")
         self.runner.run_local(session.warm, on_done=warmed, on_error=warm_failed)
-        self.runner.run_network(prepare_dictionary)
         if not installed and not self.settings.get_bool("first_run_done"):
             QTimer.singleShot(300, self._first_run_prompt)
 
@@ -386,6 +390,8 @@ class MainWindow(QMainWindow):
 
     def save_word(self, word: WordToSave) -> None:
         """The popup's "Save word": kept in the database for the learning list."""
+        from companion.wordlist import save_word
+
         added = save_word(word)
         message = "saved" if added else "already in your saved words"
         self.statusBar().showMessage(f"{word.simplified}: {message}", 3000)
