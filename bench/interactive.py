@@ -16,8 +16,8 @@ For each text, rounds interleaved (every text of a round before the next round):
   the pynput listener does), to the end of the first paint of the window shown again.
 
 The first text after start-up also loads the dictionary (once, ~0.3 s, from the cache file an
-install builds): that paste is shown on its own line, and every measured round comes after it. Each round empties the sentence
-cache, so each paste is translated, not recalled.
+install builds): that paste is shown on its own line, and every measured round comes after
+it. Each round empties the sentence cache, so each paste is translated, not recalled.
 
     .venv/bin/python bench/interactive.py [--rounds N] [--offscreen]
 """
@@ -125,9 +125,11 @@ class Stamps:
     def __init__(self) -> None:
         from PySide6.QtCore import QObject
 
+        stamps = self
+
         class Filter(QObject):
-            def eventFilter(inner, watched: QObject, event: QEvent) -> bool:  # noqa: N805
-                self._seen(watched, event)
+            def eventFilter(self_, watched: QObject, event: QEvent) -> bool:
+                stamps._seen(watched, event)
                 return False
 
         self.filter = Filter()

@@ -118,7 +118,9 @@ class Probe(QObject):
         sys.stdout.flush()
         target = QtWidgets.QApplication.focusWidget()
         if target is None:
-            target = QtWidgets.QApplication.activeWindow() or QtWidgets.QApplication.topLevelWidgets()[0]
+            target = QtWidgets.QApplication.activeWindow()
+        if target is None:
+            target = QtWidgets.QApplication.topLevelWidgets()[0]
         self.target = target
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QCoreApplication.postEvent(
@@ -317,7 +319,7 @@ def bench(work: Path, rounds: int) -> int:
         if display is not None:
             platforms["Xvfb"] = {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         for _ in range(1):  # one unmeasured start of each: the disk cache warm for all
-            for platform, extra in platforms.items():
+            for extra in platforms.values():
                 for env in profiles.values():
                     run_child(APP, {**env, **extra})
                     run_child(BARE, {**env, **extra})
@@ -336,9 +338,13 @@ def bench(work: Path, rounds: int) -> int:
     for platform in platforms:
         app = results[(platform, "no pack", "app")]
         bare = results[(platform, "no pack", "bare")]
-        ratio = statistics.median(a["first_paint"] / b["first_paint"] for a, b in zip(app, bare))
+        ratio = statistics.median(
+            a["first_paint"] / b["first_paint"] for a, b in zip(app, bare, strict=True)
+        )
         failed += ratio > AIM_PAINT
-        rss = statistics.median(a["idle_rss"] / b["idle_rss"] for a, b in zip(app, bare))
+        rss = statistics.median(
+            a["idle_rss"] / b["idle_rss"] for a, b in zip(app, bare, strict=True)
+        )
         failed += rss > AIM_RSS
     return 1 if failed else 0
 
@@ -370,7 +376,7 @@ def print_table(
             ):
                 a = [r[key] for r in app]
                 b = [r[key] for r in bare]
-                ratio = statistics.median(x / y for x, y in zip(a, b))
+                ratio = statistics.median(x / y for x, y in zip(a, b, strict=True))
                 verdict = ""
                 if aim is not None:
                     verdict = "PASS" if ratio <= aim else "FAIL"

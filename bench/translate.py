@@ -26,12 +26,13 @@ Two tables, both with the aims of issue 14 beside the figures:
    and linear (the overhead per 1,000 characters about the same at both sizes).
 
 The project is compiled first (``python -m compileall``: PYTHONDONTWRITEBYTECODE=1 is set on
-these machines), as an installed app is. The packs are the fixture packs of ``tests/fixture_pack.py`` (random weights; table 1 the
-shape of argos's zh->en 1.9 model, table 2 the tiny one so the engine's share is small and
-the overhead shows). A random model seldom ends a sentence, so every variant gets the same
-decoding length cap (Companion's: 2.5x the input tokens + 10): argos's default of 256 tokens
-would time decoding noise. argos's sentence splitter (minisbd) wants a download: it is given a
-punctuation splitter. Nothing is downloaded.
+these machines), as an installed app is. The packs are the fixture packs of
+``tests/fixture_pack.py`` (random weights; table 1 the shape of argos's zh->en 1.9 model,
+table 2 the tiny one so the engine's share is small and the overhead shows). A random model
+seldom ends a sentence, so every variant gets the same decoding length cap (Companion's:
+2.5x the input tokens + 10): argos's default of 256 tokens would time decoding noise.
+argos's sentence splitter (minisbd) wants a download: it is given a punctuation splitter.
+Nothing is downloaded.
 
     .venv/bin/python bench/translate.py [--rounds N] [--overhead-rounds N] [--quick]
 """

@@ -78,7 +78,19 @@ def reference_terms(shown: Sequence[SentenceResult]) -> list[str]:
     return list(seen)
 
 
-PIECES = ["你好。", "种草！", "我是新来的，", "好", "\n", "\n\n", " ", "  ", "yyds ", "OK.", "谢谢？"]
+PIECES = [
+    "你好。",
+    "种草！",
+    "我是新来的，",
+    "好",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "yyds ",
+    "OK.",
+    "谢谢？",
+]
 
 
 @settings(max_examples=150, deadline=None)
