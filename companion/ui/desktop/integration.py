@@ -191,6 +191,18 @@ class DesktopIntegration(QObject):
     def hotkey_status(self) -> str:
         return self.hotkeys.status
 
+    # The learning side (MainWindow.attach_desktop) ------------------------------------------
+    def add_review_entry(self, action: QAction) -> None:
+        """The tray menu's "Review (N due)" (the action's text follows the count)."""
+        self.tray.add_entry(action)
+
+    def show_due_count(self, count: int) -> None:
+        self.tray.show_due_count(count)
+
+    def speak_text(self, text: str) -> None:
+        """Read ``text`` aloud (the Review panel's "Read aloud")."""
+        self.speaker.speak(text)
+
     def _say(self, message: str) -> None:
         """Status text in the window's status bar."""
         self.status_message = message

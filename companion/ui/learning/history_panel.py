@@ -260,6 +260,11 @@ class HistoryPanel(QWidget):
         DeleteKey(self.view, self.remove_current)
         self._update_buttons()
 
+    def stop(self) -> None:
+        """Stop following changes (the window closes for good)."""
+        self._relay.stop()
+        self._debounce.stop()
+
     # --- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:

@@ -310,6 +310,11 @@ class WordsPanel(QWidget):
         self._undo_timer.timeout.connect(self._forget_undo)
         self._update_buttons()
 
+    def stop(self) -> None:
+        """Stop following changes (the window closes for good)."""
+        self._relay.stop()
+        self._undo_timer.stop()
+
     # --- loading and filtering -------------------------------------------------------------
 
     def reload(self) -> None:
