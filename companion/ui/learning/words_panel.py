@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -279,9 +278,7 @@ class WordsPanel(QWidget):
         self.undo_button.hide()
         self.review_button = QPushButton("Review now", self)
         self.review_button.clicked.connect(self.reviewRequested)
-        files = QToolButton(self)
-        files.setText("Export / import")
-        files.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        files = QPushButton("Export / import", self)  # a push button draws its menu arrow
         menu = QMenu(files)
         self.export_anki_action = QAction("Export Anki deck (.apkg)…", menu)
         self.export_anki_action.triggered.connect(lambda: self._choose_export(".apkg"))

@@ -100,6 +100,7 @@ class TranslationController(QObject):
         self._partial_timer.setInterval(PARTIAL_MS)
         self._partial_timer.timeout.connect(self._show_partial)
         pane.input.textChanged.connect(self._text_changed)
+        pane.input.pasted.connect(self._pasted)
         pane.translateRequested.connect(self.translate_now)
         pane.directionChanged.connect(self._direction_changed)
         pane.swapRequested.connect(self.swap)
@@ -111,6 +112,11 @@ class TranslationController(QObject):
         self._origin = origin
         self.pane.set_text(text)
         self.translate_now()
+
+    def _pasted(self) -> None:
+        """A paste into an empty input: its text came from a paste, however short."""
+        if self._origin is None:
+            self._origin = "paste"
 
     def _text_changed(self) -> None:
         text = self.pane.text()

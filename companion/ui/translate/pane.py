@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -204,6 +204,18 @@ def _panel(parent: QWidget) -> tuple[QWidget, QVBoxLayout]:
     return panel, layout
 
 
+class InputBox(QPlainTextEdit):
+    """The pane's input; says when text arrives by a paste (Ctrl+V, middle click, a drop),
+    so a short paste is kept in history as pasted, not typed."""
+
+    pasted = Signal()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            self.pasted.emit()
+        super().insertFromMimeData(source)
+
+
 class TranslationPane(QWidget):
     """The input and everything Companion knows about it."""
 
@@ -239,7 +251,7 @@ class TranslationPane(QWidget):
         outer.addLayout(bar)
 
         # Input
-        self.input = QPlainTextEdit(self)
+        self.input = InputBox(self)
         self.input.setObjectName("inputBox")
         self.input.setPlaceholderText(
             "Paste or type Chinese to read it in English.\n"

@@ -1,0 +1,136 @@
+"""Learning in the real app, as a user runs it, on a private X server.
+
+``python -m companion`` under Xvfb with the fixture packs: Chinese pasted with Ctrl+V (from
+xclip: ``xdotool type`` drops Chinese characters on a loaded machine) is kept in the history (read back with the command line, another process on the same database), a
+word selected with the keyboard and saved with Ctrl+S lands in My words with its sentence and
+that sentence's translation and is due for review, and the History tab (Ctrl+H, a pinyin
+search, Enter) puts the kept translation back into the pane, read back from the X clipboard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [
+    pytest.mark.xvfb,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("xdotool") is None or shutil.which("xclip") is None,
+        reason="xdotool and xclip are needed",
+    ),
+]
+SENTENCE = "我去银行取钱。"
+
+
+def _wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.3) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def _run(args: list[str], env: dict[str, str], timeout: float = 30) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    return done.stdout.strip()
+
+
+def _cli(env: dict[str, str], *args: str) -> Any:
+    out = _run([sys.executable, "-m", "companion", *args, "--json"], env, timeout=60)
+    return json.loads(out) if out else None
+
+
+def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
+    xvfb_display: str, installed_packs: list[Path], tmp_path: Path
+) -> None:
+    env = dict(os.environ)
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", COMPANION_MULTI_INSTANCE="1")
+    env.pop("WAYLAND_DISPLAY", None)
+    log_path = tmp_path / "app.log"
+    log = log_path.open("w")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "companion"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        found = _wait_for(
+            lambda: _run(["xdotool", "search", "--onlyvisible", "--name", "^Companion$"], env),
+            timeout=90,
+        )
+        assert found, "no window:\n" + log_path.read_text(errors="replace")
+        window = found.splitlines()[0]
+        _run(["xdotool", "windowfocus", "--sync", window], env)
+        assert _wait_for(lambda: _run(["xdotool", "getwindowfocus"], env) == window, 10)
+
+        def key(*names: str) -> None:
+            _run(["xdotool", "key", "--delay", "80", "--window", window, *names], env)
+
+        copier = subprocess.Popen(
+            ["xclip", "-selection", "clipboard", "-i"], env=env, stdin=subprocess.PIPE
+        )
+        assert copier.stdin is not None
+        copier.stdin.write(SENTENCE.encode())
+        copier.stdin.close()
+        copier.wait(timeout=10)  # xclip forks a child that keeps the selection; the parent exits
+        key("ctrl+v")
+        kept = _wait_for(
+            lambda: [e for e in _cli(env, "history", "list") or [] if e["source"] == SENTENCE],
+            timeout=60,
+        )
+        assert kept, "the translation was not kept:\n" + log_path.read_text(errors="replace")
+        (entry,) = kept
+        assert (entry["source_lang"], entry["origin"], entry["engine"]) == (
+            "zh",
+            "pasted",
+            "offline",
+        )
+
+        # Select 银行 with the keyboard (the cursor is after 。) and save it with Ctrl+S.
+        key("Left", "Left", "Left", "shift+Left", "shift+Left", "ctrl+s")
+        saved = _wait_for(lambda: _cli(env, "words", "list"), timeout=60)
+        assert saved, "nothing saved:\n" + log_path.read_text(errors="replace")
+        (word,) = saved
+        assert (word["simplified"], word["pinyin"], word["origin"]) == (
+            "银行",
+            "yín háng",
+            "selection",
+        )
+        assert word["sentence"] == SENTENCE
+        assert word["translation"] == entry["result"].strip()
+        assert _cli(env, "review", "due")["due"] == 2
+
+        # Clear the pane, find the entry in History by pinyin and open it with Enter.
+        key("ctrl+a", "Delete", "ctrl+h")
+        _run(["xdotool", "type", "--delay", "60", "yinhang"], env)
+        key("Return")  # opens the first match, once the search has answered
+
+        def copied() -> str:
+            key("ctrl+shift+c")
+            return _run(["xclip", "-o", "-selection", "clipboard"], env, timeout=5)
+
+        assert _wait_for(lambda: copied() == entry["result"], timeout=30, interval=1.0)
+        assert len(_cli(env, "history", "list")) == 1  # opening it again kept no new entry
+        key("ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.terminate()
+            try:
+                app.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait(timeout=15)
+        log.close()
+    output = log_path.read_text(errors="replace")
+    assert "Traceback" not in output, output
