@@ -13,6 +13,7 @@ simplified form and shown as written.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ class Word:
     without annotating again. Tones: 1-4, 0 for neutral or unknown. ``text`` is what was
     written (traditional stays traditional); ``simplified`` is its simplified form, the one
     the dictionary looks up (the same string for simplified and non-Chinese text).
+    ``spoken``, filled only when annotate is asked for third-tone sandhi, has the syllables
+    (tone numbers) as spoken: 你好 written nǐ hǎo, spoken ní hǎo.
     """
 
     text: str
@@ -53,10 +56,14 @@ class Word:
     gloss: str = ""
     numbers: list[str] = field(default_factory=list)
     simplified: str = ""
+    spoken: list[str] = field(default_factory=list)  # third-tone sandhi, when asked for
 
-    def joined_pinyin(self, style: str = "marks") -> str:
-        """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ")."""
-        return join_syllables(self.numbers, style) if self.is_chinese else ""
+    def joined_pinyin(self, style: str = "marks", spoken: bool = False) -> str:
+        """The word's pinyin written as one word ("yínháng", "xī'ān", "yin2hang2", "ㄒㄧ-ㄢ");
+        ``spoken``: in its spoken tones where annotate computed them (níhǎo)."""
+        if not self.is_chinese:
+            return ""
+        return join_syllables(self.spoken if spoken and self.spoken else self.numbers, style)
 
     def to_json(self, style: str = "marks") -> dict[str, object]:
         """``{"hanzi", "pinyin", "tones", "syllables"}``: ``pinyin`` is the word as written in
@@ -66,12 +73,15 @@ class Word:
         """
         _check_style(style)
         syllables = [format_syllable(s, style) for s in self.numbers] if self.is_chinese else []
-        return {
+        out: dict[str, object] = {
             "hanzi": self.text,
             "pinyin": self.joined_pinyin(style),
             "tones": list(self.tones),
             "syllables": syllables,
         }
+        if self.spoken:
+            out["spoken"] = [format_syllable(s, style) for s in self.spoken]
+        return out
 
 
 def format_syllable(numbers: str, style: str = "marks") -> str:
@@ -104,14 +114,49 @@ def _check_style(style: str) -> None:
 
 
 Open = list[tuple["Word", int, tuple[str, ...]]]  # (word, char index, readings it may take)
-
-
+Variants = tuple[tuple[str, ...], ...]  # a word's whole readings (lower case), likeliest first
 Slots = list[tuple[int, tuple[str, ...]]]  # (char index, readings it may take)
 _WORD_CACHE_SIZE = 20_000
 # Polyphones whose other readings live only inside words (的 in 目的, 便 in 便宜, 会 in 会计):
 # standing alone they read one way, so the model is not run for them (CPP dev: the default
 # is right every time these stand alone, for 都 more often than the model)
-_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发少")
+_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发少好")
+# How much likelier (in nats) the model must find a reading no whole reading of the word
+# has than the word's best whole reading before it is taken (fitted on CPP dev, 5-fold)
+_OFF_WORD_MARGIN = 2.0
+# How much the reading a word's dictionary part gives weighs against the model (nats)
+PART_PRIOR = 2.0
+# ... and the likeliest whole reading of a word with several
+FIRST_PRIOR = 4.0
+
+
+@dataclass(slots=True)
+class _Known:
+    """What a word reads as, decoded once per word (``Dictionary.word_cache``).
+
+    ``slots``: characters the context decides, with the readings each may take;
+    ``neutral``: characters whose lexical neutral tone citation mode may replace;
+    ``variants``: two or more whole readings of a common word, else (); ``priors``: for a
+    word the dictionary lacks, the readings its dictionary parts give open characters.
+    """
+
+    numbers: list[str] = field(default_factory=list)
+    slots: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    neutral: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    gloss: str = ""
+    variants: Variants = ()
+    priors: dict[int, str] = field(default_factory=dict)
+    rule_only: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What annotate hands the rules and the context model besides the open characters."""
+
+    variants: dict[int, Variants] = field(default_factory=dict)  # by id(word)
+    priors: dict[tuple[int, int], str] = field(default_factory=dict)  # (id(word), index)
+    # characters settled alone (看 kàn) that a rule may still read otherwise (看孩子 kān)
+    rule_only: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _word_readings(
@@ -120,85 +165,116 @@ def _word_readings(
     polyphones: dict[str, tuple[str, ...]],
     open_: Open,
     tone_open: Open | None = None,
+    context: _Context | None = None,
 ) -> None:
     """Give ``word`` its tone-number syllables (one per character) and gloss, and list in
     ``open_`` the characters whose reading the word leaves open for the context to decide.
 
     ``tone_open``, when given, receives the characters whose neutral tone the dictionary
     gives and the model may replace by the full tone (the citation tones of 知识 zhīshí).
+    ``context`` receives the whole readings of a word that has several (大夫 dàifu or
+    dàfū), so the model picks one of them whole, and the readings a word's parts suggest.
     """
     key = word.simplified
     known = dictionary.word_cache.get(key)
-    if known is None:  # words recur from text to text: decode each one once
-        numbers, slots, neutral = _readings_of(dictionary, key, polyphones)
-        known = (tuple(numbers), tuple(slots), tuple(neutral), dictionary.gloss(key))
+    if not isinstance(known, _Known):  # words recur from text to text: decode each once
+        known = _readings_of(dictionary, key, polyphones)
+        known.gloss = dictionary.gloss(key)
         if len(dictionary.word_cache) >= _WORD_CACHE_SIZE:
             dictionary.word_cache.clear()
         dictionary.word_cache[key] = known
-    word.numbers = list(known[0])
-    word.gloss = known[3]
-    open_.extend((word, i, options) for i, options in known[1])
-    if tone_open is not None:
-        tone_open.extend((word, i, options) for i, options in known[2])
+    word.numbers = list(known.numbers)
+    word.gloss = known.gloss
+    if known.slots:
+        open_.extend((word, i, options) for i, options in known.slots)
+    if tone_open is not None and known.neutral:
+        tone_open.extend((word, i, options) for i, options in known.neutral)
+    if context is None:
+        return
+    if known.variants and known.slots:
+        context.variants[id(word)] = known.variants
+    for i, reading in known.priors.items():
+        context.priors[(id(word), i)] = reading
+    if known.rule_only:
+        open_.extend((word, i, options) for i, options in known.rule_only)
+        context.rule_only.update((id(word), i) for i, _ in known.rule_only)
 
 
 def _readings_of(
-    dictionary: Dictionary, key: str, polyphones: dict[str, tuple[str, ...]], depth: int = 0
-) -> tuple[list[str], Slots, Slots]:
-    """The likeliest syllables of ``key``, the characters left open, and the characters
-    with a lexical neutral tone (see ``_word_readings``).
+    dictionary: Dictionary,
+    key: str,
+    polyphones: dict[str, tuple[str, ...]],
+    depth: int = 0,
+    inside: bool = False,
+) -> _Known:
+    """The likeliest syllables of ``key`` and what the context is left to decide (see
+    ``_Known``); ``inside``: ``key`` is a part of a longer word the dictionary lacks.
 
     A word whose dictionary readings agree keeps that reading (银行: yín háng); a word with
-    several readings leaves open the characters where they differ (便宜: pián or biàn). A
-    word with no reading (jieba lists words CEDICT lacks: 国家银行) reads as the dictionary
-    words it is made of when it is made of such words; a polyphone left over, or standing
-    alone, is open among its readings.
+    several readings leaves open the characters where they differ (便宜: pián or biàn), and
+    so does a word whose reading another standard dictionary gives otherwise (泄露 xièlù
+    or xièlòu, ``Dictionary.alternative_reading``). A word with no reading (jieba lists
+    words CEDICT lacks: 有分寸, 想不起来) reads as the dictionary words it is made of, its
+    polyphones open with their parts' readings as priors (加劲梁: 加劲 says jìn, the model
+    may know jìng).
     """
     readings = [
         syllables
         for reading in dictionary.readings(key)
         if len(syllables := reading.split()) == len(key) and all(map(is_syllable, syllables))
     ]
-    slots: Slots = []
-    neutral: Slots = []
+    out = _Known()
     if readings and len(key) > 1:
-        numbers = list(readings[0])
+        out.numbers = list(readings[0])
         if dictionary.extra_reading(key):
-            return numbers, slots, neutral  # our own terms' readings are exact
-        variants = {tuple(s.lower() for s in r) for r in readings}
+            return out  # our own terms' readings are exact
+        other = dictionary.alternative_reading(key)
+        if other and len(other.split()) == len(key):
+            readings.append(other.split())
+        variants = tuple(dict.fromkeys(tuple(s.lower() for s in r) for r in readings))
         proper = readings[0][0][:1].isupper()
         for i, ch in enumerate(key):
             options = tuple(dict.fromkeys(v[i] for v in variants))
             known = polyphones.get(ch, ())
             if len(options) > 1 and not _neutral_only(options, known):
-                slots.append((i, tuple(dict.fromkeys(options + known))))
-            elif known and proper:
+                out.slots.append((i, tuple(dict.fromkeys(options + known))))
+            elif (
+                known
+                and (proper or inside)
+                and ch not in "一不"
+                and not _lexical_neutral(out.numbers[i], known)
+            ):
                 # CEDICT's readings of transliterated names are where a word is least sure
-                # (CPP dev: 95% right, the model 99%)
-                slots.append((i, tuple(dict.fromkeys(options + known))))
-            elif known and _lexical_neutral(numbers[i], known):
-                neutral.append((i, known))
-        return numbers, slots, neutral
+                # (CPP dev: 95% right, the model 99%); inside a longer word, a part's
+                # reading is a prior, not a fact
+                out.slots.append((i, tuple(dict.fromkeys(options + known))))
+                if inside:
+                    out.priors[i] = out.numbers[i].lower()
+            elif known and _lexical_neutral(out.numbers[i], known):
+                out.neutral.append((i, known))
+        out.variants = variants if len(variants) > 1 and not proper else ()
+        return out
     if len(key) > 1 and depth < 4:
         parts = dictionary.split_word(key)
-        if len(parts) > 1 and all(len(part) > 1 for part in parts):
-            numbers = []
+        if len(parts) > 1:
             for part in parts:
-                part_numbers, part_slots, part_neutral = _readings_of(
-                    dictionary, part, polyphones, depth + 1
-                )
-                slots.extend((len(numbers) + i, options) for i, options in part_slots)
-                neutral.extend((len(numbers) + i, options) for i, options in part_neutral)
-                numbers.extend(part_numbers)
-            return numbers, slots, neutral
-    numbers = []
+                sub = _readings_of(dictionary, part, polyphones, depth + 1, inside=True)
+                at = len(out.numbers)
+                out.slots.extend((at + i, options) for i, options in sub.slots)
+                out.neutral.extend((at + i, options) for i, options in sub.neutral)
+                out.priors.update({at + i: reading for i, reading in sub.priors.items()})
+                out.numbers.extend(sub.numbers)
+            return out
     for i, ch in enumerate(key):
         single = readings[0][0] if readings else dictionary.reading(ch)
         first = single.split()[0] if single else ""
-        numbers.append(first if is_syllable(first) else "")
-        if ch in polyphones and ch not in "一不" and not (len(key) == 1 and ch in _SETTLED_ALONE):
-            slots.append((i, polyphones[ch]))
-    return numbers, slots, neutral
+        out.numbers.append(first if is_syllable(first) else "")
+        alone = len(key) == 1 and not inside
+        if ch in polyphones and ch not in "一不":
+            (out.rule_only if alone and ch in _SETTLED_ALONE else out.slots).append(
+                (i, polyphones[ch])
+            )
+    return out
 
 
 def _neutral_only(options: tuple[str, ...], readings: tuple[str, ...]) -> bool:
@@ -217,12 +293,15 @@ def _lexical_neutral(syllable: str, readings: tuple[str, ...]) -> bool:
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+")
 
 
-def _read_in_context(words: list[Word], open_: Open, tone_open: Open) -> None:
+def _read_in_context(words: list[Word], open_: Open, tone_open: Open, context: _Context) -> None:
     """Let the context model choose the reading of every open character (one batch).
 
     The model sees the sentence around the character (in simplified form, as it was
     trained), or the character as written when that is itself a polyphone it knows (閤).
-    A ``tone_open`` character only takes the model's tone, never another syllable.
+    A ``tone_open`` character only takes the model's tone, never another syllable. A word
+    with several whole readings takes the one the model finds likeliest over its open
+    characters, whole (大夫: dàifu or dàfū, never dàfu), unless the model is far surer
+    of a reading none of them has (``_OFF_WORD_MARGIN``).
     """
     slots = [(*slot, False) for slot in open_] + [(*slot, True) for slot in tone_open]
     if not slots:
@@ -255,16 +334,66 @@ def _read_in_context(words: list[Word], open_: Open, tone_open: Open) -> None:
             sentence = sentence[: pos - lo] + written + sentence[pos - lo + 1 :]
             options = polyphones[written]
         queries.append(Query(sentence, pos - lo, options))
-    for (word, i, _, tone_only), (reading, _confidence) in zip(
-        slots, model.predict(queries), strict=True
-    ):
+    variants = context.variants
+    chosen: dict[int, list[tuple[int, dict[str, float]]]] = {}
+    for (word, i, _, tone_only), dist in zip(slots, model.distributions(queries), strict=True):
+        if not dist:
+            continue
+        if not tone_only and id(word) in variants:
+            chosen.setdefault(id(word), []).append((i, dist))
+            continue
+        prior = context.priors.get((id(word), i))
+        reading = max(
+            dist, key=lambda r: math.log(dist[r] or 1e-30) + (PART_PRIOR if r == prior else 0.0)
+        )
         old = word.numbers[i]
-        if not reading or reading == old.lower():
+        if reading == old.lower():
             continue
         if tone_only and reading[:-1] != old.lower()[:-1]:
             continue  # the dictionary's syllable stands (暖和 nuǎnhuo, not nuǎnhé)
-        # keep a proper noun's capital (Chóngqìng) when the model changes a syllable
-        word.numbers[i] = reading[0].upper() + reading[1:] if old[:1].isupper() else reading
+        word.numbers[i] = _cased(reading, old)
+    by_id = {id(word): word for word in words}
+    for key, picks in chosen.items():
+        _choose_whole(by_id[key], variants[key], picks)
+
+
+def _choose_whole(
+    word: Word, variants: Variants, picks: list[tuple[int, dict[str, float]]]
+) -> None:
+    """Give ``word`` the whole reading the model's ``picks`` (char index, distribution)
+    favour most, or each character the model's own choice when that is far likelier."""
+
+    def log(p: float) -> float:
+        return math.log(p) if p > 0 else -50.0
+
+    current = [s.lower() for s in word.numbers]
+    asked = {i for i, _ in picks}
+    best: tuple[str, ...] | None = None
+    best_score = -math.inf
+    for variant in variants:
+        if any(
+            variant[j] != current[j] and variant[j][:-1] != current[j][:-1]
+            for j in range(len(current))
+            if j not in asked
+        ):
+            continue  # a rule settled that character otherwise (一觉 jiào)
+        score = sum(log(dist.get(variant[i], 0.0)) for i, dist in picks)
+        if variant == variants[0]:
+            score += FIRST_PRIOR
+        if score > best_score:
+            best, best_score = variant, score
+    free = {i: max(dist, key=dist.__getitem__) for i, dist in picks}
+    free_score = sum(log(dist[free[i]]) for i, dist in picks)
+    if best is None or free_score > best_score + _OFF_WORD_MARGIN:
+        for i, reading in free.items():
+            word.numbers[i] = _cased(reading, word.numbers[i])
+        return
+    word.numbers = [_cased(s, old) for s, old in zip(best, word.numbers, strict=True)]
+
+
+def _cased(reading: str, old: str) -> str:
+    """``reading`` with the capital of a proper noun's syllable kept (Chóngqìng)."""
+    return reading[0].upper() + reading[1:] if old[:1].isupper() else reading
 
 
 def _apply_sandhi(words: list[Word]) -> None:
@@ -311,9 +440,17 @@ def _apply_sandhi(words: list[Word]) -> None:
 
 
 def annotate(
-    text: str, style: str = "marks", sandhi: bool = False, neutral_tones: bool = True
+    text: str,
+    style: str = "marks",
+    sandhi: bool = False,
+    neutral_tones: bool = True,
+    third_tone: bool = False,
 ) -> list[Word]:
     """Segment ``text`` and give each Chinese word its pinyin, tones and gloss.
+
+    ``sandhi``: the spoken tones of 不 and 一 replace the written ones; ``neutral_tones``
+    False: citation tones instead of the dictionary's neutral ones; ``third_tone``: each
+    word's ``spoken`` syllables after third-tone sandhi (``companion.third_tone``).
 
     Loads the dictionary on first use (blocking: call it off the GUI thread, or after
     ``companion.dictionary.ensure_loaded`` has finished). Raises ``DictionaryError`` when the
@@ -329,6 +466,7 @@ def annotate(
     words: list[Word] = []
     open_: Open = []
     tone_open: Open = []
+    context = _Context()
     pos = 0
     pieces: list[tuple[str, bool]] = []
     for match in _URL_RE.finditer(text):
@@ -346,16 +484,27 @@ def annotate(
             if token and HAN_RUN.match(simple):
                 word = Word(token, is_chinese=True, simplified=simple)
                 _word_readings(
-                    dictionary, word, polyphones, open_, None if neutral_tones else tone_open
+                    dictionary,
+                    word,
+                    polyphones,
+                    open_,
+                    None if neutral_tones else tone_open,
+                    context,
                 )
                 words.append(word)
             elif token:
                 words.append(Word(token, simplified=simple))
     apply_rules(words, open_, dictionary)
-    _read_in_context(words, open_, tone_open)
+    if context.rule_only:  # what no rule settled keeps its reading standing alone
+        open_ = [slot for slot in open_ if (id(slot[0]), slot[1]) not in context.rule_only]
+    _read_in_context(words, open_, tone_open, context)
     apply_tone_rules(words, dictionary)
     if sandhi:
         _apply_sandhi(words)
+    if third_tone:
+        from companion.third_tone import apply_third_tone
+
+        apply_third_tone(words, dictionary.split_word)
     for word in words:
         if word.is_chinese:
             word.pinyin = [format_syllable(s, style) for s in word.numbers]
@@ -371,13 +520,14 @@ def restyle(words: list[Word], style: str) -> None:
             word.pinyin = [format_syllable(s, style) for s in word.numbers]
 
 
-def pinyin_text(words: list[Word], style: str = "marks") -> str:
+def pinyin_text(words: list[Word], style: str = "marks", spoken: bool = False) -> str:
     """The whole text's pinyin, words separated by spaces, punctuation kept in ASCII form.
 
     "银行行长，你好！" -> "yínháng hángzhǎng, nǐhǎo!". Passthrough text is kept as is apart
     from full-width punctuation and runs of white space; "@小红书" -> "@Xiǎohóngshū",
     "#日常#" -> "#rìcháng#". In zhuyin a word's syllables are joined with "-" (first-tone
-    syllables carry no mark, so run together they would be ambiguous).
+    syllables carry no mark, so run together they would be ambiguous). ``spoken``: words in
+    their third-tone sandhi where annotate computed it ("níhǎo").
     """
     out: list[str] = []
     hash_open = False
@@ -388,7 +538,7 @@ def pinyin_text(words: list[Word], style: str = "marks") -> str:
 
     for word in words:
         if word.is_chinese:
-            text = word.joined_pinyin(style)
+            text = word.joined_pinyin(style, spoken)
             out.append(text if glue_next() else " " + text)
             continue
         text = word.text.translate(_WIDE_PUNCT)

@@ -113,6 +113,18 @@ class PolyphoneModel:
         Queries in the same sentence share one pass over it. A query whose candidates the
         model has never seen gets ("", 0.0).
         """
+        out: list[tuple[str, float]] = []
+        for dist in self.distributions(queries):
+            if not dist:
+                out.append(("", 0.0))
+                continue
+            best = max(dist, key=dist.__getitem__)
+            out.append((best, dist[best]))
+        return out
+
+    def distributions(self, queries: Sequence[Query]) -> list[dict[str, float]]:
+        """Each query's probability over its candidates the model knows (``{}``: none), in
+        the candidates' order: what a combiner weighs against the words' evidence."""
         np = self._np
         if not queries:
             return []
@@ -136,21 +148,22 @@ class PolyphoneModel:
                     length = len(chunk[b]) + 2
                     features[q, : self._hidden] = forward[step, b]
                     features[q, self._hidden :] = backward[length - 1 - step, b]
-        out: list[tuple[str, float]] = []
+        out: list[dict[str, float]] = []
         for first in range(0, len(queries), ROWS_PER_PASS * 8):
             block = features[first : first + ROWS_PER_PASS * 8]
             hidden = np.maximum(block @ self._w0 + self._b0, 0.0)
             for q, query in enumerate(queries[first : first + ROWS_PER_PASS * 8]):
-                allowed = [self.class2idx[c] for c in query.candidates if c in self.class2idx]
-                if not allowed:
-                    out.append(("", 0.0))
+                known = [c for c in dict.fromkeys(query.candidates) if c in self.class2idx]
+                if not known:
+                    out.append({})
                     continue
+                allowed = [self.class2idx[c] for c in known]
                 # only the candidates' rows of the last layer: a small product, and no BLAS
                 # threads (a full 876-class product per query would start them)
                 logits = (self._w1t[allowed] @ hidden[q] + self._b1[allowed]).astype(np.float64)
                 weights = np.exp(logits - logits.max())
-                best = int(weights.argmax())
-                out.append((self.classes[allowed[best]], float(weights[best] / weights.sum())))
+                weights /= weights.sum()
+                out.append({c: float(w) for c, w in zip(known, weights, strict=True)})
         return out
 
     def _run(self, windows: list[str]) -> tuple[Any, Any]:

@@ -12,7 +12,14 @@ characters the words leave open:
   object (还你钱, 下周还你: huán), since the adverb hái needs a predicate after it;
 - 得 as "must" (我得走 děi) or "got" (我得了感冒 dé), after a verb the particle de;
 - 过 after a verb, the aspect particle (去过 guo); 着 as a result (睡不着, 没找着 zháo);
-- a few verbs known by what follows them (长高 zhǎng, 重做 chóng, 弹钢琴 tán).
+- a few verbs known by what follows them (长高 zhǎng, 重做 chóng, 弹钢琴 tán);
+- 为 before the person it is for (为你准备 wèi), not after a verb of naming (评为 wéi);
+- 差 as "short of" or "poor" before an amount or a degree (差五块, 差太多 chà);
+- 觉 as "a sleep" after 睡 (睡了个好觉 hǎo jiào); 着 as "catch" (着火, 着了凉 zháo);
+- 穿着 the verb with its particle (穿着睡衣 chuānzhe) unless it is the noun (她的穿着);
+- a one-syllable verb whose verb reading differs from its other readings, when the
+  grammar makes it a verb: an aspect marker, 一下, a result or a measure after it, a
+  pronoun subject before it (盛一碗 chéng, 挑了 tiāo, 藏在 cáng, 系好 jì).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -38,6 +45,8 @@ class Lexicon(Protocol):
 
     def readings(self, word: str) -> list[str]: ...
 
+    def contains(self, word: str) -> bool: ...
+
 
 W = TypeVar("W", bound=RuledWord)
 
@@ -50,17 +59,30 @@ ADJECTIVE_READINGS = {
     "长": "chang2", "重": "zhong4", "难": "nan2", "干": "gan1", "差": "cha4", "累": "lei4",
     "少": "shao3", "空": "kong1", "薄": "bao2", "晕": "yun1", "卷": "juan3", "背": "bei4",
     "冲": "chong4", "假": "jia3", "凉": "liang2", "散": "san3", "强": "qiang2", "好": "hao3",
-    "大": "da4", "正": "zheng4", "横": "heng4",
+    "大": "da4", "正": "zheng4", "横": "heng4", "挑": "tiao1",
 }  # fmt: skip
 MEASURE_READINGS = {
     "只": "zhi1", "处": "chu4", "觉": "jiao4", "种": "zhong3", "把": "ba3",
-    "间": "jian1", "片": "pian4", "号": "hao4", "发": "fa1",
+    "间": "jian1", "片": "pian4", "号": "hao4", "发": "fa1", "行": "hang2",
 }  # fmt: skip
+_NOT_ONLY_ADJECTIVES = frozenset("干空好")  # 我不干了 gàn, 不空 kòng: verbs too
 _COUNTERS = set("零〇一二两三四五六七八九十百千万几每这那哪半")
+# The reading of each as a verb on its own, where its other readings are a noun, an
+# adjective or live in compounds (盛 chéng "to ladle" / 盛产 shèng; 藏 cáng / 西藏 zàng)
 VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
-    "缝": "feng2", "钻": "zuan1",
+    "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
+    "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4",
 }  # fmt: skip
+# what makes the character a verb when it follows: a result complement or 一下 (aspect
+# markers and measures are checked apart)
+_VERB_AFTER = (
+    "一下", "好", "完", "在", "上", "到", "住", "满", "出", "成", "开", "起来", "进", "下来",
+    "下去", "回", "过来",
+)  # fmt: skip
+_PROGRESSIVE = ("在", "正在", "正")  # 他在剥虾: a verb follows
+_NUMERAL_START = frozenset("一两二三四五六七八九十几半")
+_SUBJECTS = ("我", "你", "他", "她", "我们", "你们", "他们", "她们", "咱们", "大家", "您")
 _ASPECT_AFTER = ("了", "着", "过", "得")
 _AUXILIARIES_BEFORE = ("会", "能", "想", "要", "正在", "别", "可以", "不会")
 _PRONOUNS = ("我们", "你们", "他们", "她们", "大家", "人家", "我", "你", "他", "她", "它", "您")
@@ -68,9 +90,28 @@ _RETURNED = re.compile(
     "^(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?"
     "(?:钱|书|债|款|贷款|房贷|车贷|花呗|信用卡|账|人情)"
 )
+_STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清淡", "清爽")  # 还完成: hái
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
 _GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
+_MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
+_HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
+_FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
+# verbs that take 为 as "as" after their object: 评为, 称他为, 选他当 (wéi)
+_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫")
+_CATCH = ("火", "凉", "迷", "慌", "魔", "了火", "了凉", "了迷", "了魔")  # 着火, 着了凉: zháo
+_ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # 她的穿着打扮: the noun
+_SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
+_HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
+_TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
+_FRIED = ("一下", "至", "到", "得", "熟", "好", "成", "透", "鸡", "薯", "串", "丸", "油条", "花生")
+_TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|头)"
+# 吐 with no object but a time or a place after it: 吐了一晚上, 吐了一地 (tù, "to vomit")
+_VOMITED = "了?(?:一|整|好几|两|三|半)?(?:个)?(?:晚上|天|夜|次|回|下午|上午|地|身|车)"
+# what one carries on one's back (背着书包 bēi) or looks after (帮我看着行李 kān)
+_CARRIED = ("书包", "背包", "包", "孩子", "宝宝", "娃", "行李", "吉他", "箱子", "篓", "筐")
+_LOOKED_AFTER = ("孩子", "小孩", "宝宝", "娃", "行李", "东西", "包", "店", "门", "家", "摊")
+_LINES_OF = ("字", "代码", "诗", "文字", "小字", "数据", "标题", "注释", "公式", "句")
 _REDONE = tuple("做写来拍装买选考开启建修读画剪练录播")
 _INSTRUMENTS = ("钢琴", "吉他", "琴", "古筝", "琵琶", "贝斯", "尤克里里", "键盘")
 _DEI_BEFORE = frozenset(
@@ -111,9 +152,17 @@ def apply_rules(
     for word, i, _options in open_:
         k = runs.index_of[id(word)]
         before, after = runs.context(k, i)
-        alone = len(word.simplified) == 1
+        # a word the dictionary lacks (数一下, jieba's) is read as the words it is made of
+        alone = len(word.simplified) == 1 or not lexicon.contains(word.simplified)
+        ch = word.simplified[i]
         reading = _rule_reading(
-            word.simplified[i], before, after, runs.closed(k), lexicon.is_verb, alone
+            "着" if ch == "著" else ch,  # traditional 著 stays 著 in simplified form
+            before,
+            after,
+            runs.closed(k),
+            lexicon.is_verb,
+            alone,
+            runs.next_word(k) if i == len(word.simplified) - 1 else word.simplified[i + 1 :],
         )
         if reading:
             keep_capital = word.numbers[i][:1].isupper()
@@ -137,38 +186,135 @@ def _rule_reading(
     closed: bool,
     is_verb: Callable[[str], bool],
     alone: bool,
+    next_word: str = "",
 ) -> str:
     """The reading a rule gives ``ch`` between ``before`` and ``after`` (its run of Chinese
     words, a few characters each way), or ''. ``closed``: punctuation or the end follows;
-    ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学)."""
+    ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
+    ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
+    if ch == "长" and before.endswith(_MADE_LONG):
+        return "chang2"  # 留长了, 变长: the adjective as a result
+    if ch == "行" and before.endswith("一"):
+        if after.startswith("人") or (after[:1] in _NUMERAL_START and after[1:2] == "人"):
+            return "xing2"  # 一行人, 我们一行五人: a party travelling together
+        if before[-2:-1] in ("这", "那", "哪", "每", "第") or after.startswith(_LINES_OF):
+            return "hang2"  # 这一行字; 这一行我干了五年
+        return ""
     if ch in ADJECTIVE_READINGS and before.endswith(DEGREE_ADVERBS):
         return ADJECTIVE_READINGS[ch]
+    if (
+        ch in ADJECTIVE_READINGS
+        and ch not in _NOT_ONLY_ADJECTIVES
+        and before.endswith(("不", "没那么", "不那么", "没这么"))
+        and (closed or after.startswith(("了", "的", "吧", "啊", "呢", "吗")))
+    ):
+        return ADJECTIVE_READINGS[ch]  # 这个包不重: negated, the adjective still
     if ch in MEASURE_READINGS and before[-1:] in _COUNTERS:
         return MEASURE_READINGS[ch]
+    if ch == "缝" and before.endswith("的") and not after.startswith(("合", "纫", "补", "制")):
+        return "feng4"  # 裤子的缝: a seam
     if (
         ch in VERB_READINGS
         and alone
+        and not before.endswith("的")  # 我的数: a noun
         and (
             after.startswith(_ASPECT_AFTER)
             or before.endswith(_AUXILIARIES_BEFORE)
             or after.startswith("一" + ch)
             or before.endswith(ch + "一")
             or (ch == "教" and after.startswith(_PRONOUNS))
+            or after.startswith(_VERB_AFTER)
+            # 盛一碗, 铺一层; not 长一点, nor 数十年 "several decades"
+            or (after[:1] in _NUMERAL_START and ch != "长" and not after.startswith("十"))
+            or (after.startswith("点") and ch != "长")  # 撒点盐
+            or before.endswith(_SUBJECTS)  # 他种的, 我数
+            or before.endswith(_PROGRESSIVE)
         )
     ):
         return VERB_READINGS[ch]
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
         return "huan2"  # 还你钱; 下周还你; 什么时候还
-    if ch == "着" and (before.endswith(("不", "得")) or _NOT_FOUND.search(before)):
-        return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
+    if (
+        ch == "还"
+        and alone
+        and (
+            (not before and next_word in _PRONOUNS)  # 还你的充电宝: an adverb follows its subject
+            or (after.startswith(("完", "清")) and not after.startswith(_STILL_THEN))
+        )
+    ):
+        return "huan2"  # 还完了, 还清: paid back
+    if ch == "着":
+        if before.endswith(("不", "得")) or _NOT_FOUND.search(before):
+            return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
+        if after.startswith(_CATCH) and not (before and is_verb(before[-1])):
+            return "zhao2"  # 着火了, 他着了凉: to catch
+        if closed and after == "了" and alone:
+            return "zhao2"  # 钥匙找着了, 油着了: the result; the particle takes no 了
+        if before.endswith("穿"):
+            noun = before[-2:-1] == "的" or after.startswith(_ATTIRE)
+            return "zhuo2" if noun else "zhe5"  # 她的穿着 chuānzhuó; 穿着睡衣 chuānzhe
+    if (
+        ch == "为"
+        and alone
+        and next_word in _FOR_WHOM
+        and before[-1:] not in _NAMING
+        and "所" not in after[:6]  # 为人所知: the passive, wéi
+    ):
+        return "wei4"  # 为你准备的, 为大家整理: for
+    if ch == "差" and alone and (after[:1] in _NUMERAL_START or after.startswith(_SHORT_OF)):
+        return "cha4"  # 还差五块钱, 差了五岁, 差太多: short of; poor
+    slept = "睡" in before[-6:] or "补" in before[-6:]  # 睡了个好觉, 补了一个觉
+    if ch == "觉" and slept and not after.startswith("得"):
+        return "jiao4"  # a sleep
+    if ch == "好" and after.startswith("觉") and slept:
+        return "hao3"  # 睡好觉, 好觉: a good sleep
     if ch == "过" and before and is_verb(before[-1]) and not after.startswith(("来", "去")):
         return "guo5"  # 去过, 看过: the aspect particle
     if ch == "长" and after.startswith(_GROWN):
         return "zhang3"  # 长高, 长痘: to grow
     if ch == "重" and after.startswith(_REDONE):
         return "chong2"  # 重做, 重拍: again
+    if ch == "重" and after.startswith(_HEAVY):
+        return "zhong4"  # 重感冒: heavy, serious
     if ch == "弹" and (after.startswith(_INSTRUMENTS) or after.startswith(_ASPECT_AFTER)):
         return "tan2"  # 弹钢琴, 弹得很好: to play
+    if ch == "背" and after.removeprefix("着").startswith(_CARRIED):
+        return "bei1"  # 背着书包: to carry on one's back
+    if (
+        ch == "看"
+        and re.sub("^(?:着|一下|好|住)", "", after).startswith(_LOOKED_AFTER)
+        and not before.endswith(("去", "来", "想", "要"))  # 去看孩子: to visit, kàn
+    ):
+        return "kan1"  # 帮我看着行李, 看一下孩子: to look after
+    if ch == "冲" and after.startswith("着"):
+        return "chong4"  # 冲着他去的: aimed at
+    if ch == "中" and before[-1:] in _HIT and (closed or after.startswith(("了", "过", "的"))):
+        return "zhong4"  # 考中了, 猜中: to hit
+    if alone:
+        return _collocation(ch, before, after, next_word, closed)
+    return ""
+
+
+def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool) -> str:
+    """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
+    if ch == "调" and after.startswith(_TUNED):
+        return "tiao2"  # 调一下音量, 调成静音: to adjust
+    if ch == "卡" and after.startswith(("在", "住")):
+        return "qia3"  # 卡在嗓子里: stuck
+    if ch == "炸" and after.startswith(_FRIED):
+        return "zha2"  # 炸一下, 炸鸡: to deep-fry
+    if ch == "扎" and re.match(_TIED, after):
+        return "za1"  # 扎个马尾: to tie
+    if ch == "冲" and next_word in _PRONOUNS:
+        return "chong4"  # 冲我叫: towards
+    if ch == "转" and re.match("了?[一两三几半]?圈", after):
+        return "zhuan4"  # 转了一圈: to go round
+    if ch == "假" and any(v in before[-4:] for v in ("请", "放", "休")):
+        return "jia4"  # 请了三天假: leave
+    if ch == "吐" and ((closed and after in ("", "了")) or re.match(_VOMITED, after)):
+        return "tu4"  # 吐了一晚上, 他吐了: to vomit (with no object; 吐口水 tǔ)
+    if ch == "散" and after.startswith("着"):
+        return "san3"  # 头发散着: loose
     return ""
 
 
@@ -200,7 +346,7 @@ def _verb_reduplication(words: Sequence[RuledWord], lexicon: Lexicon) -> None:
     chars: list[tuple[RuledWord, int]] = []
     for word in [*words, None]:
         if word is not None and word.is_chinese:
-            if lexicon.readings(word.simplified) and len(word.simplified) > 1:
+            if len(word.simplified) > 1 and lexicon.contains(word.simplified):
                 chars.append((word, -1))  # a dictionary word: its reading stands
             else:
                 chars.extend((word, i) for i in range(len(word.simplified)))
@@ -327,6 +473,10 @@ class _Runs:
             after.append(self.words[j].simplified)
             j += 1
         return "".join(before), "".join(after)
+
+    def next_word(self, k: int) -> str:
+        """The simplified text of the word after word ``k`` in its run ('' at its end)."""
+        return self.words[k + 1].simplified if self._chinese(k + 1) else ""
 
     def closed(self, k: int) -> bool:
         """Whether the run of word ``k`` is followed by punctuation, a line end or nothing."""

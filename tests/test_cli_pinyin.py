@@ -63,6 +63,17 @@ def test_pinyin_json(shared_home: Path) -> None:
     assert data["pinyin"] == "yínháng hángzhǎng said hi 👋 @Xiǎohóngshū #chuāndā#"
 
 
+def test_pinyin_third_tone(shared_home: Path) -> None:
+    result = _run(shared_home, "pinyin", "--json", "--third-tone", "你好")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["words"][0]["syllables"] == ["nǐ", "hǎo"]
+    assert data["words"][0]["spoken"] == ["ní", "hǎo"]
+    assert data["pinyin"] == "níhǎo"
+    plain = _run(shared_home, "pinyin", "你好")
+    assert plain.stdout.strip() == "nǐhǎo"
+
+
 @pytest.mark.parametrize(
     ("style", "syllables", "joined"),
     [

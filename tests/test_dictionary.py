@@ -31,6 +31,7 @@ SMALL_CEDICT = """\
 書 书 [shu1] /book/letter/CL:本[ben3]/
 紅 红 [hong2] /red/
 小 小 [xiao3] /small/tiny/
+洩露 泄露 [xie4 lu4] /to leak (information)/
 this line is not an entry
 """
 
@@ -69,6 +70,16 @@ def test_small_dictionary_builds_cache_and_reloads(small: Dictionary, tmp_path: 
     entries = again.lookup("銀行")  # traditional form finds the same entry
     assert entries[0].simplified == "银行" and entries[0].traditional == "銀行"
     assert again.segment("银行行长") == ["银行", "行长"]
+
+
+def test_readings_another_dictionary_contradicts_survive_the_cache(
+    small: Dictionary, tmp_path: Path
+) -> None:
+    """泄露: CEDICT xiè lù, pypinyin's phrase table xiè lòu; 银行 agrees with both."""
+    assert small.alternative_reading("泄露") == "xie4 lou4"
+    assert small.alternative_reading("银行") is None
+    again = Dictionary(source=tmp_path / "mini.txt.gz", cache=tmp_path / "mini.idx")
+    assert again.alternative_reading("泄露") == "xie4 lou4"
 
 
 def test_corrupt_cache_is_rebuilt(small: Dictionary, tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ def test_ocr_shows_each_stage_with_a_busy_indicator(qtbot: QtBot) -> None:
         desktop.ocr.run_image(QImage.fromData(render([("隐私设置", 20, 60)])))
     stages = window.busy
     assert stages[0] == "Reading text from the image…" and stages[-1] == ""
-    assert "Recognising text…" in stages  # what the OCR core reported, as it went
+    assert "Finding text…" in stages  # what the OCR core reported, as it went
     assert window.inputs[-1] == ("隐私设置", "ocr")
     desktop.shutdown()
 

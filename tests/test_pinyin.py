@@ -199,6 +199,110 @@ def test_polyphones_in_context(text: str, char: str, reading: str) -> None:
     assert any(syllables[k] == reading for k in positions), (text, syllables)
 
 
+@pytest.mark.parametrize(
+    ("text", "char", "reading"),
+    [
+        # 穿着: the verb with its particle, or the noun "attire"
+        ("她穿着一件白衬衫", "着", "zhe"),
+        ("这条裙子穿着很舒服", "着", "zhe"),
+        ("他的穿着很讲究", "着", "zhuó"),
+        # 觉 "a sleep" after 睡; 好 before it
+        ("周末睡了个好觉", "觉", "jiào"),
+        ("周末睡了个好觉", "好", "hǎo"),
+        ("我觉得不错", "觉", "jué"),
+        # 为 before the one it is for; wéi after a verb of naming
+        ("我为你骄傲", "为", "wèi"),
+        ("他为大家做了一桌菜", "为", "wèi"),
+        ("她被选为班长", "为", "wéi"),
+        # 差 short of / poor
+        ("还差十块钱", "差", "chà"),
+        ("两个版本差太多了", "差", "chà"),
+        ("我们俩差了三岁", "差", "chà"),
+        # 行 a line after a numeral; xíng for a party
+        ("第二行有个错字", "行", "háng"),
+        ("只写了三行", "行", "háng"),
+        ("他们一行三人到了上海", "行", "xíng"),
+        # directional complements after a verb: CC-CEDICT's neutral tones
+        ("他笑起来真好看", "起", "qi"),
+        # verbs known by their grammar
+        ("帮我盛一碗饭", "盛", "chéng"),
+        ("把钥匙藏在门口", "藏", "cáng"),
+        ("挑了半天才买", "挑", "tiāo"),
+        ("系好鞋带再跑", "系", "jì"),
+        ("撒点胡椒粉", "撒", "sǎ"),
+        ("西藏真美", "藏", "zàng"),
+        ("云南盛产咖啡", "盛", "shèng"),
+        # 着 as "to catch"; 着 + 了 closing a clause after a verb: the result
+        ("厨房着火了", "着", "zháo"),
+        ("孩子终于睡着了", "着", "zháo"),
+        ("手机找着了", "着", "zháo"),
+        # look after, carry on one's back
+        ("你帮我看一下孩子", "看", "kān"),
+        ("我去看孩子", "看", "kàn"),
+        ("他背着书包", "背", "bēi"),
+    ],
+)
+def test_reading_classes_of_the_second_round(text: str, char: str, reading: str) -> None:
+    chars = [ch for w in annotate(text) if w.is_chinese for ch in w.text]
+    syllables = _flat(text)
+    positions = [k for k, ch in enumerate(chars) if ch == char]
+    assert positions and all(syllables[k] == reading for k in positions), (text, syllables)
+
+
+def test_a_word_with_several_readings_takes_one_whole() -> None:
+    """大夫 is dàifu or dàfū, 便宜 piányi or biànyí: never a mixture of two readings."""
+    for text, word, readings in (
+        ("我去看大夫了", "大夫", {"dàifu", "dàfū"}),
+        ("便宜又好用", "便宜", {"piányi", "biànyí"}),
+        ("这个东西很便宜", "便宜", {"piányi"}),
+    ):
+        found = next(w for w in annotate(text) if w.text == word)
+        assert found.joined_pinyin() in readings, (text, found.joined_pinyin())
+
+
+def test_words_the_dictionary_lacks_read_as_their_parts() -> None:
+    """jieba's 有分寸 is not in CC-CEDICT: 分寸 keeps its neutral tone, fēncun."""
+    assert _flat("他很有分寸")[-2:] == ["fēn", "cun"]
+
+
+def test_second_readings_open_a_word_to_its_context() -> None:
+    from companion.dictionary import get_dictionary
+
+    dictionary = get_dictionary()
+    assert dictionary.alternative_reading("穿着") == "chuan1 zhe5"
+    assert dictionary.alternative_reading("穿著") == "chuan1 zhe5"  # traditional text
+    assert dictionary.alternative_reading("泄露") == "xie4 lou4"  # pypinyin's, not CEDICT's
+    assert dictionary.alternative_reading("银行") is None
+    assert _flat("这件衣服穿著很舒服")[4:6] == ["chuān", "zhe"]
+
+
+def test_third_tone_sandhi_is_optional_and_keeps_the_written_tones() -> None:
+    plain = annotate("你好")
+    assert plain[0].spoken == [] and "spoken" not in plain[0].to_json()
+    spoken = annotate("你好", third_tone=True)
+    assert spoken[0].pinyin == ["nǐ", "hǎo"]  # written tones stay
+    assert spoken[0].spoken == ["ni2", "hao3"]
+    assert spoken[0].to_json()["spoken"] == ["ní", "hǎo"]
+    assert pinyin_text(spoken, spoken=True) == "níhǎo"
+    assert pinyin_text(spoken) == "nǐhǎo"
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("我很好", ["wo3", "hen2", "hao3"]),  # right to left between words
+        ("展览馆", ["zhan2", "lan2", "guan3"]),  # 展览 + 馆
+        ("小老虎", ["xiao3", "lao2", "hu3"]),  # 小 + 老虎
+        ("很好，很好", ["hen2", "hao3", "hen2", "hao3"]),  # punctuation ends a run
+        ("好的", ["hao3", "de5"]),  # no third tone follows
+        ("我们", ["wo3", "men5"]),  # a neutral tone breaks the run
+    ],
+)
+def test_third_tone_sandhi_follows_the_words(text: str, spoken: list[str]) -> None:
+    words = annotate(text, style="numbers", third_tone=True)
+    assert [s for w in words if w.is_chinese for s in w.spoken] == spoken
+
+
 def test_doubled_verbs_and_complements_take_the_neutral_tone() -> None:
     assert _flat("我只是随便说说")[-2:] == ["shuō", "shuo"]
     assert _flat("你好好想想")[-2:] == ["xiǎng", "xiang"]

@@ -63,6 +63,20 @@ def test_batched_equals_one_by_one(model: PolyphoneModel) -> None:
         assert 0 < p <= 1
 
 
+def test_distributions_weigh_only_the_candidates(model: PolyphoneModel) -> None:
+    sentence = "他还没有还钱。"
+    dists = model.distributions(
+        [Query(sentence, 1, ("hai2", "huan2")), Query(sentence, 4, ("huan2", "hai2", "nope"))]
+    )
+    assert [list(d) for d in dists] == [["hai2", "huan2"], ["huan2", "hai2"]]
+    for dist in dists:
+        assert sum(dist.values()) == pytest.approx(1.0)
+    bank = model.distributions([Query("我们一起去银行。", 5, ("xing2", "hang2"))])[0]
+    assert max(bank, key=bank.__getitem__) == "hang2"
+    assert model.distributions([Query(sentence, 0, ("not-a-reading",))]) == [{}]
+    assert [r for r, _ in model.predict([Query(sentence, 1, ("hai2", "huan2"))])] == ["hai2"]
+
+
 def test_long_text_is_read_in_windows(model: PolyphoneModel) -> None:
     long = "今天天气很好，" * 30 + "我还是觉得长城最好玩。"
     index = long.rindex("长")

@@ -6,6 +6,8 @@ JSON: ``{"text", "words": [{"hanzi", "pinyin", "tones", "syllables"}], "pinyin"}
 digits, emoji, URLs, punctuation, the ``@``/``#`` of handles and topics) are words of their own
 with empty ``pinyin``, ``tones`` and ``syllables``, so joining every ``hanzi`` gives back the
 input; the Chinese inside ``@小红书`` or ``#日常穿搭#`` is annotated like any other text.
+With ``--third-tone`` each Chinese word also has ``spoken`` (its syllables after third-tone
+sandhi) and the whole-text ``pinyin`` is written as spoken.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sandhi", action="store_true", help="show the spoken tones of 不 and 一 (bú shì, yí gè)"
+    )
+    parser.add_argument(
+        "--third-tone",
+        action="store_true",
+        help="write third tones as spoken before another third tone (ní hǎo); JSON adds "
+        "each word's spoken syllables",
     )
     parser.add_argument(
         "--words", action="store_true", help="also list each Chinese word with its meaning"
@@ -45,10 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("the text is empty: nothing to show", 2)
     try:
         prepare_dictionary()  # phrasebook slang (绝绝子) reads as one word
-        words = annotate(text, style=args.style, sandhi=args.sandhi)
+        words = annotate(text, style=args.style, sandhi=args.sandhi, third_tone=args.third_tone)
     except DictionaryError as exc:
         raise CliError(str(exc)) from None
-    whole = pinyin_text(words, args.style)
+    whole = pinyin_text(words, args.style, spoken=args.third_tone)
     if args.json:
         print_json({"text": text, "words": [w.to_json(args.style) for w in words], "pinyin": whole})
         return 0

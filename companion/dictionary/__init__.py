@@ -262,6 +262,15 @@ class Dictionary:
                 return [reading]  # the term, with CEDICT's neutral tones (消息 xiāoxi)
         return [own]
 
+    def alternative_reading(self, word: str) -> str | None:
+        """Another reading of a CEDICT word that CEDICT lacks, or None: another standard
+        dictionary's where it contradicts every CEDICT reading (泄露: xiè lòu), or ours
+        (``supplement.SECOND_READINGS``: 穿着 chuānzhe). The context chooses between them."""
+        from companion.dictionary.supplement import SECOND_READINGS
+
+        ours = SECOND_READINGS.get(word) or SECOND_READINGS.get(word.replace("著", "着"))
+        return ours or self._index().alternatives.get(word)
+
     def extra_reading(self, word: str) -> str | None:
         """The reading an extra word (phrasebook, supplement) was given, if any."""
         extra = self._extra.get(word)

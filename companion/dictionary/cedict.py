@@ -43,7 +43,7 @@ from companion.dictionary.frequency import (
     to_cost,
 )
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -153,7 +153,7 @@ PREFERRED_SINGLE = {
 # Words whose everyday reading CEDICT does not list first (多少 "how many" is duōshao).
 PREFERRED_WORD = {
     "多少": "duo1 shao5", "东西": "dong1 xi5", "地道": "di4 dao5", "生意": "sheng1 yi5",
-    "大方": "da4 fang5",
+    "大方": "da4 fang5", "故事": "gu4 shi5",
 }  # fmt: skip
 
 _WEAK_SENSE = re.compile(
@@ -208,6 +208,9 @@ class CompactIndex:
     traditional_chars: frozenset[str] = frozenset()
     unknown_cost: int = MAX_COST
     modal_bonus: int = 0  # see frequency.modal_bonus
+    # words another standard dictionary reads otherwise (pypinyin's phrase table, taken at
+    # build time): word -> that reading in tone numbers, so the context may choose (泄露)
+    alternatives: dict[str, str] = field(default_factory=dict)
     _fallback: dict[str, str] | None = None
 
     @property
@@ -305,6 +308,59 @@ def _pypinyin_fallback(known: set[str]) -> dict[str, str]:
     return out
 
 
+def _syllable_key(syllable: str) -> str:
+    return syllable.lower().replace("ü", "u:").replace("v", "u:")
+
+
+def _same_reading(ours: str, theirs: str, ch: str) -> bool:
+    """Whether two readings of one character in a word agree for our purpose: the same, or
+    differing only in a neutral tone, in 一/不's spoken tone, or in erhua's spelling."""
+    if ours == theirs:
+        return True
+    if ours[:-1] == theirs[:-1] and (ours.endswith("5") or theirs.endswith("5")):
+        return True
+    if ch in "一不":
+        return ours[:-1] == theirs[:-1]
+    return ch == "儿" and {ours[:-1], theirs[:-1]} <= {"r", "er"}
+
+
+def _pypinyin_alternatives(readings: dict[str, list[str]]) -> dict[str, str]:
+    """Words of CEDICT whose every reading pypinyin's phrase table contradicts (泄露:
+    CEDICT xiè lù, pypinyin xiè lòu), each with pypinyin's reading in tone numbers.
+
+    Taken at build time only; pypinyin is never imported when the cache is loaded.
+    """
+    try:
+        from pypinyin.phrases_dict import phrases_dict
+    except ImportError:
+        return {}
+    from companion.dictionary.syllables import is_syllable, marks_to_numbers
+
+    out: dict[str, str] = {}
+    for word, theirs_raw in phrases_dict.items():
+        ours_all = readings.get(word)
+        if not ours_all or len(theirs_raw) != len(word) or len(word) < 2:
+            continue
+        theirs = [_syllable_key(marks_to_numbers(item[0])) for item in theirs_raw if item]
+        if len(theirs) != len(word) or not all(map(is_syllable, theirs)):
+            continue
+        candidates = [r.split() for r in ours_all]
+        candidates = [r for r in candidates if len(r) == len(word)]
+        if not candidates or any(r[0][:1].isupper() for r in candidates):
+            continue  # proper nouns are read in context anyway
+        agree = (
+            all(
+                _same_reading(_syllable_key(a), b, ch)
+                for a, b, ch in zip(r, theirs, word, strict=True)
+            )
+            for r in candidates
+        )
+        if any(agree):
+            continue
+        out[word] = " ".join(theirs)
+    return out
+
+
 def _all_han(word: str) -> bool:
     from companion.text import is_han
 
@@ -386,6 +442,13 @@ def build_index(
             note_word(word)
     known = {key for key in groups if len(key) == 1}
     fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())
+    alternatives = _pypinyin_alternatives(
+        {
+            key: [all_entries[n].pinyin for n in numbers]
+            for key, numbers in groups.items()
+            if key in simplified and len(key) > 1
+        }
+    )
     return CompactIndex(
         b"".join(parts),
         offsets,
@@ -396,6 +459,7 @@ def build_index(
         frozenset(traditional_chars),
         to_cost(UNKNOWN_COUNT, total) if counts else MAX_COST,
         modal_bonus(verb_share),
+        alternatives,
     )
 
 
@@ -435,6 +499,7 @@ def save_index(
         "traditional_chars": "".join(sorted(idx.traditional_chars)),
         "unknown_cost": idx.unknown_cost,
         "modal_bonus": idx.modal_bonus,
+        "alternatives": idx.alternatives,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
@@ -480,6 +545,7 @@ def load_cached(
             frozenset(payload["traditional_chars"]),
             int(payload["unknown_cost"]),
             int(payload["modal_bonus"]),
+            dict(payload["alternatives"]),
         )
     except FileNotFoundError:
         return None

@@ -32,3 +32,11 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
         "to work from nine to five; a regular office job",
     ),
 ]
+
+
+# Words CC-CEDICT gives one reading that are as often read another way: the context (the
+# rules of companion.reading_rules, then the model) chooses between the two
+SECOND_READINGS: dict[str, str] = {
+    "穿着": "chuan1 zhe5",  # CEDICT: the noun chuānzhuó "attire"; as often 穿 + 着 "wearing"
+    "一行": "yi1 hang2",  # CEDICT: yìxíng "a party travelling together"; also "one line"
+}
