@@ -1,10 +1,11 @@
 """Learning in the real app, as a user runs it, on a private X server.
 
 ``python -m companion`` under Xvfb with the fixture packs: Chinese pasted with Ctrl+V (from
-xclip: ``xdotool type`` drops Chinese characters on a loaded machine) is kept in the history (read back with the command line, another process on the same database), a
-word selected with the keyboard and saved with Ctrl+S lands in My words with its sentence and
-that sentence's translation and is due for review, and the History tab (Ctrl+H, a pinyin
-search, Enter) puts the kept translation back into the pane, read back from the X clipboard.
+xclip: ``xdotool type`` drops Chinese characters on a loaded machine) is kept in the history
+(read back with the command line, another process on the same database), a word selected with
+the keyboard and saved with Ctrl+S lands in My words with its sentence and that sentence's
+translation and is due for review, and the History tab (Ctrl+H, a pinyin search, Enter) puts
+the kept translation back into the pane, read back from the X clipboard.
 """
 
 from __future__ import annotations

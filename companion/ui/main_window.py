@@ -15,7 +15,7 @@ import weakref
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from companion.storage import notices
 from companion.ui.about import show_about
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.learning.wiring import LearningTabs
+from companion.ui.lens.wiring import LensTools
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
@@ -76,6 +77,17 @@ class LearningDesktop(Protocol):
     def show_due_count(self, count: int) -> None: ...
 
     def speak_text(self, text: str) -> None: ...
+
+
+@runtime_checkable
+class LensDesktop(Protocol):
+    """What the desktop integration offers the Lens: its global shortcut and ``--lens``
+    (``lensRequested``), ``--lens=IMAGE`` (``lensImageRequested``) and tray entries."""
+
+    lensRequested: SignalInstance
+    lensImageRequested: SignalInstance
+
+    def add_tray_entry(self, action: QAction) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +132,7 @@ class MainWindow(QMainWindow):
         self.pane.ruby.saveRequested.connect(self.save_word)
         self.pane.saveSelectionRequested.connect(self.learning.save_selection)
         self.firstPainted.connect(lambda: QTimer.singleShot(LEARNING_START_MS, self.learning.start))
+        self.lens = LensTools(self)  # Tools > Lens; nothing of it is loaded before first use
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
@@ -204,6 +217,8 @@ class MainWindow(QMainWindow):
         )
         self.view_menu.addSeparator()
         self.tools_menu = menu.addMenu("&Tools")
+        self.tools_menu.addActions(self.lens.actions)
+        self.tools_menu.addSeparator()  # the desktop integration's entries follow
 
         help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
@@ -228,6 +243,11 @@ class MainWindow(QMainWindow):
         if isinstance(desktop, LearningDesktop):  # the tray's "Review (N due)" entry
             desktop.add_review_entry(self.learning.action_review)
             self.learning.dueCountChanged.connect(desktop.show_due_count)
+        if isinstance(desktop, LensDesktop):  # the Lens's shortcut, --lens and tray entries
+            for action in self.lens.actions:
+                desktop.add_tray_entry(action)
+            desktop.lensRequested.connect(self.lens.start_region)
+            desktop.lensImageRequested.connect(self.lens.open_image)
 
     # First paint and background warm-up ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -562,6 +582,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe_notices()
         self.changes.close()
         self.learning.shutdown()
+        self.lens.shutdown()
         self.session.close()
         if self.desktop is not None:
             self.desktop.shutdown()

@@ -40,6 +40,9 @@ _log = logging.getLogger(__name__)
 # The session says where a text came from in its words; the history keeps its own names.
 HISTORY_ORIGINS = {"paste": "pasted"}
 NOT_RECORDED = frozenset({"history"})  # a history entry shown again is already kept
+# Saves from the pane (its pinyin popup, its selection): their sentence is in the pane's text,
+# so its translation is taken from the pane's result. The phrasebook and the Lens bring theirs.
+FROM_PANE = frozenset({"popup", "selection"})
 DUE_POLL_MS = 60_000  # while cards are due: learning steps fall due within minutes
 IDLE_POLL_MS = 300_000  # nothing due: look again at least this often (a laptop may sleep)
 DUE_SLACK_MS = 250
@@ -57,7 +60,7 @@ class SaveOutcome:
     word: SavedWord
     added: bool
     persistent: bool
-    where: str  # "popup" | "phrasebook" | "selection"
+    where: str  # "popup" | "phrasebook" | "selection" | "lens"
 
 
 def save_message(outcome: SaveOutcome) -> str:
@@ -440,16 +443,14 @@ class LearningTabs(QObject):
         self._save(WordToSave(selection.selected), "selection", selection)
 
     def save_word(self, item: WordToSave, where: str = "popup") -> None:
-        """Save a word from the dictionary popup (``where="popup"``) or the phrasebook."""
+        """Save a word from the dictionary popup (``where="popup"``), the phrasebook
+        (``"phrasebook"``) or a Lens card (``"lens"``)."""
         self._save(item, where, None)
 
     def _save(self, item: WordToSave, where: str, selection: PaneSelection | None) -> None:
-        last = self.window.controller.last_result
+        last = self.window.controller.last_result if where in FROM_PANE else None
         result = last if last is not None and last.complete and last.text else None
-        if where == "phrasebook":
-            origin = "phrasebook"
-        else:
-            origin = "ocr" if result is not None and result.origin == "ocr" else where
+        origin = "ocr" if result is not None and result.origin == "ocr" else where
         get_words = self.words
 
         def work() -> SaveOutcome:

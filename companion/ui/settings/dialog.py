@@ -89,6 +89,7 @@ def _set_if_changed(settings: Settings, key: str, value: object) -> None:
 HOTKEYS = (
     ("hotkey_show", "Show or hide Companion"),
     ("hotkey_translate_clipboard", "Translate the clipboard"),
+    ("hotkey_lens", "Lens: translate a window in place"),
 )
 
 
@@ -157,7 +158,7 @@ class ShortcutsPage(QWidget):
                 return problem
         bound = [c for c in chords.values() if c]
         if len(bound) != len(set(bound)):
-            return "The two actions need different shortcuts."
+            return "Each action needs a shortcut of its own."
         return None
 
     def _check(self) -> None:
