@@ -419,6 +419,54 @@ def test_my_words_review_now_starts_a_review(window: MainWindow, qtbot: Any) -> 
     assert review.pages.currentWidget() is review.card_page
 
 
+def test_my_words_exports_an_anki_deck_and_csv_and_imports_from_its_menu(
+    window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+    import zipfile
+
+    from PySide6.QtWidgets import QFileDialog
+
+    WordList().add("种草", pinyin="zhòng cǎo", senses=("to recommend",), context="被博主种草了")
+    window.learning.action_words.trigger()  # View > My words
+    panel = window.learning.words_panel
+    assert panel is not None and window.tabs.currentWidget() is window.learning.words_host
+    qtbot.waitUntil(lambda: len(panel.shown_words()) == 1, timeout=WAIT)
+    menu = panel.files_button.menu()
+    assert [a.text() for a in menu.actions()] == [
+        "Export Anki deck (.apkg)…", "Export CSV…", "Import CSV…",
+    ]  # fmt: skip
+
+    def export(action: QAction, name: str) -> Path:
+        target = tmp_path / name  # typed without its suffix: the panel adds it
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        with qtbot.waitSignal(panel.fileFinished, timeout=WAIT) as done:
+            action.trigger()
+        assert done.args[0] is True, done.args
+        return target
+
+    deck = export(panel.export_anki_action, "mine").with_suffix(".apkg")
+    with zipfile.ZipFile(deck) as package:
+        assert {"collection.anki2", "media"} <= set(package.namelist())
+        (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
+    connection = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        (fields,) = connection.execute("SELECT flds FROM notes").fetchone()
+    finally:
+        connection.close()
+    assert "种草" in fields and "被博主" in fields
+    table = export(panel.export_csv_action, "mine").with_suffix(".csv")
+    data = table.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "种草".encode() in data
+
+    WordList().remove(WordList().find("种草")[0].id)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(table), ""))
+    with qtbot.waitSignal(panel.fileFinished, timeout=WAIT) as done:
+        panel.import_action.trigger()
+    assert done.args == [True, "mine.csv: 1 added, 0 updated, 0 unchanged."]
+    assert WordList().is_saved("种草")
+
+
 def test_the_tabs_are_built_on_first_show_and_found_by_widget(qtbot: Any) -> None:
     settings = Settings()
     settings.set("first_run_done", True)

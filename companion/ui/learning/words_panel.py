@@ -278,7 +278,7 @@ class WordsPanel(QWidget):
         self.undo_button.hide()
         self.review_button = QPushButton("Review now", self)
         self.review_button.clicked.connect(self.reviewRequested)
-        files = QPushButton("Export / import", self)  # a push button draws its menu arrow
+        self.files_button = files = QPushButton("Export / import", self)  # draws its arrow
         menu = QMenu(files)
         self.export_anki_action = QAction("Export Anki deck (.apkg)…", menu)
         self.export_anki_action.triggered.connect(lambda: self._choose_export(".apkg"))
