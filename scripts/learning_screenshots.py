@@ -22,7 +22,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,9 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-DEADLINE_S = 120.0
+sys.path.insert(0, str(REPO / "scripts"))
+from screenshot import _wait  # noqa: E402  (the event loop run until a condition holds)
+
 SIDE = (600, 860)  # a window beside the Chinese app
 
 WORDS = [
@@ -117,21 +118,6 @@ def _fill() -> None:
     reviewer = Reviewer()
     for simp in ("种草", "平替"):
         reviewer.answer(words.find(simp)[0].id, "recognition", 3, now=now - 86_400)
-
-
-def _wait(condition: Callable[[], bool], what: str) -> None:
-    """Run the event loop until ``condition`` holds (a script, not a test: a deadline)."""
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"learning screenshots: gave up waiting for {what}")
-        QApplication.processEvents()
-        time.sleep(0.02)
-    for _ in range(25):  # let the last layout and paint through
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def _scenes(window: MainWindow, out: Path) -> dict[str, Path]:

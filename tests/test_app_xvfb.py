@@ -11,10 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.xvfb_tools import run as _run
+from tests.xvfb_tools import wait_for as _wait_for
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
@@ -25,21 +27,6 @@ app = QGuiApplication(["shot", "-platform", "xcb"])
 pixmap = app.primaryScreen().grabWindow(0)
 sys.exit(0 if pixmap.save(sys.argv[1]) else 1)
 """
-
-
-def _wait_for(predicate, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float = 10) -> str:
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
-    return done.stdout.strip()
 
 
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")

@@ -15,12 +15,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.xvfb_tools import run as _run
+from tests.xvfb_tools import wait_for as _wait_for
 
 pytestmark = [
     pytest.mark.xvfb,
@@ -31,21 +32,6 @@ pytestmark = [
     ),
 ]
 SENTENCE = "我去银行取钱。"
-
-
-def _wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.3) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float = 30) -> str:
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
-    return done.stdout.strip()
 
 
 def _cli(env: dict[str, str], *args: str) -> Any:
