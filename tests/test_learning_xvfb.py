@@ -11,7 +11,6 @@ the kept translation back into the pane, read back from the X clipboard.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.xvfb_tools import companion_app
 from tests.xvfb_tools import run as _run
 from tests.xvfb_tools import wait_for as _wait_for
 
@@ -42,23 +42,8 @@ def _cli(env: dict[str, str], *args: str) -> Any:
 def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
     xvfb_display: str, installed_packs: list[Path], tmp_path: Path
 ) -> None:
-    env = dict(os.environ)
-    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", COMPANION_MULTI_INSTANCE="1")
-    env.pop("WAYLAND_DISPLAY", None)
-    log_path = tmp_path / "app.log"
-    log = log_path.open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "companion"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        found = _wait_for(
-            lambda: _run(["xdotool", "search", "--onlyvisible", "--name", "^Companion$"], env),
-            timeout=90,
-        )
-        assert found, "no window:\n" + log_path.read_text(errors="replace")
-        window = found.splitlines()[0]
-        _run(["xdotool", "windowfocus", "--sync", window], env)
-        assert _wait_for(lambda: _run(["xdotool", "getwindowfocus"], env) == window, 10)
+    with companion_app(xvfb_display, tmp_path / "app.log") as running:
+        app, window, env = running.process, running.window, running.env
 
         def key(*names: str) -> None:
             _run(["xdotool", "key", "--delay", "80", "--window", window, *names], env)
@@ -75,7 +60,7 @@ def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
             lambda: [e for e in _cli(env, "history", "list") or [] if e["source"] == SENTENCE],
             timeout=60,
         )
-        assert kept, "the translation was not kept:\n" + log_path.read_text(errors="replace")
+        assert kept, "the translation was not kept:\n" + running.log()
         (entry,) = kept
         assert (entry["source_lang"], entry["origin"], entry["engine"]) == (
             "zh",
@@ -86,7 +71,7 @@ def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
         # Select 银行 with the keyboard (the cursor is after 。) and save it with Ctrl+S.
         key("Left", "Left", "Left", "shift+Left", "shift+Left", "ctrl+s")
         saved = _wait_for(lambda: _cli(env, "words", "list"), timeout=60)
-        assert saved, "nothing saved:\n" + log_path.read_text(errors="replace")
+        assert saved, "nothing saved:\n" + running.log()
         (word,) = saved
         assert (word["simplified"], word["pinyin"], word["origin"]) == (
             "银行",
@@ -110,14 +95,3 @@ def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
         assert len(_cli(env, "history", "list")) == 1  # opening it again kept no new entry
         key("ctrl+q")
         assert app.wait(timeout=30) == 0
-    finally:
-        if app.poll() is None:
-            app.terminate()
-            try:
-                app.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait(timeout=15)
-        log.close()
-    output = log_path.read_text(errors="replace")
-    assert "Traceback" not in output, output
