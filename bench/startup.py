@@ -250,7 +250,7 @@ def spread(values: list[float], fmt: str = "{:.0f}") -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 rounds")
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
