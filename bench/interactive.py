@@ -233,6 +233,7 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
         heartbeat.start()
         started = _now()
         pane.set_text(text)
+        editor = (_now() - started) * 1000  # Qt laying the text out in the input box
         spin(lambda: done(window, text) and {"pinyin", "result"} <= set(stamps.painted), "result")
         heartbeat.stop()
         elapsed = clock.elapsed()
@@ -241,6 +242,7 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
             "block": float(max(b - a for a, b in itertools.pairwise(marks))),
             "pinyin": (stamps.painted["pinyin"] - started) * 1000,
             "result": (stamps.painted["result"] - started) * 1000,
+            "editor": editor,
         }
 
     first = one_paste(TEXTS["post (40 chars)"])  # loads the dictionary: the first use
@@ -319,7 +321,7 @@ def report(
     print("project compiled first (python -m compileall); ms from the paste, min/median/max")
     header = (
         f"{'text':24} {'pinyin painted':>16} {'aim':>7} {'translation shown':>18} "
-        f"{'longest block':>15} {'aim':>7}  result"
+        f"{'longest block':>15} {'aim':>7} {'editor':>7}  result"
     )
     print(header)
     print("-" * len(header))
@@ -334,18 +336,23 @@ def report(
             f"{name:24} {spread(pinyin):>16} "
             f"{('<= ' + format(pinyin_aim, '.0f')) if pinyin_aim else '':>7} "
             f"{spread([v['result'] for v in values]):>18} {spread(block):>15} "
-            f"{'<= ' + format(AIM_BLOCK[name], '.0f'):>7}  {'PASS' if ok else 'FAIL'}"
+            f"{'<= ' + format(AIM_BLOCK[name], '.0f'):>7} "
+            f"{statistics.median(v['editor'] for v in values):7.0f}  {'PASS' if ok else 'FAIL'}"
         )
     ok = statistics.median(hotkey) <= AIM_HOTKEY
     print(
         f"{'hotkey: hidden -> shown':24} {spread(hotkey):>16} {'<= ' + str(int(AIM_HOTKEY)):>7}"
-        f"{'':>43}  {'PASS' if ok else 'FAIL'}"
+        f"{'':>51}  {'PASS' if ok else 'FAIL'}"
     )
     print(
         f"first text after start-up (loads the dictionary): pinyin painted {first['pinyin']:.0f}"
         f" ms, translation shown {first['result']:.0f} ms, longest block {first['block']:.0f} ms"
     )
     print("pinyin: the ruby view shows the first 5,000 characters of a longer paste")
+    print(
+        "editor: median ms of Qt's own layout of the pasted text in the input box (part of the"
+        " longest block: a paste into any Qt text box costs it)"
+    )
 
 
 if __name__ == "__main__":
