@@ -47,6 +47,7 @@ SETS = {
     "fresh": REPO / "bench" / "data" / "segmentation-fresh.tsv",
     "fresh 2": REPO / "bench" / "data" / "segmentation-fresh2.tsv",
     "fresh 3": REPO / "bench" / "data" / "segmentation-fresh3.tsv",
+    "fresh 4": REPO / "bench" / "data" / "segmentation-fresh4.tsv",
 }
 
 Reading = tuple[list[str], list[str]]  # (tokens joining to the text, one syllable per hanzi)
@@ -212,14 +213,18 @@ def evaluate(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show-errors", action="store_true", help="list ours' wrong sentences")
+    parser.add_argument(
+        "--set", action="append", choices=sorted(SETS), help="only this set (repeatable)"
+    )
     args = parser.parse_args()
+    chosen = {label: path for label, path in SETS.items() if not args.set or label in args.set}
     with tempfile.TemporaryDirectory() as home:
         os.environ["COMPANION_HOME"] = home  # a fresh dictionary cache, built once here
         readers = {"ours": ours(), "greedy": greedy(), "pypinyin": pypinyin_reader()}
         for read in readers.values():  # warm-up: lazy loads out of the timing
             read("他还没有还钱。")
         results = {}
-        for label, path in SETS.items():
+        for label, path in chosen.items():
             sentences = load(path)
             results[label] = (len(sentences), *evaluate(sentences, readers))
     print(f"{'set':<10} {'reader':<9} {'word P':>7} {'word R':>7} {'word F1':>8}"

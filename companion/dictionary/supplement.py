@@ -40,3 +40,12 @@ SECOND_READINGS: dict[str, str] = {
     "穿着": "chuan1 zhe5",  # CEDICT: the noun chuānzhuó "attire"; as often 穿 + 着 "wearing"
     "一行": "yi1 hang2",  # CEDICT: yìxíng "a party travelling together"; also "one line"
 }
+
+
+# CC-CEDICT readings that the standard dictionaries (现代汉语词典) give otherwise, replaced
+# when the cache is built: (simplified, CEDICT's reading) -> the standard reading
+CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
+    ("产仔", "chan3 zi3"): "chan3 zai3",  # 仔 zǎi, a young animal (猪仔, 产仔)
+    ("脯氨酸", "pu2 an1 suan1"): "fu3 an1 suan1",  # proline: 脯 fǔ
+    ("楞严", "leng4 yan2"): "leng2 yan2",  # the Śūraṅgama (楞严经 Léngyán jīng)
+}
