@@ -24,6 +24,8 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("种草", "種草", "zhong4 cao3", "(slang) to make sb want to buy sth by recommending it"),
     ("拔草", "拔草", "ba2 cao3", "(slang) to lose the urge to buy sth; to finally buy sth"),
     ("不了", "不了", "bu4 liao3", "unable to; without end"),
+    ("率性", "率性", "shuai4 xing4", "following one's nature; frank and unaffected"),
+    ("数钱", "數錢", "shu3 qian2", "to count money"),
     ("得了", "得了", "de2 le5", "all right!; that's enough!"),
     (
         "朝九晚五",
