@@ -13,13 +13,21 @@ characters the words leave open:
 - 得 as "must" (我得走 děi) or "got" (我得了感冒 dé), after a verb the particle de;
 - 过 after a verb, the aspect particle (去过 guo); 着 as a result (睡不着, 没找着 zháo);
 - a few verbs known by what follows them (长高 zhǎng, 重做 chóng, 弹钢琴 tán);
-- 为 before the person it is for (为你准备 wèi), not after a verb of naming (评为 wéi);
+- 为 before the person or the thing it is for (为你准备, 为这次旅行 wèi), not after a
+  verb of naming (评为 wéi);
 - 差 as "short of" or "poor" before an amount or a degree (差五块, 差太多 chà);
 - 觉 as "a sleep" after 睡 (睡了个好觉 hǎo jiào); 着 as "catch" (着火, 着了凉 zháo);
 - 穿着 the verb with its particle (穿着睡衣 chuānzhe) unless it is the noun (她的穿着);
 - a one-syllable verb whose verb reading differs from its other readings, when the
   grammar makes it a verb: an aspect marker, 一下, a result or a measure after it, a
-  pronoun subject before it (盛一碗 chéng, 挑了 tiāo, 藏在 cáng, 系好 jì).
+  pronoun subject before it (盛一碗 chéng, 挑了 tiāo, 藏在 cáng, 系好 jì), or a result
+  or potential complement (弄清楚 nòng, 系紧 jì, 数不清 shǔ, 藏不住 cáng);
+- 挑 standing alone is tiāo (to choose, to carry) except when it raises (挑眉 tiǎo);
+- 发 as hair before what only hair has (发际线, 发夹, 发质 fà);
+- 调 before a setting one adjusts (调个闹钟, 调一下音量 tiáo);
+- 干 as "dry" after something that dries or a verb of drying (头发干了, 衣服还没干,
+  晒干 gān), the verb gàn elsewhere (我不干了);
+- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -230,6 +238,8 @@ def _rule_reading(
         return ADJECTIVE_READINGS[ch]  # 这个包不重: negated, the adjective still
     if ch in MEASURE_READINGS and before[-1:] in _COUNTERS:
         return MEASURE_READINGS[ch]
+    if ch == "挑" and alone and after.startswith(_RAISED):
+        return "tiao3"  # 挑眉, 挑大梁: to raise (alone, 挑 is tiāo: to choose, to carry)
     if ch == "缝" and before.endswith("的") and not after.startswith(("合", "纫", "补", "制")):
         return "feng4"  # 裤子的缝: a seam
     if (
@@ -348,8 +358,6 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "jia4"  # 请了三天假: leave
     if ch == "吐" and ((closed and after in ("", "了")) or re.match(_VOMITED, after)):
         return "tu4"  # 吐了一晚上, 他吐了: to vomit (with no object; 吐口水 tǔ)
-    if ch == "挑" and after.startswith(_RAISED):
-        return "tiao3"  # 挑眉, 挑大梁: to raise (alone, 挑 is tiāo: to choose, to carry)
     if ch == "散" and after.startswith("着"):
         return "san3"  # 头发散着: loose
     return ""
