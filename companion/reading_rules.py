@@ -91,7 +91,7 @@ _VERB_AFTER = (
 )  # fmt: skip
 # a potential complement after it (数不清, 藏不住, 弄不好): 不 then a result, never an
 # adjective (这个量不大: the noun) nor A-not-A (长不长)
-_POTENTIAL = re.compile("不(?:清|完|动|住|下|上|出|开|起|进|过|到|成|好|坏|懂|会|透|够|着|满|掉|走|准)")
+_POTENTIAL = re.compile("不[清完动住下上出开起进过到成好坏懂会透够着满掉走准]")
 _PROGRESSIVE = ("在", "正在", "正")  # 他在剥虾: a verb follows
 _NUMERAL_START = frozenset("一两二三四五六七八九十几半")
 _SUBJECTS = ("我", "你", "他", "她", "我们", "你们", "他们", "她们", "咱们", "大家", "您")
