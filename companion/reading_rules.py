@@ -27,6 +27,8 @@ characters the words leave open:
 - 调 before a setting one adjusts (调个闹钟, 调一下音量 tiáo);
 - 干 as "dry" after something that dries or a verb of drying (头发干了, 衣服还没干,
   晒干 gān), the verb gàn elsewhere (我不干了);
+- 长 doubled: the adjective before 的 (长长的 chángcháng), grown long before 了 (长长了
+  zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
@@ -81,6 +83,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
+    "钉": "ding4",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -138,6 +141,7 @@ _OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾"
 _SETTINGS = re.compile(
     "^(?:个|一个|一下|好|了)?(?:闹钟|音量|亮度|温度|空调|频道|模式|参数|焦距|座椅|声音|颜色|口味)"
 )
+_PLAIN = "拙实素质厚淳简古俭"  # 朴 next to these is pǔ, "plain"
 _RAISED = ("眉", "梁", "灯", "大梁", "衅", "拨", "逗", "唆")  # 挑眉, 挑大梁: tiǎo
 _INSTRUMENTS = ("钢琴", "吉他", "琴", "古筝", "琵琶", "贝斯", "尤克里里", "键盘")
 _DEI_BEFORE = frozenset(
@@ -221,6 +225,13 @@ def _rule_reading(
     ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
+    doubled = after.startswith(("长的", "长地"))
+    if ch == "长" and (doubled or (before.endswith("长") and after.startswith(("的", "地")))):
+        return "chang2"  # 长长的头发: the doubled adjective
+    if ch == "长" and after.startswith("长了") and not before.endswith("长"):
+        return "zhang3"  # 头发长长了: grew long, zhǎngcháng
+    if ch == "长" and after.startswith("了") and before.endswith("长") and before[-2:-1] != "长":
+        return "chang2"
     if ch == "行" and before.endswith("一"):
         if after.startswith("人") or (after[:1] in _NUMERAL_START and after[1:2] == "人"):
             return "xing2"  # 一行人, 我们一行五人: a party travelling together
@@ -320,6 +331,10 @@ def _rule_reading(
         return "chong4"  # 冲着他去的: aimed at
     if ch == "中" and before[-1:] in _HIT and (closed or after.startswith(("了", "过", "的"))):
         return "zhong4"  # 考中了, 猜中: to hit
+    if ch == "挨" and (before.endswith("紧") or after.startswith(("肩", "近", "家", "户"))):
+        return "ai1"  # 紧挨着, 挨家挨户: next to, one by one (挨打, 挨骂: ái)
+    if ch == "朴" and any(c and c in _PLAIN for c in (after[:1], before[-1:])):
+        return "pu3"  # 朴拙, 实朴: plain (piáo is a surname)
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
     if ch == "干" and alone and _dries(before):
