@@ -29,6 +29,7 @@ characters the words leave open:
   晒干 gān), the verb gàn elsewhere (我不干了);
 - 长 doubled: the adjective before 的 (长长的 chángcháng), grown long before 了 (长长了
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
+- a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
@@ -200,6 +201,7 @@ def apply_rules(
             settled.add((id(word), i))
     _doctor(words, open_, runs, settled)
     _particle_de(words, settled)
+    _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
 
 
@@ -396,6 +398,26 @@ def _doctor(
         if before.endswith(_SEE_DOCTOR) or after[1:].startswith(_DOCTOR_DOES):
             word.numbers = ["dai4", "fu5"]
             settled.update({(id(word), 0), (id(word), 1)})
+
+
+# Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",
+# 咯 gē, 呗 bài "chant", 哩 lǐ "mile"): closing a clause after a word, the particle
+FINAL_PARTICLES = {
+    "哦": "o5", "喔": "o5", "咯": "lo5", "呗": "bei5", "哩": "li5", "啦": "la5", "嘛": "ma5",
+}  # fmt: skip
+
+
+def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]]) -> None:
+    """记得点赞哦, 走咯, 就这样呗: a particle ending its clause after a Chinese word."""
+    for k, word in enumerate(words):
+        reading = FINAL_PARTICLES.get(word.simplified) if word.is_chinese else None
+        if reading is None or k == 0 or not words[k - 1].is_chinese:
+            continue
+        following = words[k + 1].text.lstrip(" ") if k + 1 < len(words) else ""
+        if following and unicodedata.category(following[0])[0] not in "PZCS":
+            continue  # 哦 before more words of its clause, or before other text (哦ok)
+        word.numbers = [reading]
+        settled.add((id(word), 0))
 
 
 def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> None:

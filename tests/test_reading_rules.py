@@ -117,3 +117,24 @@ def test_corrections_are_applied_when_the_cache_is_built(tmp_path: Path) -> None
 )
 def test_supplement_words_decide_their_polyphone(text: str, expected: str) -> None:
     assert expected in [w.joined_pinyin() for w in annotate(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("记得点赞哦", "o"),
+        ("记得点赞哦😘", "o"),
+        ("好的哦！", "o"),
+        ("走咯", "lo"),
+        ("就这样呗", "bei"),
+        ("做完了哩！", "li"),
+    ],
+)
+def test_a_final_particle_closing_its_clause_is_neutral(text: str, expected: str) -> None:
+    last = [w for w in annotate(text) if w.is_chinese][-1]
+    assert last.pinyin == [expected] and last.tones == [0], (text, last.pinyin)
+
+
+def test_an_interjection_opening_a_clause_keeps_its_tone() -> None:
+    first = annotate("哦，原来是这样")[0]
+    assert first.tones[0] in (2, 4), first.pinyin
