@@ -20,7 +20,7 @@ from companion.pinyin import annotate
 
 def _syllables_of(text: str, char: str) -> list[str]:
     """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
-    out = []
+    out: list[str] = []
     for word in annotate(text):
         if word.is_chinese:
             out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
