@@ -138,3 +138,25 @@ def test_a_final_particle_closing_its_clause_is_neutral(text: str, expected: str
 def test_an_interjection_opening_a_clause_keeps_its_tone() -> None:
     first = annotate("哦，原来是这样")[0]
     assert first.tones[0] in (2, 4), first.pinyin
+
+
+def test_a_cache_built_with_other_corrections_is_rebuilt(tmp_path: Path) -> None:
+    """Editing CEDICT_CORRECTIONS needs no version bump: the cache records their digest."""
+    import pickle
+
+    from companion.dictionary.cedict import load_cached
+
+    (word, wrong), right = next(iter(CEDICT_CORRECTIONS.items()))
+    source = tmp_path / "mini.txt.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.write(f"{word} {word} [{wrong}] /an entry/\n")
+    cache = tmp_path / "mini.idx"
+    Dictionary(source=source, cache=cache).load()
+    assert load_cached(source, cache) is not None
+    payload = pickle.loads(cache.read_bytes())
+    payload["corrections"] = "built-with-others"
+    cache.write_bytes(pickle.dumps(payload))
+    assert load_cached(source, cache) is None
+    rebuilt = Dictionary(source=source, cache=cache)
+    assert rebuilt.readings(word) == [right]
+    assert load_cached(source, cache) is not None  # written again, with today's digest

@@ -490,6 +490,17 @@ def _stamp(source: Path, frequencies: Path | None) -> tuple[tuple[int, int], tup
     return _file_stamp(source), _file_stamp(frequencies)
 
 
+def corrections_key() -> str:
+    """A digest of ``supplement.CEDICT_CORRECTIONS``: a cache built with other corrections is
+    rebuilt, so editing the table needs no version bump."""
+    import hashlib
+
+    from companion.dictionary.supplement import CEDICT_CORRECTIONS
+
+    text = repr(sorted(CEDICT_CORRECTIONS.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def save_index(
     idx: CompactIndex, source: Path, path: Path, frequencies: Path | None = None
 ) -> None:
@@ -497,6 +508,7 @@ def save_index(
     payload = {
         "version": CACHE_VERSION,
         "stamp": _stamp(source, frequencies),
+        "corrections": corrections_key(),
         "blob": idx.blob,
         "offsets": idx.offsets.tobytes(),
         "postings": idx.postings.tobytes(),
@@ -530,6 +542,8 @@ def load_cached(
             payload = pickle.load(handle)
         if payload.get("version") != CACHE_VERSION:
             return None
+        if payload.get("corrections") != corrections_key():
+            return None  # built with other CC-CEDICT corrections
         if source is not None:
             stamp = tuple(tuple(part) for part in payload["stamp"])
             if stamp != _stamp(source, frequencies):
