@@ -29,6 +29,7 @@ characters the words leave open:
   晒干 gān), the verb gàn elsewhere (我不干了);
 - 长 doubled: the adjective before 的 (长长的 chángcháng), grown long before 了 (长长了
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
+- 结 bearing fruit (结了很多果子 jiē);
 - a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
@@ -142,6 +143,7 @@ _OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾"
 _SETTINGS = re.compile(
     "^(?:个|一个|一下|好|了)?(?:闹钟|音量|亮度|温度|空调|频道|模式|参数|焦距|座椅|声音|颜色|口味)"
 )
+_FRUIT = "(?:了|满|出)?(?:很多|好多|一些|不少|一树|一串|几个)?(?:果子|果实|果|籽|瓜|穗)"
 _PLAIN = "拙实素质厚淳简古俭"  # 朴 next to these is pǔ, "plain"
 _RAISED = ("眉", "梁", "灯", "大梁", "衅", "拨", "逗", "唆")  # 挑眉, 挑大梁: tiǎo
 _INSTRUMENTS = ("钢琴", "吉他", "琴", "古筝", "琵琶", "贝斯", "尤克里里", "键盘")
@@ -375,6 +377,8 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "jia4"  # 请了三天假: leave
     if ch == "吐" and ((closed and after in ("", "了")) or re.match(_VOMITED, after)):
         return "tu4"  # 吐了一晚上, 他吐了: to vomit (with no object; 吐口水 tǔ)
+    if ch == "结" and re.match(_FRUIT, after):
+        return "jie1"  # 结了很多果子: to bear fruit (结婚, 结账: jié)
     if ch == "散" and after.startswith("着"):
         return "san3"  # 头发散着: loose
     return ""

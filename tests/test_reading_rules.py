@@ -49,6 +49,9 @@ def _syllables_of(text: str, char: str) -> list[str]:
         # 朴 next to plainness is pǔ; the surname Piáo stays in names
         ("形象简洁实朴", "朴", "pǔ"),
         ("朴槿惠", "朴", "Piáo"),
+        # 结 bearing fruit; jié elsewhere
+        ("树上结了好多果子", "结", "jiē"),
+        ("他们结了婚", "结", "jié"),
         # 挑 alone chooses or carries; it raises only the brows, a beam, a lamp
         ("挑衣服挑了一下午", "挑", "tiāo"),
         ("他很挑", "挑", "tiāo"),
