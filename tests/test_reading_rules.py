@@ -144,7 +144,7 @@ def test_an_interjection_opening_a_clause_keeps_its_tone() -> None:
 
 
 def test_a_cache_built_with_other_corrections_is_rebuilt(tmp_path: Path) -> None:
-    """Editing CEDICT_CORRECTIONS needs no version bump: the cache records their digest."""
+    """Editing CEDICT_CORRECTIONS needs no version bump: the cache records them."""
     import pickle
 
     from companion.dictionary.cedict import load_cached
@@ -162,4 +162,4 @@ def test_a_cache_built_with_other_corrections_is_rebuilt(tmp_path: Path) -> None
     assert load_cached(source, cache) is None
     rebuilt = Dictionary(source=source, cache=cache)
     assert rebuilt.readings(word) == [right]
-    assert load_cached(source, cache) is not None  # written again, with today's digest
+    assert load_cached(source, cache) is not None  # written again, with today's corrections

@@ -491,14 +491,12 @@ def _stamp(source: Path, frequencies: Path | None) -> tuple[tuple[int, int], tup
 
 
 def corrections_key() -> str:
-    """A digest of ``supplement.CEDICT_CORRECTIONS``: a cache built with other corrections is
-    rebuilt, so editing the table needs no version bump."""
-    import hashlib
-
+    """``supplement.CEDICT_CORRECTIONS`` as text (a few hundred bytes), kept in the cache: a
+    cache built with other corrections is rebuilt, so editing the table needs no version
+    bump."""
     from companion.dictionary.supplement import CEDICT_CORRECTIONS
 
-    text = repr(sorted(CEDICT_CORRECTIONS.items()))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return repr(sorted(CEDICT_CORRECTIONS.items()))
 
 
 def save_index(
