@@ -29,7 +29,7 @@ characters the words leave open:
   晒干 gān), the verb gàn elsewhere (我不干了);
 - 长 doubled: the adjective before 的 (长长的 chángcháng), grown long before 了 (长长了
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
-- 结 bearing fruit (结了很多果子 jiē);
+- 结 bearing fruit (结了很多果子 jiē); 打的 "take a taxi" before where it goes (dǎdī);
 - a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
@@ -377,6 +377,8 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "jia4"  # 请了三天假: leave
     if ch == "吐" and ((closed and after in ("", "了")) or re.match(_VOMITED, after)):
         return "tu4"  # 吐了一晚上, 他吐了: to vomit (with no object; 吐口水 tǔ)
+    if ch == "的" and before.endswith("打") and re.match("(?:去|回|到(?!底)|过[去来])", after):
+        return "di1"  # 打的去机场: to take a taxi (他打的人: the particle)
     if ch == "结" and re.match(_FRUIT, after):
         return "jie1"  # 结了很多果子: to bear fruit (结婚, 结账: jié)
     if ch == "散" and after.startswith("着"):

@@ -52,6 +52,11 @@ def _syllables_of(text: str, char: str) -> list[str]:
         # 结 bearing fruit; jié elsewhere
         ("树上结了好多果子", "结", "jiē"),
         ("他们结了婚", "结", "jié"),
+        # 打的 "take a taxi" before where one goes; the particle otherwise
+        ("我打的去机场", "的", "dī"),
+        ("打的到公司花了五十", "的", "dī"),
+        ("他打的人是谁", "的", "de"),
+        ("你打的到底是什么", "的", "de"),
         # 挑 alone chooses or carries; it raises only the brows, a beam, a lamp
         ("挑衣服挑了一下午", "挑", "tiāo"),
         ("他很挑", "挑", "tiāo"),
