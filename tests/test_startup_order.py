@@ -117,3 +117,17 @@ def test_start_up_defers_hotkeys_tray_and_dictionary_until_after_the_first_frame
     assert str(after["hotkeys"]).startswith("on: Ctrl+Alt+C")
     assert out["dictionary_at_idle"] is False and out["wordlist_at_idle"] is False
     assert out["dictionary_after_text"] is True
+
+
+def test_reading_the_settings_imports_no_pack_code() -> None:
+    """The window reads its settings before the first paint: the packs package (archives,
+    downloads, the index) is not needed for that."""
+    code = (
+        "import sys\n"
+        "from companion.settings import Settings, DEFAULT_INDEX_URL\n"
+        "print(sorted(m for m in sys.modules if m.startswith('companion.packs')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
