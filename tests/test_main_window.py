@@ -475,7 +475,7 @@ def test_the_session_is_built_by_the_first_text_not_by_the_window(installed_pack
 def test_help_about_opens_with_the_credits(window: MainWindow, qtbot) -> None:
     """About (and its credits module) loads on first use and shows the third-party data."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QMenu, QMessageBox
 
     seen: list[str] = []
     tries = [0]
@@ -490,7 +490,9 @@ def test_help_about_opens_with_the_credits(window: MainWindow, qtbot) -> None:
         seen.append(box.text())
         box.accept()
 
-    about = next(a for a in window.menuBar().actions()[-1].menu().actions() if a.text())
+    help_menu = window.menuBar().actions()[-1].menu()
+    assert isinstance(help_menu, QMenu)
+    about = next(a for a in help_menu.actions() if a.text())
     QTimer.singleShot(0, close_it)
     about.trigger()  # modal: returns once close_it has closed it
     assert seen and "CC-CEDICT" in seen[0]

@@ -3,7 +3,7 @@ the window's first paint); given words, its minimum height fits one row of pinyi
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 
 from companion.pinyin import annotate
 from companion.ui.reading import glyphs
@@ -13,10 +13,12 @@ from companion.ui.reading.ruby_view import MARGIN, RubyView
 def test_an_empty_view_asks_for_no_height_and_measures_no_font(qtbot, monkeypatch) -> None:
     measured: list[object] = []
     real = glyphs.glyph_cache
-    monkeypatch.setattr(
-        "companion.ui.reading.ruby_view.glyph_cache",
-        lambda font: measured.append(font) or real(font),
-    )
+
+    def counted(font: QFont) -> glyphs.GlyphCache:
+        measured.append(font)
+        return real(font)
+
+    monkeypatch.setattr("companion.ui.reading.ruby_view.glyph_cache", counted)
     view = RubyView()
     qtbot.addWidget(view)
     assert (view.minimumSizeHint().width(), view.minimumSizeHint().height()) == (60, 0)
