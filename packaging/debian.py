@@ -41,7 +41,7 @@ GLIBC_NAMES = {
     "ld-linux-x86-64.so.2", "libc.so.6", "libdl.so.2", "libm.so.6", "libpthread.so.0",
     "libresolv.so.2", "librt.so.1", "libutil.so.1",
 }
-ZSTD_LEVEL = 12
+ZSTD_LEVEL = 19
 
 
 def system_sonames(folder: Path) -> set[str]:

@@ -85,15 +85,25 @@ DEFERRED_RUNTIME_HOOKS = {
     "pyi_rth_pkgutil": "pkgutil",
     "pyi_rth_multiprocessing": "multiprocessing",
 }
+# ... and of those, the ones that wait for the first call of the one function they replace.
+DEFERRED_TO_FIRST_CALL = {"inspect": "getsourcefile"}
 DEFERRED_HOOK_NAME = "pyi_rth_companion_deferred"
 _PENDING_LINE = '_PENDING: "dict[str, list[tuple[str, str]]]" = {}'
+_FIRST_CALL_LINE = '_ON_FIRST_CALL: "dict[str, str]" = {}'
 
 
-def deferred_hook_source(template: str, hooks: dict[str, list[tuple[str, str]]]) -> str:
-    """``packaging/rthooks/deferred.py`` with ``_PENDING`` filled: module -> [(hook, source)]."""
-    if _PENDING_LINE not in template:
-        raise ValueError("deferred.py no longer has the _PENDING line this build fills in")
-    return template.replace(_PENDING_LINE, f"_PENDING = {hooks!r}", 1)
+def deferred_hook_source(
+    template: str,
+    hooks: dict[str, list[tuple[str, str]]],
+    first_call: dict[str, str] | None = None,
+) -> str:
+    """``packaging/rthooks/deferred.py`` with ``_PENDING`` (module -> [(hook, source)]) and
+    ``_ON_FIRST_CALL`` (module -> function) filled in."""
+    if _PENDING_LINE not in template or _FIRST_CALL_LINE not in template:
+        raise ValueError("deferred.py no longer has the lines this build fills in")
+    waiting = DEFERRED_TO_FIRST_CALL if first_call is None else first_call
+    filled = template.replace(_PENDING_LINE, f"_PENDING = {hooks!r}", 1)
+    return filled.replace(_FIRST_CALL_LINE, f"_ON_FIRST_CALL = {waiting!r}", 1)
 
 
 def rewrite_runtime_hooks(

@@ -117,8 +117,8 @@ def unreachable_libraries(internal: Path, executables: list[Path]) -> list[Path]
 
     Candidates are the top-level files of ``_internal`` (what PyInstaller pulled in), wheels'
     ``*.libs`` folders and Qt's ``lib`` folder (PySide6's hooks collect FFmpeg for
-    QtMultimedia even when only its dropped plugin uses it). Roots are the executables and every other ELF: extension
-    modules, Qt plugins, libraries other packages load by name.
+    QtMultimedia even when only its dropped plugin uses it). Roots are the executables and
+    every other ELF: extension modules, Qt plugins, libraries other packages load by name.
     """
     internal = internal.resolve()  # symlink targets below are resolved: compare like with like
     elves = elf_files(internal)

@@ -144,7 +144,7 @@ def test_cv2_linear_algebra_through_the_shim_gives_numpys_answers(tmp_path: Path
 def _hook_program(tmp_path: Path, hooks: dict[str, list[tuple[str, str]]]) -> Path:
     template = (PACKAGING / "rthooks" / "deferred.py").read_text()
     path = tmp_path / "hook.py"
-    path.write_text(rules.deferred_hook_source(template, hooks))
+    path.write_text(rules.deferred_hook_source(template, hooks, {}))
     return path
 
 
@@ -213,3 +213,35 @@ def test_runtime_hooks_are_rewritten_in_place_and_the_pyside6_one_dropped(
     compile(source, "deferred", "exec")
     for name, module in rules.DEFERRED_RUNTIME_HOOKS.items():
         assert f"('{name}', '# {name}\\n')" in source and f"'{module}':" in source
+
+
+def test_a_hook_deferred_to_first_call_runs_then_and_patches_the_function(
+    tmp_path: Path,
+) -> None:
+    """As pyi_rth_inspect does: the hook wraps the function it found there."""
+    stock = (
+        "import json\norig = json.dumps\n"
+        "def patched(obj, **kw):\n    return 'patched:' + orig(obj, **kw)\n"
+        "json.dumps = patched\nimport sys\nsys.hook_runs = getattr(sys, 'hook_runs', 0) + 1\n"
+    )
+    template = (PACKAGING / "rthooks" / "deferred.py").read_text()
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        rules.deferred_hook_source(template, {"json": [("pyi_rth_fake", stock)]},
+                                   {"json": "dumps"})
+    )
+    program = textwrap.dedent(
+        f"""
+        import sys
+        exec(compile(open({str(hook)!r}).read(), "hook", "exec"), {{"__name__": "hook"}})
+        import json
+        assert not hasattr(sys, "hook_runs"), "ran at import"
+        assert json.dumps([1]) == "patched:[1]"
+        assert json.dumps([2]) == "patched:[2]" and sys.hook_runs == 1
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", program], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

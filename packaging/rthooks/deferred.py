@@ -3,18 +3,46 @@
 # zipfile (bz2, lzma), pkgutil, multiprocessing (socket, pickle, subprocess...): ~60 ms before
 # `companion lookup` even starts, which a source run never pays. Each hook only patches its
 # module (inspect.getsourcefile, pkgutil.iter_modules, multiprocessing.freeze_support), so
-# running it right after that module is imported gives the same program.
+# running it right after that module is imported gives the same program. A hook whose patch
+# is one function (``_ON_FIRST_CALL``) waits for that function's first call: everything
+# imports inspect (dataclasses does), almost nothing calls inspect.getsourcefile, and its hook
+# reads base_library.zip's file list with zipfile.
 #
-# packaging/freeze_rules.py writes the frozen copy of this file: ``_PENDING`` is filled with
-# the stock hooks' sources at build time (tests/test_packaging.py runs it on its own too).
+# packaging/freeze_rules.py writes the frozen copy of this file: ``_PENDING`` and
+# ``_ON_FIRST_CALL`` are filled at build time (tests/test_packaging_native.py runs it too).
 import sys
 
 _PENDING: "dict[str, list[tuple[str, str]]]" = {}  # module -> [(hook name, hook source)]
+_ON_FIRST_CALL: "dict[str, str]" = {}  # module -> the function its hooks replace
+
+
+def _exec_hooks(hooks):
+    for hook_name, source in hooks:
+        exec(compile(source, hook_name + ".py", "exec"), {"__name__": hook_name})
+
+
+def _on_first_call(module, attribute, hooks):
+    """Put a stand-in for ``module.attribute`` that restores the original, runs the hooks
+    (which patch it) and calls whatever they left there."""
+    original = getattr(module, attribute)
+
+    def first_call(*args, **kwargs):
+        setattr(module, attribute, original)
+        _exec_hooks(hooks)
+        return getattr(module, attribute)(*args, **kwargs)
+
+    first_call.__name__ = getattr(original, "__name__", attribute)
+    first_call.__doc__ = getattr(original, "__doc__", None)
+    setattr(module, attribute, first_call)
 
 
 def _run_hooks(module_name):
-    for hook_name, source in _PENDING.pop(module_name, ()):
-        exec(compile(source, hook_name + ".py", "exec"), {"__name__": hook_name})
+    hooks = _PENDING.pop(module_name, ())
+    attribute = _ON_FIRST_CALL.get(module_name)
+    if hooks and attribute and hasattr(sys.modules.get(module_name), attribute):
+        _on_first_call(sys.modules[module_name], attribute, hooks)
+    else:
+        _exec_hooks(hooks)
     if not _PENDING and _AfterImportFinder in sys.meta_path:
         sys.meta_path.remove(_AfterImportFinder)
 
