@@ -173,6 +173,24 @@ def test_bundle_helpers_find_prebuilt_caches_and_build_info(
     assert bundle.build_id() == "0.1.0+abc.1" and bundle.ocr_in_build() is False
 
 
+def test_an_ocr_less_build_says_so_instead_of_a_pip_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_prebuilt_caches: None
+) -> None:
+    from companion import ocr
+
+    assert ocr.install_hint() == ocr.INSTALL_HINT and "pip install" in ocr.install_hint()
+    (tmp_path / "companion_build.json").write_text(json.dumps({"variant": "lite", "ocr": False}))
+    monkeypatch.setenv("COMPANION_BUNDLE_DIR", str(tmp_path))
+    assert ocr.install_hint() == bundle.OCR_MISSING and "pip" not in ocr.install_hint()
+    from PIL import Image
+
+    Image.new("RGB", (64, 32), "white").save(tmp_path / "picture.png")
+    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if not in the build
+    with pytest.raises(ocr.OcrUnavailable, match="not in this build"):
+        ocr.recognize(tmp_path / "picture.png")
+
+
 def test_the_dictionary_prefers_a_prebuilt_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
