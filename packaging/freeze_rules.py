@@ -244,6 +244,20 @@ IMPORT_CONDITIONAL_DATA = {
 # Read only while building the dictionary index (word frequencies): once the build carries
 # its prebuilt index, they go (build.py; a rebuild without them just lacks jieba's counts).
 INDEX_ONLY_SOURCES = ["jieba/dict.txt"]
+# Linux: system libraries PyInstaller copied from the build machine that every desktop Debian
+# has (systemd, D-Bus, GLib, Kerberos, X11, fonts, the PulseAudio/sndfile stack read-aloud
+# pulls in): left to the system, which keeps them patched. The .deb's Depends names their
+# packages (computed from DT_NEEDED like the rest), so apt brings any that are missing.
+SYSTEM_LIBRARY_GLOBS = [
+    "libgcrypt.so.*", "libgpg-error.so.*", "libsystemd.so.*", "libcap.so.*", "liblz4.so.*",
+    "libzstd.so.*", "libkrb5.so.*", "libkrb5support.so.*", "libk5crypto.so.*",
+    "libgssapi_krb5.so.*", "libcom_err.so.*", "libkeyutils.so.*", "libglib-2.0.so.*",
+    "libpcre2-8.so.*", "libdbus-1.so.*", "libX11.so.*", "libX11-xcb.so.*", "libfreetype.so.*",
+    "libfontconfig.so.*", "libexpat.so.*", "libbrotlicommon.so.*", "libbrotlidec.so.*",
+    "libpulse.so.*", "libpulsecommon-*.so", "libsndfile.so.*", "libvorbis.so.*",
+    "libvorbisenc.so.*", "libogg.so.*", "libFLAC.so.*", "libopus.so.*", "libmpg123.so.*",
+    "libmp3lame.so.*", "libasyncns.so.*",
+]
 # Libraries replaced by a small forwarding shim (packaging/native.py).
 NATIVE_SWAPS = [
     {
@@ -285,9 +299,12 @@ def qt_root(internal: Path) -> Path:
     return linux_mac if linux_mac.is_dir() else internal / "PySide6"
 
 
-def trim_plan(internal: Path, source: Path | None = None) -> list[Path]:
+def trim_plan(
+    internal: Path, source: Path | None = None, system_libraries: bool = False
+) -> list[Path]:
     """Files and folders to delete from a build, computed from what is there (and from the
-    ``companion`` package at ``source``, when given: what it imports)."""
+    ``companion`` package at ``source``, when given: what it imports); ``system_libraries``:
+    also the copies of ``SYSTEM_LIBRARY_GLOBS`` at the top of ``internal`` (Linux)."""
     qt = qt_root(internal)
     doomed: list[Path] = []
     plugins = qt / "plugins"
@@ -310,6 +327,8 @@ def trim_plan(internal: Path, source: Path | None = None) -> list[Path]:
         if matches and (path.is_file() or path.is_symlink()) and path not in doomed:
             doomed.append(path)
     doomed.extend(p for g in DROP_DATA_GLOBS for p in sorted(internal.glob(g)))
+    if system_libraries:
+        doomed.extend(p for g in SYSTEM_LIBRARY_GLOBS for p in sorted(internal.glob(g)))
     if source is not None:
         used = imported_by(source, list(IMPORT_CONDITIONAL_DATA))
         for module, globs in IMPORT_CONDITIONAL_DATA.items():

@@ -150,11 +150,13 @@ def unreachable_libraries(internal: Path, executables: list[Path]) -> list[Path]
     return sorted(p for p in top if p not in seen)
 
 
-def trim(internal: Path, source: Path | None = None) -> list[Path]:
+def trim(
+    internal: Path, source: Path | None = None, system_libraries: bool = False
+) -> list[Path]:
     """Delete the trim plan, then unreachable libraries and dangling links; returns them."""
     internal = internal.resolve()
     removed = []
-    for path in freeze_rules.trim_plan(internal, source):
+    for path in freeze_rules.trim_plan(internal, source, system_libraries):
         if path.exists() or path.is_symlink():
             _remove(path)
             removed.append(path)

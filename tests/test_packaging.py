@@ -307,6 +307,18 @@ def test_unused_data_goes_and_jieba_data_stays_when_companion_imports_jieba(
     assert rules.imported_by(source, ["jieba", "g2pM", "os"]) == {"jieba"}
 
 
+def test_system_libraries_are_left_to_the_system_only_when_asked(tmp_path: Path) -> None:
+    internal = _fake_build(tmp_path)
+    for name in ("libgcrypt.so.20", "libsystemd.so.0", "libpython3.11.so.1.0"):
+        (internal / name).write_bytes(b"x")
+    (internal / "pillow.libs").mkdir()
+    (internal / "pillow.libs" / "libfreetype-1234.so.6").write_bytes(b"x")
+    planned = {p.name for p in rules.trim_plan(internal, None, system_libraries=True)}
+    assert {"libgcrypt.so.20", "libsystemd.so.0"} <= planned
+    assert not {"libpython3.11.so.1.0", "libfreetype-1234.so.6"} & planned
+    assert "libgcrypt.so.20" not in {p.name for p in rules.trim_plan(internal)}
+
+
 def test_index_sources_go_only_once_the_prebuilt_index_is_there(tmp_path: Path) -> None:
     internal = _fake_build(tmp_path)
     assert rules.index_only_sources(internal) == []
