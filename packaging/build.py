@@ -82,6 +82,9 @@ def run_pyinstaller(python: Path, out: Path, variant: str) -> Path:
         PYINSTALLER_ZLIB_COMPRESSION_LEVEL="0",
     )
     env.pop("DISPLAY", None)  # pynput's own hook then fails quietly; ours lists the backends
+    # No work folder from an earlier build: PyInstaller reuses its archives when their lists
+    # of modules have not changed, even if the compression level or a hook's source did.
+    shutil.rmtree(out / "work", ignore_errors=True)
     subprocess.run(
         [
             str(python), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
