@@ -12,6 +12,9 @@ Plain script, one run, prints tables:
       the bench: what did not finish is shown as "> budget".
   (c) network deadlines: how long the index read and a pack download take to fail against a
       server on 127.0.0.1 that drips one byte every 0.5 s, against their deadline.
+  (d) the GUI: the window's longest GUI-thread block while a 100,000-character paste with no
+      punctuation is shown (``bench/pane_gap.py --only-hostile``, the real window offscreen).
+      Aim: <= 100 ms.
 
 The child processes import the project from source; ``PYTHONDONTWRITEBYTECODE=1`` is set on
 these machines, so modules are compiled first (``compileall``) to keep start-up out of the
@@ -220,13 +223,25 @@ def network() -> None:
     print()
 
 
+# --------------------------------------------------------------------------------------------
+# (d) the GUI thread
+
+
+def gui(rounds: int) -> None:
+    print("(d) GUI: the window while the hostile paste is shown (bench/pane_gap.py)")
+    script = REPO / "bench" / "pane_gap.py"
+    command = [sys.executable, str(script), "--only-hostile", "--rounds", str(rounds)]
+    subprocess.run(command, cwd=REPO, check=False)  # it prints its own table and verdict
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--starts", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per text scan")
-    parser.add_argument("--only", choices=["storage", "scans", "network"], default=None)
+    parser.add_argument("--only", choices=["storage", "scans", "network", "gui"], default=None)
     args = parser.parse_args()
     compileall.compile_dir(str(REPO / "companion"), quiet=1)
     if args.only in (None, "storage"):
@@ -235,6 +250,8 @@ def main() -> int:
         scans(args.rounds, args.budget)
     if args.only in (None, "network"):
         network()
+    if args.only in (None, "gui"):
+        gui(min(args.rounds, 3))
     return 0
 
 

@@ -13,17 +13,19 @@ _STARTED = time.time()  # as early as we can see: the self-test reports times fr
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    # ``--verbose`` may come first (``companion --verbose lookup 好``): the word after it decides.
+    first = next((arg for arg in args if arg != "--verbose"), "")
     from companion import bundle
 
     if bundle.is_frozen():
         bundle.install_bundled_packs()  # once per build; nothing to do from source
-    if args and args[0] == "--self-test":
+    if first == "--self-test":
         from companion.selftest import main as self_test
 
-        return self_test(args[1:], started=_STARTED)
+        return self_test([arg for arg in args if arg != "--self-test"], started=_STARTED)
     from companion.cli import COMMANDS, dispatch
 
-    if args and (args[0] in COMMANDS or args[0] in ("-h", "--help")):
+    if first in COMMANDS or first in ("-h", "--help"):
         return dispatch(args)
     from companion.ui.app import run_app
 

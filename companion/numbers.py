@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from math import floor
 from typing import Any
 
+from companion.text import HAN_CLASS
+
 __all__ = ["NumberHit", "english_number_spans", "find_numbers", "parse_chinese"]
 
 
@@ -160,7 +162,7 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _AR = r"\d+(?:\.\d+)?"
 _ARM = rf"{_AR}(?:[十百千万亿]{{1,3}}(?:\d(?![\d.])|[一二三四五六七八九])?|[wWkK](?![A-Za-z]))?"
 _NUM = rf"(?:{_ARM}|[{_CN}几]+)"
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN_CLASS}]")
 
 _MONEY_CUES = ("花", "买", "卖", "价", "钱", "工资", "月薪", "年薪", "薪", "赚", "挣",
                "收入", "预算", "房租", "租", "才", "只要", "仅", "一共", "总共", "人均", "消费",

@@ -297,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check that this installation of Companion works (on a throwaway profile).",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--verbose", action="store_true", help="log DEBUG lines to stderr")
     parser.add_argument(
         "--only",
         metavar="CHECKS",
@@ -308,6 +309,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str], started: float | None = None) -> int:
     """Run the self-test; ``argv`` are the arguments after ``--self-test``."""
     args = _parser().parse_args(argv)
+    if args.verbose:
+        from companion import logs
+
+        logs.setup(verbose=True, to_file=False)  # a throwaway profile: stderr only
     names = NAMES
     if args.only:
         names = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -331,8 +336,9 @@ def main(argv: list[str], started: float | None = None) -> int:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         env = environment()
+        where = f"{env['variant']} build {env['build']}" if env["frozen"] else "run from source"
         print(
-            f"Companion {env['version']} self-test ({env['variant']} build {env['build']}, "
+            f"Companion {env['version']} self-test ({where}, "
             f"{env['platform']}, Python {env['python']}; throwaway profile)"
         )
         width = max(len(r.name) for r in results) if results else 0

@@ -410,8 +410,12 @@ class Session:
         cancel: CancelToken | None = None,
         on_progress: Callable[[SessionResult], None] | None = None,
         back_translate: bool = True,
+        with_reading_aids: bool = True,
     ) -> SessionResult:
         """Translate ``text`` and gather everything about it into one :class:`SessionResult`.
+
+        ``with_reading_aids`` False leaves out the pinyin and the phrasebook terms (a caller that
+        shows only the translation need not load the dictionary for them).
 
         ``on_progress`` gets partial results (``complete`` False) while a long text streams
         in, and once more when Chinese is shown while its back-translation is checked.
@@ -450,9 +454,11 @@ class Session:
             except EngineError as exc:  # the Chinese itself is still worth showing
                 problem = exc.message
         checked = time.perf_counter()
-        terms = tuple(self.find_terms(first.source_text))
+        terms = tuple(self.find_terms(first.source_text)) if with_reading_aids else ()
         chinese = first.source_text if first.source == "zh" else first.text
-        words, truncated, pinyin_problem = self.pinyin(chinese) if chinese else ((), False, "")
+        words, truncated, pinyin_problem = (
+            self.pinyin(chinese) if chinese and with_reading_aids else ((), False, "")
+        )
         finished = time.perf_counter()
         timing = Timing(
             translate_ms=(translated - started) * 1000,

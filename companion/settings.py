@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "clipboard_watch": False,
     "hotkey_show": "<ctrl>+<alt>+c",
     "hotkey_translate_clipboard": "<ctrl>+<alt>+t",
+    "hotkey_lens": "<ctrl>+<alt>+r",  # the Lens over a region ("read"; Ctrl+Alt+L locks screens)
     "overlay_positions": {},  # per-screen overlay positions, keyed by companion.snap
     "window_geometry": "",  # base64 of QWidget.saveGeometry()
     "engine_options": {},  # per engine non-secret options, e.g. {"libretranslate": {"url": ...}}

@@ -11,10 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.xvfb_tools import companion_app
+from tests.xvfb_tools import run as _run
+from tests.xvfb_tools import wait_for as _wait_for
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
@@ -27,47 +30,12 @@ sys.exit(0 if pixmap.save(sys.argv[1]) else 1)
 """
 
 
-def _wait_for(predicate, timeout: float, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
-def _run(args: list[str], env: dict[str, str], timeout: float = 10) -> str:
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
-    return done.stdout.strip()
-
-
 @pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool is not installed")
 def test_real_app_translates_typed_chinese(
     xvfb_display: str, installed_packs: list[Path], tmp_path: Path
 ) -> None:
-    env = dict(os.environ)
-    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", COMPANION_MULTI_INSTANCE="1")
-    env.pop("WAYLAND_DISPLAY", None)
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "companion"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        window = _wait_for(
-            lambda: _run(["xdotool", "search", "--onlyvisible", "--name", "^Companion$"], env),
-            timeout=90,
-        )
-        assert window, "the Companion window did not appear:\n" + (tmp_path / "app.log").read_text(
-            errors="replace"
-        )
-        window_id = window.splitlines()[0]
-        # No window manager on Xvfb: focus the window directly (activation needs a WM).
-        _run(["xdotool", "windowfocus", "--sync", window_id], env)
-        focused = _wait_for(
-            lambda: _run(["xdotool", "getwindowfocus"], env) == window_id, timeout=10
-        )
-        assert focused, "the Companion window did not take the keyboard focus"
+    with companion_app(xvfb_display, tmp_path / "app.log") as running:
+        app, window_id, env = running.process, running.window, running.env
         _run(["xdotool", "type", "--delay", "60", "小红书上的家人们好。"], env, timeout=30)
         _run(["xdotool", "key", "ctrl+Return"], env)
 
@@ -94,14 +62,3 @@ def test_real_app_translates_typed_chinese(
         # Ctrl+Q quits (it does not just hide the window).
         _run(["xdotool", "key", "--window", window_id, "ctrl+q"], env)
         assert app.wait(timeout=30) == 0
-    finally:
-        if app.poll() is None:
-            app.terminate()
-            try:
-                app.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait(timeout=15)
-        log.close()
-    output = (tmp_path / "app.log").read_text(errors="replace")
-    assert "Traceback" not in output, output

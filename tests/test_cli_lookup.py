@@ -112,3 +112,12 @@ def test_readable_output_shows_senses_and_readings(capsys: pytest.CaptureFixture
     assert main(["lookup", "硬控"]) == 0
     out = capsys.readouterr().out
     assert "1. captivated" in out and "2. kept stuck" in out and "when:" in out
+
+
+def test_verbose_before_the_command_still_runs_the_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``companion --verbose lookup 种草`` is the command line, not the desktop app."""
+    assert main(["--verbose", "lookup", "--json", "种草"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["results"][0]["simplified"] == "种草"

@@ -70,7 +70,7 @@ def test_chords_are_checked_and_listener_starts_on_x11(xvfb_display: str) -> Non
     assert out["started"] is True and out["active"] is True
     assert str(out["status"]).startswith("on: Ctrl+Alt+C (")
     assert out["problems"] == ["Ctrl+Nonsense is not a valid shortcut (<nonsense>)"]
-    assert out["twice"] is True and out["twice_problems"] == ["Ctrl+Alt+C is set for both actions"]
+    assert out["twice"] is True and out["twice_problems"] == ["Ctrl+Alt+C is set for two actions"]
     assert out["stopped"] == "off"
 
 

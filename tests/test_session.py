@@ -105,6 +105,15 @@ def test_english_gets_chinese_its_back_translation_and_its_pinyin(
     assert set(data["timing_ms"]) == {"translate", "back_translation", "reading_aids", "total"}
 
 
+def test_without_reading_aids_only_the_translation_is_gathered(session: Session) -> None:
+    """The CLI's text form prints only the translation: it skips the pinyin and terms."""
+    full = session.translate(MIXED)
+    bare = session.translate(MIXED, with_reading_aids=False)
+    assert bare.text == full.text and bare.glossary == full.glossary  # the translation is whole
+    assert full.pinyin and full.terms
+    assert (bare.pinyin, bare.terms, bare.pinyin_of) == ((), (), "")
+
+
 def test_without_the_back_pack_the_chinese_is_kept_and_the_reason_given() -> None:
     session = Session(Settings(), offline=ScriptEngine(fail_zh_en=True))
     result = session.translate("Thanks for the recommendation!")

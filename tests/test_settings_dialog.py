@@ -52,7 +52,7 @@ def test_the_global_shortcuts_are_shown_and_changed_in_settings(
     ("sequence", "problem"),
     [
         ("Shift+Y", "needs Ctrl, Alt or Meta"),
-        ("Ctrl+Alt+C", "need different shortcuts"),  # the same as "show or hide"
+        ("Ctrl+Alt+C", "needs a shortcut of its own"),  # the same as "show or hide"
     ],
 )
 def test_a_shortcut_that_cannot_work_is_explained_and_not_saved(

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             target=args.target,
             origin="cli",
             back_translate=not args.no_check,
+            with_reading_aids=args.json,  # the text form prints only the translation
         )
     except InputError as exc:
         raise CliError(str(exc), 2) from None

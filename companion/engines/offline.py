@@ -28,6 +28,7 @@ from companion.engines.base import (
     EngineInfo,
     ErrorKind,
 )
+from companion.text import CJK_CLASS
 
 # argos's decoding settings (argostranslate/settings.py and translate.py), so our output is
 # the same as argos's for the same sentence.
@@ -50,11 +51,7 @@ DECODE_EXTRA = 10
 DECODE_CAP = 512
 
 # Han characters, CJK punctuation and full-width forms: no spaces between them in Chinese.
-_CJK = (
-    r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
-)
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_CJK_GAP = re.compile(rf"(?<=[{CJK_CLASS}])[ \t]+(?=[{CJK_CLASS}])")
 _UNK_MARK = " ⁇ "
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _log = logging.getLogger(__name__)

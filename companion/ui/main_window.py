@@ -12,10 +12,10 @@ from __future__ import annotations
 import base64
 import logging
 import weakref
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,14 +34,19 @@ from companion.settings import Settings
 from companion.storage import notices
 from companion.ui.about import show_about
 from companion.ui.change_relay import ChangeRelay
+from companion.ui.learning.wiring import LearningTabs
+from companion.ui.lens.wiring import LensTools
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
-from companion.wordlist import WordToSave, save_word
+
+if TYPE_CHECKING:
+    from companion.wordlist import WordToSave
 
 _log = logging.getLogger(__name__)
 DEFAULT_SIZE = (520, 760)
 STATUS_MS = 6000
+LEARNING_START_MS = 1500  # the due count starts this long after the first paint
 # Settings whose change the window shows at once (the session rebuilds the translator itself).
 LOOK_SETTINGS = frozenset({"font_size", "tone_colors", "pinyin_style"})
 AIDS_SETTINGS = frozenset({"pinyin_style", "tone_sandhi"})
@@ -61,6 +66,28 @@ class DesktopHooks(Protocol):
     def hotkey_status(self) -> str: ...
 
     def shutdown(self) -> None: ...
+
+
+@runtime_checkable
+class LearningDesktop(Protocol):
+    """What the desktop integration offers the learning side (the tray's review entry)."""
+
+    def add_review_entry(self, action: QAction) -> None: ...
+
+    def show_due_count(self, count: int) -> None: ...
+
+    def speak_text(self, text: str) -> None: ...
+
+
+@runtime_checkable
+class LensDesktop(Protocol):
+    """What the desktop integration offers the Lens: its global shortcut and ``--lens``
+    (``lensRequested``), ``--lens=IMAGE`` (``lensImageRequested``) and tray entries."""
+
+    lensRequested: SignalInstance
+    lensImageRequested: SignalInstance
+
+    def add_tray_entry(self, action: QAction) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -99,7 +126,13 @@ class MainWindow(QMainWindow):
         self.pane.banner.installFromFileRequested.connect(self.install_pack_from_file)
         self.pane.termOpened.connect(self.open_phrasebook)
         self.controller.resultShown.connect(self._result_shown)
+        # History, My words and Review: empty tabs and actions until used (nothing is read
+        # before the first paint; the due count starts a moment after it).
+        self.learning = LearningTabs(self)
         self.pane.ruby.saveRequested.connect(self.save_word)
+        self.pane.saveSelectionRequested.connect(self.learning.save_selection)
+        self.firstPainted.connect(lambda: QTimer.singleShot(LEARNING_START_MS, self.learning.start))
+        self.lens = LensTools(self)  # Tools > Lens; nothing of it is loaded before first use
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
@@ -169,6 +202,8 @@ class MainWindow(QMainWindow):
         self.action_settings.triggered.connect(self.open_settings)
         edit_menu.addActions([self.action_translate, self.action_copy, self.action_swap])
         edit_menu.addSeparator()
+        edit_menu.addAction(self.learning.action_save)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.action_settings)
 
         self.view_menu = menu.addMenu("&View")
@@ -176,7 +211,14 @@ class MainWindow(QMainWindow):
         self.action_phrasebook.setShortcut(QKeySequence("Ctrl+P"))
         self.action_phrasebook.triggered.connect(lambda: self.open_phrasebook(""))
         self.view_menu.addAction(self.action_phrasebook)
+        learning = self.learning
+        self.view_menu.addActions(
+            [learning.action_history, learning.action_words, learning.action_review]
+        )
+        self.view_menu.addSeparator()
         self.tools_menu = menu.addMenu("&Tools")
+        self.tools_menu.addActions(self.lens.actions)
+        self.tools_menu.addSeparator()  # the desktop integration's entries follow
 
         help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
@@ -198,6 +240,14 @@ class MainWindow(QMainWindow):
 
     def attach_desktop(self, desktop: DesktopHooks) -> None:
         self.desktop = desktop
+        if isinstance(desktop, LearningDesktop):  # the tray's "Review (N due)" entry
+            desktop.add_review_entry(self.learning.action_review)
+            self.learning.dueCountChanged.connect(desktop.show_due_count)
+        if isinstance(desktop, LensDesktop):  # the Lens's shortcut, --lens and tray entries
+            for action in self.lens.actions:
+                desktop.add_tray_entry(action)
+            desktop.lensRequested.connect(self.lens.start_region)
+            desktop.lensImageRequested.connect(self.lens.open_image)
 
     # First paint and background warm-up ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -324,7 +374,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from companion.ui.settings.dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self, hotkey_status=self._hotkey_status())
+        dialog = SettingsDialog(
+            self.settings, self, hotkey_status=self._hotkey_status(), runner=self.runner
+        )
         # A key stored in the keychain is no setting: rebuild the translator in case it was.
         dialog.applied.connect(self.session.invalidate)
         dialog.applied.connect(self._retranslate_soon.start)
@@ -358,6 +410,11 @@ class MainWindow(QMainWindow):
         )
 
     # Phrasebook tab ------------------------------------------------------------------------
+    @property
+    def phrasebook_host(self) -> QWidget:
+        """The Phrasebook tab's page (the panel inside it is built on first show)."""
+        return self._phrasebook_host
+
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._phrasebook_host:
             self._ensure_phrasebook()
@@ -371,6 +428,7 @@ class MainWindow(QMainWindow):
             layout.setContentsMargins(0, 0, 0, 0)
             layout.addWidget(panel)
             panel.insertRequested.connect(self._insert_phrase)
+            panel.saveRequested.connect(lambda item: self.learning.save_word(item, "phrasebook"))
             self.phrasebook_panel = panel
         return self.phrasebook_panel
 
@@ -385,10 +443,9 @@ class MainWindow(QMainWindow):
         self.set_input_text(text, "phrasebook")
 
     def save_word(self, word: WordToSave) -> None:
-        """The popup's "Save word": kept in the database for the learning list."""
-        added = save_word(word)
-        message = "saved" if added else "already in your saved words"
-        self.statusBar().showMessage(f"{word.simplified}: {message}", 3000)
+        """The popup's "Save word": kept in My words with its sentence and that sentence's
+        translation, off the GUI thread; the status bar says how it went."""
+        self.learning.save_word(word, "popup")
 
     # Results -------------------------------------------------------------------------------
     def _result_shown(self, result: SessionResult) -> None:
@@ -524,6 +581,8 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._unsubscribe_notices()
         self.changes.close()
+        self.learning.shutdown()
+        self.lens.shutdown()
         self.session.close()
         if self.desktop is not None:
             self.desktop.shutdown()

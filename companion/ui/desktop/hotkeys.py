@@ -1,4 +1,4 @@
-"""Global hotkeys: show/hide Companion and translate the clipboard from any app.
+"""Global hotkeys: show/hide Companion, translate the clipboard and start the Lens from any app.
 
 pynput grabs keys on X11, Windows and macOS. It is imported only when hotkeys start because it
 raises ImportError when there is no display. Wayland does not let apps grab keys at all, so
@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
 
 WAYLAND_COMMANDS = {
     "show": "companion --show",
@@ -107,6 +107,19 @@ def to_portable(chord: str) -> str:
     return "+".join(out)
 
 
+def chord_label(label: str, chord: str) -> str:
+    """A menu entry's text with its global shortcut in the shortcut column
+    ("Translate clipboard\tCtrl+Alt+T"); the bare label when the chord is empty.
+
+    Shown, not set as a Qt shortcut: the global listener already catches the chord, a second
+    binding would run the action twice.
+    """
+    if not chord.strip():
+        return label
+    shown = QKeySequence(to_portable(chord)).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{label}\t{shown}"
+
+
 def chord_problem(chord: str) -> str | None:
     """Why ``chord`` cannot be a global shortcut, in plain words; None when it can (or is empty,
     which leaves the action unbound)."""
@@ -150,6 +163,7 @@ class HotkeyManager(QObject):
 
     showRequested = Signal()
     translateClipboardRequested = Signal()
+    lensRequested = Signal()
     statusChanged = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -163,10 +177,10 @@ class HotkeyManager(QObject):
         self.problems = list(problems or [])
         self.statusChanged.emit(status)
 
-    def start(self, show: str, translate_clipboard: str) -> bool:
+    def start(self, show: str, translate_clipboard: str, lens: str = "") -> bool:
         """(Re)start with these chords; an empty chord is left unbound. False if unavailable."""
         self.stop()
-        chords = [c for c in (show, translate_clipboard) if c.strip()]
+        chords = [c for c in (show, translate_clipboard, lens) if c.strip()]
         if not chords:
             self._set_status("no shortcuts set")
             return False
@@ -188,12 +202,13 @@ class HotkeyManager(QObject):
         for chord, signal in (
             (show, self.showRequested),
             (translate_clipboard, self.translateClipboardRequested),
+            (lens, self.lensRequested),
         ):
             if not chord.strip():
                 continue
             problem = check_hotkey(chord)
             if problem is None and chord in bindings:
-                problem = f"{to_portable(chord)} is set for both actions"
+                problem = f"{to_portable(chord)} is set for two actions"
             if problem:
                 problems.append(problem)
                 continue

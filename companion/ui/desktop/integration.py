@@ -12,21 +12,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from companion.ocr import OcrResult, engine_available
 from companion.settings import Settings
 from companion.text import has_han
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.desktop.clipboard_watch import ClipboardWatcher
-from companion.ui.desktop.hotkeys import HotkeyManager, to_portable
+from companion.ui.desktop.hotkeys import HotkeyManager, chord_label
 from companion.ui.desktop.ocr_worker import OcrWorker
 from companion.ui.desktop.overlay import OverlayController
 from companion.ui.desktop.region_capture import (
     WAYLAND_MESSAGE,
     RegionPicker,
+    after_menus_close,
     grab_screen,
     screen_under_cursor,
 )
@@ -37,10 +38,7 @@ from companion.ui.tasks import TaskRunner
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
 POSITIONS_KEY = "overlay_positions"
-HOTKEY_SETTINGS = ("hotkey_show", "hotkey_translate_clipboard")
-# After the menu that started a screen grab has closed, the windows under it repaint before
-# the pixels are read (other programs repaint on their own, so a short wait, not a signal).
-GRAB_DELAY_MS = 150
+HOTKEY_SETTINGS = ("hotkey_show", "hotkey_translate_clipboard", "hotkey_lens")
 
 
 class CompanionWindow(Protocol):
@@ -82,23 +80,20 @@ class DesktopActions:
         self.quit.setShortcut(QKeySequence("Ctrl+Q"))  # shown in the tray menu
 
     def show_chords(self, show: str, translate_clipboard: str) -> None:
-        """Name the global shortcuts in the menus ("Translate clipboard  Ctrl+Alt+T").
-
-        Shown as the menu's shortcut column, not set as Qt shortcuts: the global listener
-        already catches the chord, a second binding would run the action twice.
-        """
-        for action, label, chord in (
-            (self.show_hide, "Show/hide Companion", show),
-            (self.translate_clipboard, "Translate clipboard", translate_clipboard),
-        ):
-            shown = QKeySequence(to_portable(chord)).toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
-            action.setText(f"{label}\t{shown}" if chord.strip() else label)
+        """Name the global shortcuts in the menus ("Translate clipboard  Ctrl+Alt+T")."""
+        self.show_hide.setText(chord_label("Show/hide Companion", show))
+        self.translate_clipboard.setText(chord_label("Translate clipboard", translate_clipboard))
 
 
 class DesktopIntegration(QObject):
-    """Builds every desktop feature around ``window`` and keeps their settings in sync."""
+    """Builds every desktop feature around ``window`` and keeps their settings in sync.
+
+    ``lensRequested`` (the Lens's global shortcut, ``--lens``) and ``lensImageRequested(path)``
+    (``--lens=IMAGE``) are for the window's Lens (MainWindow.attach_desktop connects them).
+    """
+
+    lensRequested = Signal()
+    lensImageRequested = Signal(str)
 
     def __init__(
         self, window: CompanionWindow, settings: Settings, runner: TaskRunner | None = None
@@ -119,6 +114,7 @@ class DesktopIntegration(QObject):
         self.hotkeys = HotkeyManager(self)
         self.hotkeys.showRequested.connect(self.window.toggle_visible)
         self.hotkeys.translateClipboardRequested.connect(self.translate_clipboard)
+        self.hotkeys.lensRequested.connect(self.lensRequested)
         self.hotkeys.statusChanged.connect(self._hotkeys_changed)
         self.speaker = Speaker(self)
         self.speaker.unavailable.connect(self._say)
@@ -191,6 +187,22 @@ class DesktopIntegration(QObject):
     def hotkey_status(self) -> str:
         return self.hotkeys.status
 
+    # The learning side (MainWindow.attach_desktop) ------------------------------------------
+    def add_review_entry(self, action: QAction) -> None:
+        """The tray menu's "Review (N due)" (the action's text follows the count)."""
+        self.tray.add_entry(action)
+
+    def add_tray_entry(self, action: QAction) -> None:
+        """An entry of the window's in the tray menu (the Lens's), under Show/hide."""
+        self.tray.add_entry(action)
+
+    def show_due_count(self, count: int) -> None:
+        self.tray.show_due_count(count)
+
+    def speak_text(self, text: str) -> None:
+        """Read ``text`` aloud (the Review panel's "Read aloud")."""
+        self.speaker.speak(text)
+
     def _say(self, message: str) -> None:
         """Status text in the window's status bar."""
         self.status_message = message
@@ -229,6 +241,7 @@ class DesktopIntegration(QObject):
         self.hotkeys.start(
             self.settings.get_str("hotkey_show"),
             self.settings.get_str("hotkey_translate_clipboard"),
+            self.settings.get_str("hotkey_lens"),
         )
 
     def _hotkeys_changed(self, _status: str) -> None:
@@ -291,16 +304,7 @@ class DesktopIntegration(QObject):
         if self.ocr.busy or self._picker is not None or self._grab_pending:
             return
         self._grab_pending = True
-        popup = QApplication.activePopupWidget()
-        if isinstance(popup, QMenu) and popup.isVisible():
-            popup.aboutToHide.connect(
-                self._grab_after_repaint, Qt.ConnectionType.SingleShotConnection
-            )
-        else:
-            self._grab_after_repaint()
-
-    def _grab_after_repaint(self) -> None:
-        QTimer.singleShot(GRAB_DELAY_MS, self._grab_region)
+        after_menus_close(self._grab_region)
 
     def _grab_region(self) -> None:
         self._grab_pending = False
@@ -379,7 +383,7 @@ class DesktopIntegration(QObject):
     # Single-instance and shortcuts ---------------------------------------------------------------
     def handle_arguments(self, args: list[str]) -> None:
         """Flags from the command line or a second launch (``--show``, ``--translate-clipboard``,
-        ``--ocr`` [IMAGE])."""
+        ``--ocr`` [IMAGE], ``--lens``, ``--lens=IMAGE``)."""
         handled = False
         index = 0
         while index < len(args):
@@ -403,6 +407,12 @@ class DesktopIntegration(QObject):
             elif arg.startswith("--ocr="):
                 self.window.show_and_raise()
                 self.ocr_file(arg.split("=", 1)[1])
+                handled = True
+            elif arg == "--lens":
+                QTimer.singleShot(0, self.lensRequested.emit)  # as for --translate-clipboard
+                handled = True
+            elif arg.startswith("--lens="):
+                self.lensImageRequested.emit(arg.split("=", 1)[1])
                 handled = True
             index += 1
         if not handled and not args:

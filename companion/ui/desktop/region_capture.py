@@ -9,7 +9,9 @@ pasting a screenshot instead.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -22,13 +24,28 @@ from PySide6.QtGui import (
     QPixmap,
     QScreen,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 WAYLAND_MESSAGE = (
     "This desktop does not let apps capture the screen. Take a screenshot with your "
     "desktop's tool, then paste it (Ctrl+V) or open the image in Companion."
 )
 MIN_SIZE = 4  # logical pixels: smaller is a click, not a selection
+# After the menu that started a screen grab has closed, the windows under it repaint before
+# the pixels are read (other programs repaint on their own, so a short wait, not a signal).
+GRAB_DELAY_MS = 150
+
+
+def after_menus_close(grab: Callable[[], None]) -> None:
+    """Run ``grab`` once the menu that asked for it (Tools or the tray's) has closed and the
+    windows under it have repainted, so the menu is not in the picture."""
+    popup = QApplication.activePopupWidget()
+    if isinstance(popup, QMenu) and popup.isVisible():
+        popup.aboutToHide.connect(
+            lambda: QTimer.singleShot(GRAB_DELAY_MS, grab), Qt.ConnectionType.SingleShotConnection
+        )
+    else:
+        QTimer.singleShot(GRAB_DELAY_MS, grab)
 
 
 def logical_to_device(rect: QRect, ratio: float, bounds: QRect) -> QRect:

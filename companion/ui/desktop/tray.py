@@ -52,7 +52,7 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None
         self.menu = QMenu()
         self.menu.addAction(show_hide)
-        self.menu.addSeparator()
+        self._entries_end = self.menu.addSeparator()  # entries added later go above it
         for action in actions:
             if action is None:
                 self.menu.addSeparator()
@@ -60,10 +60,11 @@ class Tray(QObject):
                 self.menu.addAction(action)
         self.menu.addSeparator()
         self.menu.addAction(quit_action)
+        self.tooltip = "Companion"
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         icon = QSystemTrayIcon(app_icon(), self)
-        icon.setToolTip("Companion")
+        icon.setToolTip(self.tooltip)
         icon.setContextMenu(self.menu)
         icon.activated.connect(self._activated)
         icon.show()
@@ -76,6 +77,17 @@ class Tray(QObject):
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.activated.emit()
+
+    def add_entry(self, action: QAction) -> None:
+        """An entry right under Show/hide (the learning side's "Review (N due)")."""
+        self.menu.insertAction(self._entries_end, action)
+
+    def show_due_count(self, count: int) -> None:
+        """The icon's tooltip says how many review cards are due."""
+        due = f" · {count} card{'s' if count != 1 else ''} to review" if count else ""
+        self.tooltip = f"Companion{due}"
+        if self.icon is not None:
+            self.icon.setToolTip(self.tooltip)
 
     def notify(self, title: str, message: str) -> None:
         if self.icon is not None and QSystemTrayIcon.supportsMessages():

@@ -192,6 +192,8 @@ class HistoryPanel(QWidget):
         self.runner = runner
         self.tasks = OwnedTasks(runner, self)
         self._generation = 0
+        self._loading = False
+        self._open_on_load = False  # Enter pressed before the search answered
         self._shown_query: str | None = None
         self._build()
         self._relay = ChangeRelay(("history", "settings"), self)
@@ -260,11 +262,17 @@ class HistoryPanel(QWidget):
         DeleteKey(self.view, self.remove_current)
         self._update_buttons()
 
+    def stop(self) -> None:
+        """Stop following changes (the window closes for good)."""
+        self._relay.stop()
+        self._debounce.stop()
+
     # --- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Show the newest entries, or the search's results, fetched off the GUI thread."""
         self._generation += 1
+        self._loading = True
         generation = self._generation
         query = self.search.text().strip()
         history = self.history
@@ -286,6 +294,7 @@ class HistoryPanel(QWidget):
     def _loaded(self, generation: int, query: str, value: Any) -> None:
         if generation != self._generation:
             return  # a newer search is on its way
+        self._loading = False
         entries, total, enabled, clipboard = value
         current = self.current_entry()
         self.model.set_entries(entries)
@@ -303,6 +312,9 @@ class HistoryPanel(QWidget):
         self._show_status(query, len(entries), total, enabled)
         self._update_buttons()
         self.loaded.emit()
+        if self._open_on_load:
+            self._open_on_load = False
+            self._open_first()
 
     def _show_status(self, query: str, shown: int, total: int, enabled: bool) -> None:
         off = "" if enabled else "History is off: nothing new is kept. "
@@ -323,6 +335,7 @@ class HistoryPanel(QWidget):
 
     def _failed(self, generation: int, exc: Any) -> None:
         if generation == self._generation:
+            self._loading = self._open_on_load = False
             self.status.setText(f"History could not be read: {printable(exc, 200)}")
             self.loaded.emit()
 
@@ -347,6 +360,14 @@ class HistoryPanel(QWidget):
             self.openRequested.emit(entry)
 
     def _open_first(self) -> None:
+        """Enter in the search box: the selected match, else the first, once the search
+        for what was typed has answered."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.reload()
+        if self._loading:
+            self._open_on_load = True
+            return
         if self.current_entry() is None and self.model.entries:
             self.view.setCurrentIndex(self.model.index(0))
         self.open_current()

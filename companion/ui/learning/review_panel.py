@@ -266,6 +266,11 @@ class ReviewPanel(QWidget):
         except Exception:  # a settings problem must not stop a review
             return DEFAULT_SESSION
 
+    def stop(self) -> None:
+        """Stop following changes and counting (the window closes for good)."""
+        self._relay.stop()
+        self._timer.stop()
+
     # --- counts ----------------------------------------------------------------------------
 
     def refresh_due(self) -> None:

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -279,9 +278,7 @@ class WordsPanel(QWidget):
         self.undo_button.hide()
         self.review_button = QPushButton("Review now", self)
         self.review_button.clicked.connect(self.reviewRequested)
-        files = QToolButton(self)
-        files.setText("Export / import")
-        files.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.files_button = files = QPushButton("Export / import", self)  # draws its arrow
         menu = QMenu(files)
         self.export_anki_action = QAction("Export Anki deck (.apkg)…", menu)
         self.export_anki_action.triggered.connect(lambda: self._choose_export(".apkg"))
@@ -309,6 +306,11 @@ class WordsPanel(QWidget):
         self._undo_timer.setInterval(30_000)
         self._undo_timer.timeout.connect(self._forget_undo)
         self._update_buttons()
+
+    def stop(self) -> None:
+        """Stop following changes (the window closes for good)."""
+        self._relay.stop()
+        self._undo_timer.stop()
 
     # --- loading and filtering -------------------------------------------------------------
 

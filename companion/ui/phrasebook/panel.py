@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
@@ -42,6 +42,9 @@ from companion.phrasebook.glossary import PhrasebookGlossary
 from companion.phrasebook.user_entries import UserEntriesError, UserPhrases
 from companion.text import has_han
 from companion.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from companion.wordlist import WordToSave
 
 ALL = "__all__"
 MAX_READ = 300  # characters of a pasted query read for numbers and senses
@@ -99,6 +102,7 @@ class PhrasebookPanel(QWidget):
     """Browse and search the phrasebook; ``insertRequested`` sends a phrase to the translator."""
 
     insertRequested = Signal(str)
+    saveRequested = Signal(object)  # a companion.wordlist.WordToSave: "Save word"
     csvFinished = Signal(bool, str)  # ok, message shown in the status line
 
     def __init__(
@@ -174,7 +178,13 @@ class PhrasebookPanel(QWidget):
         self.favourite_button = QPushButton("☆ Favourite", right)
         self.favourite_button.setCheckable(True)
         self.favourite_button.clicked.connect(self.toggle_favourite)
-        for button in (self.copy_button, self.insert_button, self.favourite_button):
+        self.save_button = QPushButton("Save word", right)
+        self.save_button.setToolTip(
+            "Keep it in My words with its example and meanings, to review (Ctrl+S)"
+        )
+        self.save_button.clicked.connect(self.save_current)
+        for button in (self.copy_button, self.insert_button, self.favourite_button,
+                       self.save_button):  # fmt: skip
             row.addWidget(button)
         detail_box.addLayout(row)
         mine = QHBoxLayout()
@@ -348,7 +358,8 @@ class PhrasebookPanel(QWidget):
 
     def _update_buttons(self) -> None:
         entry = self.current_entry()
-        for button in (self.copy_button, self.insert_button, self.favourite_button):
+        for button in (self.copy_button, self.insert_button, self.favourite_button,
+                       self.save_button):  # fmt: skip
             button.setEnabled(entry is not None)
         mine = entry is not None and entry.user_id is not None
         self.edit_button.setEnabled(mine)
@@ -369,6 +380,14 @@ class PhrasebookPanel(QWidget):
         entry = self.current_entry()
         if entry is not None:
             self.insertRequested.emit(entry.simplified)
+
+    def save_current(self) -> None:
+        """ "Save word": the entry with its meanings and its example (and the example's
+        English) as the sentence, for My words."""
+        entry = self.current_entry()
+        if entry is not None:
+            self.saveRequested.emit(word_to_save(entry))
+            self.status.setText(f"Saving {entry.simplified} to My words…")
 
     def toggle_favourite(self) -> None:
         entry = self.current_entry()
@@ -494,6 +513,27 @@ class PhrasebookPanel(QWidget):
             self.search.clear()
             self._refresh()
         self.csvFinished.emit(ok, message)
+
+
+def word_to_save(entry: Entry) -> WordToSave:
+    """What "Save word" keeps of an entry: its forms, reading, every sense's meanings, and
+    the first example with its translation as the sentence it came from."""
+    from companion.wordlist import WordToSave
+
+    meanings = tuple(dict.fromkeys(
+        m.replace("{}", "…") for sense in entry.senses for m in sense.english if m.strip()
+    ))  # fmt: skip
+    example = next((s for s in entry.senses if s.example), None)
+    return WordToSave(
+        simplified=entry.simplified,
+        traditional=entry.traditional,
+        pinyin=entry.pinyin,
+        senses=meanings,
+        context=example.example if example is not None else "",
+        translation=example.example_en if example is not None else "",
+        note=entry.note,
+        origin="phrasebook",
+    )
 
 
 def entry_html(entry: Entry, here: TermHit | None = None) -> str:

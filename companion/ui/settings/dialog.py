@@ -1,7 +1,9 @@
-"""Settings: reading aids (pinyin style, tone colours, sandhi, font size), global shortcuts
-and engines."""
+"""Settings: reading aids (pinyin style, tone colours, sandhi, font size), global shortcuts,
+engines and the translation history."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
@@ -13,6 +15,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QKeySequenceEdit,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -22,6 +26,13 @@ from PySide6.QtWidgets import (
 from companion.settings import Settings
 from companion.ui.desktop.hotkeys import WAYLAND_COMMANDS, chord_problem, from_portable, to_portable
 from companion.ui.settings.engines import EngineSettingsPage
+from companion.ui.tasks import TaskRunner
+from companion.untrusted import printable
+
+if TYPE_CHECKING:
+    from companion.learning.history import History
+
+HISTORY_LIMITS = (100, 1_000_000)  # the smallest and largest cap offered
 
 PINYIN_STYLES = [
     ("marks", "Tone marks (hǎo)"),
@@ -78,6 +89,7 @@ def _set_if_changed(settings: Settings, key: str, value: object) -> None:
 HOTKEYS = (
     ("hotkey_show", "Show or hide Companion"),
     ("hotkey_translate_clipboard", "Translate the clipboard"),
+    ("hotkey_lens", "Lens: translate a window in place"),
 )
 
 
@@ -146,7 +158,7 @@ class ShortcutsPage(QWidget):
                 return problem
         bound = [c for c in chords.values() if c]
         if len(bound) != len(set(bound)):
-            return "The two actions need different shortcuts."
+            return "Each action needs a shortcut of its own."
         return None
 
     def _check(self) -> None:
@@ -159,6 +171,125 @@ class ShortcutsPage(QWidget):
             _set_if_changed(self.settings, key, chord)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
+
+class HistoryPage(QWidget):
+    """Keep a history or not, leave out the clipboard watch, the cap, and "Clear history".
+
+    The switches and the cap apply with OK (a lower cap drops the oldest entries then);
+    clearing asks first and happens at once. Database work runs on ``runner``.
+    """
+
+    cleared = Signal(int)  # entries deleted
+
+    def __init__(self, settings: Settings, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.runner = runner
+        self._history: History | None = None
+        self.confirm_box: QMessageBox | None = None
+        form = QFormLayout(self)
+        intro = QLabel(
+            "Companion keeps the translations you make on this computer, so you can search "
+            "them and open them again (View → History). Nothing is sent anywhere.",
+            self,
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.keep_box = QCheckBox("Keep a history of my translations", self)
+        self.keep_box.setChecked(settings.get_bool("history_enabled"))
+        self.clipboard_box = QCheckBox("Include translations from the clipboard watch", self)
+        self.clipboard_box.setToolTip(
+            "Off: text translated because you copied it in another app is not kept"
+        )
+        self.clipboard_box.setChecked(settings.get_bool("history_clipboard"))
+        self.keep_box.toggled.connect(self.clipboard_box.setEnabled)
+        self.clipboard_box.setEnabled(self.keep_box.isChecked())
+        self.limit_box = QSpinBox(self)
+        self.limit_box.setRange(*HISTORY_LIMITS)
+        self.limit_box.setSingleStep(1000)
+        self.limit_box.setGroupSeparatorShown(True)
+        self.limit_box.setSuffix(" translations")
+        self.limit_box.setToolTip("The oldest are dropped beyond this")
+        low, high = HISTORY_LIMITS
+        self.limit_box.setValue(min(max(settings.get_int("history_limit"), low), high))
+        form.addRow("", self.keep_box)
+        form.addRow("", self.clipboard_box)
+        form.addRow("Keep at most", self.limit_box)
+        self.clear_button = QPushButton("Clear history…", self)
+        self.clear_button.clicked.connect(self.ask_to_clear)
+        form.addRow("", self.clear_button)
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("historyStatus")
+        self.status_label.setWordWrap(True)
+        form.addRow(self.status_label)
+        self._count()
+
+    def history(self) -> History:
+        if self._history is None:
+            from companion.learning.history import History
+
+            self._history = History(settings=self.settings)
+        return self._history
+
+    def _count(self) -> None:
+        history = self.history
+
+        def shown(count: int) -> None:
+            self.status_label.setText(f"{_plural(count, 'translation')} kept now.")
+
+        self.runner.run_quick(lambda: history().count(), shown, self._failed)
+
+    def _failed(self, exc: Any) -> None:
+        self.status_label.setText(f"Your history could not be read: {printable(exc, 200)}")
+
+    def ask_to_clear(self) -> QMessageBox:
+        """Ask before deleting every entry (returned, so tests can answer it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Clear history",
+            "Delete every translation kept in your history? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirmClearHistory")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText("Clear history")
+        box.finished.connect(lambda _r: self._answered(box))
+        box.open()
+        self.confirm_box = box
+        return box
+
+    def _answered(self, box: QMessageBox) -> None:
+        if box.clickedButton() is not box.button(QMessageBox.StandardButton.Yes):
+            return
+        history = self.history
+        self.clear_button.setEnabled(False)
+        self.status_label.setText("Clearing your history…")
+
+        def done(count: int) -> None:
+            self.clear_button.setEnabled(True)
+            self.status_label.setText(f"History cleared: {_plural(count, 'translation')} deleted.")
+            self.cleared.emit(count)
+
+        def failed(exc: Any) -> None:
+            self.clear_button.setEnabled(True)
+            self._failed(exc)
+
+        self.runner.run_quick(lambda: history().clear(), done, failed)
+
+    def apply(self) -> None:
+        _set_if_changed(self.settings, "history_enabled", self.keep_box.isChecked())
+        _set_if_changed(self.settings, "history_clipboard", self.clipboard_box.isChecked())
+        limit = self.limit_box.value()
+        if self.settings.get_int("history_limit") != limit:
+            self.settings.set("history_limit", limit)
+            history = self.history
+            self.runner.run_quick(lambda: history().trim(limit))  # a lower cap applies now
+
+
 class SettingsDialog(QDialog):
     """Applies on OK; ``applied`` tells the window a key may have changed (settings announce
     themselves through companion.changes)."""
@@ -166,11 +297,16 @@ class SettingsDialog(QDialog):
     applied = Signal()
 
     def __init__(
-        self, settings: Settings, parent: QWidget | None = None, hotkey_status: str = ""
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        hotkey_status: str = "",
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.settings = settings
+        self.runner = runner or TaskRunner(self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.reading = ReadingPage(settings, self)
@@ -179,6 +315,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.shortcuts, "Shortcuts")
         self.engines = EngineSettingsPage(settings, self)
         self.tabs.addTab(self.engines, "Engines")
+        self.history = HistoryPage(settings, self.runner, self)
+        self.tabs.addTab(self.history, "History")
         layout.addWidget(self.tabs)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -194,5 +332,6 @@ class SettingsDialog(QDialog):
         self.reading.apply()
         self.shortcuts.apply()
         self.engines.apply()
+        self.history.apply()
         self.applied.emit()
         super().accept()

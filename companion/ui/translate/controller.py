@@ -100,6 +100,7 @@ class TranslationController(QObject):
         self._partial_timer.setInterval(PARTIAL_MS)
         self._partial_timer.timeout.connect(self._show_partial)
         pane.input.textChanged.connect(self._text_changed)
+        pane.input.pasted.connect(self._pasted)
         pane.translateRequested.connect(self.translate_now)
         pane.directionChanged.connect(self._direction_changed)
         pane.swapRequested.connect(self.swap)
@@ -111,6 +112,11 @@ class TranslationController(QObject):
         self._origin = origin
         self.pane.set_text(text)
         self.translate_now()
+
+    def _pasted(self) -> None:
+        """A paste into an empty input: its text came from a paste, however short."""
+        if self._origin is None:
+            self._origin = "paste"
 
     def _text_changed(self) -> None:
         text = self.pane.text()
@@ -159,6 +165,42 @@ class TranslationController(QObject):
         self.pane.set_direction(f"{result.target}-{result.source}")
         box.blockSignals(False)
         self.set_text(result.text, "typed")
+
+    def show_stored(self, result: SessionResult, highlights: list[Highlight]) -> None:
+        """Show a kept translation again (a history entry) as it was, without translating:
+        no engine is asked, nothing is sent online again. ``result`` carries the pinyin and
+        terms (found off the GUI thread); Translate (Ctrl+Enter) makes a fresh translation.
+        """
+        self.cancel()
+        for timer in (self._debounce, self._aids_debounce, self._partial_timer):
+            timer.stop()
+        self._generation += 1
+        self._aids_generation += 1
+        self._partial = None
+        direction = f"{result.source}-{result.target}"
+        if self.pane.direction() not in ("auto", direction):
+            box = self.pane.direction_box
+            box.blockSignals(True)  # the stored direction, not a translation in the old one
+            self.pane.set_direction(direction)
+            box.blockSignals(False)
+        self.pane.input.blockSignals(True)  # no translation of the text put back
+        try:
+            self.pane.set_text(result.source_text)
+        finally:
+            self.pane.input.blockSignals(False)
+        self._last_text = result.source_text
+        self._origin = None
+        self._last_request = None  # Ctrl+Enter translates it again
+        self.pane.hide_back_translation()
+        self._show(result)
+        if result.pinyin_of != "target":
+            self._show_words(
+                result.source_text, result.pinyin, result.pinyin_truncated, result.pinyin_problem
+            )
+        self.pane.show_terms(result.terms, highlights)
+        self.termsShown.emit()
+        self.resultShown.emit(result)
+        self.idle.emit()
 
     def cancel(self) -> None:
         """Stop the translation in flight (new input, shutdown)."""

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QResizeEvent,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -69,6 +73,33 @@ NOTE_CHARS = 140  # a note is one line; the whole text is in its tooltip
 
 Highlight = tuple[int, int]  # Qt (UTF-16) start and end of a term in the input
 QWIDGETSIZE_MAX = (1 << 24) - 1
+SAVE_SHORTCUT = "Ctrl+S"  # "Save to My words" (the window's Edit menu holds the action)
+
+
+@dataclass(frozen=True)
+class PaneSelection:
+    """Text selected in the input or the translation, for "Save to My words".
+
+    ``text`` is the whole text of that box and ``start`` where the selection begins in it
+    (a Python index, not Qt's UTF-16 one), so the sentence around it can be found.
+    """
+
+    box: str  # "input" | "output"
+    text: str
+    start: int
+    selected: str
+
+
+def python_index(text: str, utf16: int) -> int:
+    """The index in ``text`` of Qt's UTF-16 position ``utf16`` (an emoji counts twice there)."""
+    if utf16 <= 0:
+        return 0
+    units = 0
+    for index, ch in enumerate(text):
+        if units >= utf16:
+            return index
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
 
 
 class NoPackBanner(QFrame):
@@ -173,6 +204,18 @@ def _panel(parent: QWidget) -> tuple[QWidget, QVBoxLayout]:
     return panel, layout
 
 
+class InputBox(QPlainTextEdit):
+    """The pane's input; says when text arrives by a paste (Ctrl+V, middle click, a drop),
+    so a short paste is kept in history as pasted, not typed."""
+
+    pasted = Signal()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            self.pasted.emit()
+        super().insertFromMimeData(source)
+
+
 class TranslationPane(QWidget):
     """The input and everything Companion knows about it."""
 
@@ -181,6 +224,7 @@ class TranslationPane(QWidget):
     swapRequested = Signal()
     copyRequested = Signal()
     termOpened = Signal(str)  # a phrasebook term clicked in the term list
+    saveSelectionRequested = Signal(object)  # a PaneSelection: "Save to My words"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,7 +251,7 @@ class TranslationPane(QWidget):
         outer.addLayout(bar)
 
         # Input
-        self.input = QPlainTextEdit(self)
+        self.input = InputBox(self)
         self.input.setObjectName("inputBox")
         self.input.setPlaceholderText(
             "Paste or type Chinese to read it in English.\n"
@@ -298,6 +342,9 @@ class TranslationPane(QWidget):
         self.swap_button.clicked.connect(self.swapRequested)
         self.translate_button.clicked.connect(self.translateRequested)
         self.copy_button.clicked.connect(self.copyRequested)
+        for box in (self.input, self.output):
+            box.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            box.customContextMenuRequested.connect(lambda pos, b=box: self._popup_menu(b, pos))
         self._terms: tuple[TermHit, ...] = ()
         self._highlights: list[Highlight] = []
         self._used: frozenset[str] = frozenset()
@@ -362,6 +409,58 @@ class TranslationPane(QWidget):
     def set_text(self, text: str) -> None:
         self.input.setPlainText(text)
         self.input.moveCursor(QTextCursor.MoveOperation.End)
+
+    # Selections: "Save to My words" ------------------------------------------------------
+    def selection_in(self, box: QPlainTextEdit) -> PaneSelection | None:
+        """What is selected in ``box`` (the input or the translation), trimmed; None if
+        nothing (or only white space) is."""
+        cursor = box.textCursor()
+        if not cursor.hasSelection():
+            return None
+        text = box.toPlainText()
+        start = python_index(text, cursor.selectionStart())
+        end = python_index(text, cursor.selectionEnd())
+        raw = text[start:end]
+        selected = raw.strip()
+        if not selected:
+            return None
+        name = "input" if box is self.input else "output"
+        return PaneSelection(name, text, start + (len(raw) - len(raw.lstrip())), selected)
+
+    def selection(self) -> PaneSelection | None:
+        """The selection to save: in the box that has the focus, else in the input, else in
+        the translation."""
+        boxes = [self.input, self.output]
+        boxes.sort(key=lambda box: not box.hasFocus())
+        for box in boxes:
+            chosen = self.selection_in(box)
+            if chosen is not None:
+                return chosen
+        return None
+
+    def context_menu(self, box: QPlainTextEdit) -> QMenu:
+        """The box's usual menu (copy, select all...) with "Save to My words" on top."""
+        menu = box.createStandardContextMenu()
+        menu.setParent(box, menu.windowFlags())
+        chosen = self.selection_in(box)
+        save = QAction("Save to My words", menu)
+        save.setObjectName("saveSelectionAction")
+        save.setShortcut(QKeySequence(SAVE_SHORTCUT))
+        save.setToolTip("Keep the selected word with its sentence and translation")
+        save.setEnabled(chosen is not None)
+        save.triggered.connect(lambda _c=False: self.saveSelectionRequested.emit(chosen))
+        actions = menu.actions()
+        if actions:
+            menu.insertAction(actions[0], save)
+            menu.insertSeparator(actions[0])
+        else:
+            menu.addAction(save)
+        return menu
+
+    def _popup_menu(self, box: QPlainTextEdit, pos: QPoint) -> None:
+        menu = self.context_menu(box)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(box.viewport().mapToGlobal(pos))
 
     # What Companion shows ------------------------------------------------------------------
     def clear_result(self) -> None:
