@@ -13,13 +13,25 @@ characters the words leave open:
 - 得 as "must" (我得走 děi) or "got" (我得了感冒 dé), after a verb the particle de;
 - 过 after a verb, the aspect particle (去过 guo); 着 as a result (睡不着, 没找着 zháo);
 - a few verbs known by what follows them (长高 zhǎng, 重做 chóng, 弹钢琴 tán);
-- 为 before the person it is for (为你准备 wèi), not after a verb of naming (评为 wéi);
+- 为 before the person or the thing it is for (为你准备, 为这次旅行 wèi), not after a
+  verb of naming (评为 wéi);
 - 差 as "short of" or "poor" before an amount or a degree (差五块, 差太多 chà);
 - 觉 as "a sleep" after 睡 (睡了个好觉 hǎo jiào); 着 as "catch" (着火, 着了凉 zháo);
 - 穿着 the verb with its particle (穿着睡衣 chuānzhe) unless it is the noun (她的穿着);
 - a one-syllable verb whose verb reading differs from its other readings, when the
   grammar makes it a verb: an aspect marker, 一下, a result or a measure after it, a
-  pronoun subject before it (盛一碗 chéng, 挑了 tiāo, 藏在 cáng, 系好 jì).
+  pronoun subject before it (盛一碗 chéng, 挑了 tiāo, 藏在 cáng, 系好 jì), or a result
+  or potential complement (弄清楚 nòng, 系紧 jì, 数不清 shǔ, 藏不住 cáng);
+- 挑 standing alone is tiāo (to choose, to carry) except when it raises (挑眉 tiǎo);
+- 发 as hair before what only hair has (发际线, 发夹, 发质 fà);
+- 调 before a setting one adjusts (调个闹钟, 调一下音量 tiáo);
+- 干 as "dry" after something that dries or a verb of drying (头发干了, 衣服还没干,
+  晒干 gān), the verb gàn elsewhere (我不干了);
+- 长 doubled: the adjective before 的 (长长的 chángcháng), grown long before 了 (长长了
+  zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
+- 结 bearing fruit (结了很多果子 jiē); 打的 "take a taxi" before where it goes (dǎdī);
+- a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
+- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -72,14 +84,19 @@ _COUNTERS = set("零〇一二两三四五六七八九十百千万几每这那哪
 VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
-    "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4",
+    "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
+    "钉": "ding4",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
 _VERB_AFTER = (
     "一下", "好", "完", "在", "上", "到", "住", "满", "出", "成", "开", "起来", "进", "下来",
-    "下去", "回", "过来",
+    "下去", "回", "过来", "清", "干", "脏", "坏", "瞎", "伤", "乱", "丢", "错", "懂", "明白",
+    "湿", "紧", "死",
 )  # fmt: skip
+# a potential complement after it (数不清, 藏不住, 弄不好): 不 then a result, never an
+# adjective (这个量不大: the noun) nor A-not-A (长不长)
+_POTENTIAL = re.compile("不[清完动住下上出开起进过到成好坏懂会透够着满掉走准]")
 _PROGRESSIVE = ("在", "正在", "正")  # 他在剥虾: a verb follows
 _NUMERAL_START = frozenset("一两二三四五六七八九十几半")
 _SUBJECTS = ("我", "你", "他", "她", "我们", "你们", "他们", "她们", "咱们", "大家", "您")
@@ -98,7 +115,7 @@ _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
 # verbs that take 为 as "as" after their object: 评为, 称他为, 选他当 (wéi)
-_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫")
+_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义")
 _CATCH = ("火", "凉", "迷", "慌", "魔", "了火", "了凉", "了迷", "了魔")  # 着火, 着了凉: zháo
 _ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # 她的穿着打扮: the noun
 _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
@@ -113,6 +130,22 @@ _CARRIED = ("书包", "背包", "包", "孩子", "宝宝", "娃", "行李", "吉
 _LOOKED_AFTER = ("孩子", "小孩", "宝宝", "娃", "行李", "东西", "包", "店", "门", "家", "摊")
 _LINES_OF = ("字", "代码", "诗", "文字", "小字", "数据", "标题", "注释", "公式", "句")
 _REDONE = tuple("做写来拍装买选考开启建修读画剪练录播")
+# what dries (头发干了, 衣服还没干: gān); 干 after such a subject is "dry", not "to do"
+_WETTABLE = (
+    "头发", "衣服", "衣裳", "裤子", "鞋子", "鞋", "袜子", "毛巾", "被子", "床单", "指甲油",
+    "油漆", "漆", "墙", "地面", "颜料", "胶水", "嘴唇", "皮肤", "眼睛", "嗓子", "喉咙", "伤口",
+)  # fmt: skip
+_BEFORE_STATE = ("还没有", "还没", "没有", "没", "都", "已经", "快", "终于", "还", "不", "也", "全")
+_DRYING = tuple("晒吹烘擦风阴烤沥弄抹拧甩")  # 晒干, 吹干, 擦干: the result "dry"
+# 发 as hair before what only hair has (发际线, 发夹, 发质, 发量: fà)
+_OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾", "根", "丝")
+# what one adjusts (调个闹钟, 调一下音量: tiáo)
+_SETTINGS = re.compile(
+    "^(?:个|一个|一下|好|了)?(?:闹钟|音量|亮度|温度|空调|频道|模式|参数|焦距|座椅|声音|颜色|口味)"
+)
+_FRUIT = "(?:了|满|出)?(?:很多|好多|一些|不少|一树|一串|几个)?(?:果子|果实|果|籽|瓜|穗)"
+_PLAIN = "拙实素质厚淳简古俭"  # 朴 next to these is pǔ, "plain"
+_RAISED = ("眉", "梁", "灯", "大梁", "衅", "拨", "逗", "唆")  # 挑眉, 挑大梁: tiǎo
 _INSTRUMENTS = ("钢琴", "吉他", "琴", "古筝", "琵琶", "贝斯", "尤克里里", "键盘")
 _DEI_BEFORE = frozenset(
     [
@@ -168,7 +201,9 @@ def apply_rules(
             keep_capital = word.numbers[i][:1].isupper()
             word.numbers[i] = reading.capitalize() if keep_capital else reading
             settled.add((id(word), i))
+    _doctor(words, open_, runs, settled)
     _particle_de(words, settled)
+    _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
 
 
@@ -194,6 +229,13 @@ def _rule_reading(
     ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
+    doubled = after.startswith(("长的", "长地"))
+    if ch == "长" and (doubled or (before.endswith("长") and after.startswith(("的", "地")))):
+        return "chang2"  # 长长的头发: the doubled adjective
+    if ch == "长" and after.startswith("长了") and not before.endswith("长"):
+        return "zhang3"  # 头发长长了: grew long, zhǎngcháng
+    if ch == "长" and after.startswith("了") and before.endswith("长") and before[-2:-1] != "长":
+        return "chang2"
     if ch == "行" and before.endswith("一"):
         if after.startswith("人") or (after[:1] in _NUMERAL_START and after[1:2] == "人"):
             return "xing2"  # 一行人, 我们一行五人: a party travelling together
@@ -211,6 +253,8 @@ def _rule_reading(
         return ADJECTIVE_READINGS[ch]  # 这个包不重: negated, the adjective still
     if ch in MEASURE_READINGS and before[-1:] in _COUNTERS:
         return MEASURE_READINGS[ch]
+    if ch == "挑" and alone and after.startswith(_RAISED):
+        return "tiao3"  # 挑眉, 挑大梁: to raise (alone, 挑 is tiāo: to choose, to carry)
     if ch == "缝" and before.endswith("的") and not after.startswith(("合", "纫", "补", "制")):
         return "feng4"  # 裤子的缝: a seam
     if (
@@ -224,6 +268,7 @@ def _rule_reading(
             or before.endswith(ch + "一")
             or (ch == "教" and after.startswith(_PRONOUNS))
             or after.startswith(_VERB_AFTER)
+            or _POTENTIAL.match(after)
             # 盛一碗, 铺一层; not 长一点, nor 数十年 "several decades"
             or (after[:1] in _NUMERAL_START and ch != "长" and not after.startswith("十"))
             or (after.startswith("点") and ch != "长")  # 撒点盐
@@ -256,7 +301,7 @@ def _rule_reading(
     if (
         ch == "为"
         and alone
-        and next_word in _FOR_WHOM
+        and (next_word in _FOR_WHOM or next_word.startswith(("这", "那")))
         and before[-1:] not in _NAMING
         and "所" not in after[:6]  # 为人所知: the passive, wéi
     ):
@@ -290,14 +335,33 @@ def _rule_reading(
         return "chong4"  # 冲着他去的: aimed at
     if ch == "中" and before[-1:] in _HIT and (closed or after.startswith(("了", "过", "的"))):
         return "zhong4"  # 考中了, 猜中: to hit
+    if ch == "挨" and (before.endswith("紧") or after.startswith(("肩", "近", "家", "户"))):
+        return "ai1"  # 紧挨着, 挨家挨户: next to, one by one (挨打, 挨骂: ái)
+    if ch == "朴" and any(c and c in _PLAIN for c in (after[:1], before[-1:])):
+        return "pu3"  # 朴拙, 实朴: plain (piáo is a surname)
+    if ch == "发" and after.startswith(_OF_HAIR):
+        return "fa4"  # 发际线, 发夹: hair
+    if ch == "干" and alone and _dries(before):
+        return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
     if alone:
         return _collocation(ch, before, after, next_word, closed)
     return ""
 
 
+def _dries(before: str) -> bool:
+    """Whether 干 after ``before`` is the state "dry": after something that dries (头发,
+    衣服, with 还没/已经... between) or a verb of drying (晒, 吹, 擦)."""
+    if before.endswith(_DRYING):
+        return True
+    for state in ("", *_BEFORE_STATE):
+        if before.endswith(state) and before[: len(before) - len(state)].endswith(_WETTABLE):
+            return True
+    return False
+
+
 def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool) -> str:
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
-    if ch == "调" and after.startswith(_TUNED):
+    if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
     if ch == "卡" and after.startswith(("在", "住")):
         return "qia3"  # 卡在嗓子里: stuck
@@ -313,9 +377,53 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "jia4"  # 请了三天假: leave
     if ch == "吐" and ((closed and after in ("", "了")) or re.match(_VOMITED, after)):
         return "tu4"  # 吐了一晚上, 他吐了: to vomit (with no object; 吐口水 tǔ)
+    if ch == "的" and before.endswith("打") and re.match("(?:去|回|到(?!底)|过[去来])", after):
+        return "di1"  # 打的去机场: to take a taxi (他打的人: the particle)
+    if ch == "结" and re.match(_FRUIT, after):
+        return "jie1"  # 结了很多果子: to bear fruit (结婚, 结账: jié)
     if ch == "散" and after.startswith("着"):
         return "san3"  # 头发散着: loose
     return ""
+
+
+# 大夫 is "doctor" (dàifu) where one sees, fetches or asks it, or it tells or prescribes;
+# the context model, trained on encyclopedia text, prefers the imperial official (dàfū)
+_SEE_DOCTOR = ("看", "找", "请", "叫", "问", "当")
+_DOCTOR_DOES = ("说", "让", "给", "开", "建议", "嘱咐", "叮嘱", "告诉", "检查")
+
+
+def _doctor(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+) -> None:
+    for word in {id(w): w for w, _i, _o in open_ if w.simplified == "大夫"}.values():
+        k = runs.index_of[id(word)]
+        before, after = runs.context(k, 0)
+        if before.endswith(_SEE_DOCTOR) or after[1:].startswith(_DOCTOR_DOES):
+            word.numbers = ["dai4", "fu5"]
+            settled.update({(id(word), 0), (id(word), 1)})
+
+
+# Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",
+# 咯 gē, 呗 bài "chant", 哩 lǐ "mile"): closing a clause after a word, the particle
+FINAL_PARTICLES = {
+    "哦": "o5", "喔": "o5", "咯": "lo5", "呗": "bei5", "哩": "li5", "啦": "la5", "嘛": "ma5",
+}  # fmt: skip
+
+
+def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]]) -> None:
+    """记得点赞哦, 走咯, 就这样呗: a particle ending its clause after a Chinese word."""
+    for k, word in enumerate(words):
+        reading = FINAL_PARTICLES.get(word.simplified) if word.is_chinese else None
+        if reading is None or k == 0 or not words[k - 1].is_chinese:
+            continue
+        following = words[k + 1].text.lstrip(" ") if k + 1 < len(words) else ""
+        if following and unicodedata.category(following[0])[0] not in "PZCS":
+            continue  # 哦 before more words of its clause, or before other text (哦ok)
+        word.numbers = [reading]
+        settled.add((id(word), 0))
 
 
 def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> None:

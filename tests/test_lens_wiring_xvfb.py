@@ -48,6 +48,22 @@ def _xdotool(env: dict[str, str], *args: str) -> None:
     subprocess.run(["xdotool", *args], env=env, check=True, timeout=20)
 
 
+def _press_until(app: Child, env: dict[str, str], chord: str, prefix: str) -> str:
+    """Press a global shortcut (from no window in particular) until ``prefix`` is printed.
+
+    pynput reports its listener ready just before its X RECORD context is enabled, so on a
+    loaded machine a press in that gap is never seen (lost, not late): press again.
+    """
+    for attempt in range(3):
+        _xdotool(env, "key", chord)
+        try:
+            return app.expect(prefix, timeout=20)
+        except AssertionError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _click(env: dict[str, str], line: str) -> None:
     _tag, x, y = line.split()
     _xdotool(env, "mousemove", "--sync", x, y)
@@ -64,8 +80,7 @@ def test_the_lens_from_the_menu_the_shortcut_and_an_image_saves_into_my_words(
     assert "Lens: translate a window in place\tCtrl+Alt+R" in tray and "Lens on an image…" in tray
     assert app.expect("HOTKEYS", timeout=30) == "HOTKEYS on: Ctrl+Alt+R"
 
-    _xdotool(env, "key", "ctrl+alt+r")  # the global shortcut, from no window in particular
-    assert app.expect("PICKER", timeout=30).startswith("PICKER ")
+    assert _press_until(app, env, "ctrl+alt+r", "PICKER").startswith("PICKER ")
     app.send("cancel")
     assert app.expect("CANCELLED") == "CANCELLED True"
 

@@ -41,10 +41,6 @@ WORD_COST = 0  # segmentation cost added per word (companion.segmenter)
 EXTRA_MARGIN = 230  # an extra word costs its parts' path minus this (~ten times likelier)
 
 
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 class Dictionary:
     """CC-CEDICT plus extra words (our supplement, the phrasebook's terms)."""
 

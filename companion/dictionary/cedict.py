@@ -25,7 +25,7 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from companion import paths
@@ -43,7 +43,7 @@ from companion.dictionary.frequency import (
     to_cost,
 )
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -117,12 +117,19 @@ def parse_line(line: str) -> Entry | None:
 
 
 def iter_source(path: Path) -> Iterator[Entry]:
+    """The entries of a CC-CEDICT gzip, with ``supplement.CEDICT_CORRECTIONS`` applied."""
+    from companion.dictionary.supplement import CEDICT_CORRECTIONS
+
     try:
         with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 entry = parse_line(line.rstrip("\n"))
-                if entry is not None:
-                    yield entry
+                if entry is None:
+                    continue
+                corrected = CEDICT_CORRECTIONS.get((entry.simplified, entry.pinyin))
+                if corrected is not None:
+                    entry = replace(entry, pinyin=corrected)
+                yield entry
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DictionaryError(f"cannot read CC-CEDICT data {path}: {exc}") from exc
 
@@ -148,6 +155,7 @@ PREFERRED_SINGLE = {
     "划": "hua2", "曾": "ceng2", "朝": "chao2", "称": "cheng1", "稱": "cheng1", "冲": "chong1",
     "恶": "e4", "惡": "e4", "挣": "zheng4", "掙": "zheng4", "兴": "xing4", "興": "xing4",
     "卡": "ka3", "血": "xue4", "落": "luo4", "降": "jiang4", "结": "jie2", "結": "jie2",
+    "挑": "tiao1",
 }  # fmt: skip
 
 # Words whose everyday reading CEDICT does not list first (多少 "how many" is duōshao).
@@ -482,6 +490,15 @@ def _stamp(source: Path, frequencies: Path | None) -> tuple[tuple[int, int], tup
     return _file_stamp(source), _file_stamp(frequencies)
 
 
+def corrections_key() -> str:
+    """``supplement.CEDICT_CORRECTIONS`` as text (a few hundred bytes), kept in the cache: a
+    cache built with other corrections is rebuilt, so editing the table needs no version
+    bump."""
+    from companion.dictionary.supplement import CEDICT_CORRECTIONS
+
+    return repr(sorted(CEDICT_CORRECTIONS.items()))
+
+
 def save_index(
     idx: CompactIndex, source: Path, path: Path, frequencies: Path | None = None
 ) -> None:
@@ -489,6 +506,7 @@ def save_index(
     payload = {
         "version": CACHE_VERSION,
         "stamp": _stamp(source, frequencies),
+        "corrections": corrections_key(),
         "blob": idx.blob,
         "offsets": idx.offsets.tobytes(),
         "postings": idx.postings.tobytes(),
@@ -522,6 +540,8 @@ def load_cached(
             payload = pickle.load(handle)
         if payload.get("version") != CACHE_VERSION:
             return None
+        if payload.get("corrections") != corrections_key():
+            return None  # built with other CC-CEDICT corrections
         if source is not None:
             stamp = tuple(tuple(part) for part in payload["stamp"])
             if stamp != _stamp(source, frequencies):

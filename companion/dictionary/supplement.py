@@ -24,6 +24,8 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("种草", "種草", "zhong4 cao3", "(slang) to make sb want to buy sth by recommending it"),
     ("拔草", "拔草", "ba2 cao3", "(slang) to lose the urge to buy sth; to finally buy sth"),
     ("不了", "不了", "bu4 liao3", "unable to; without end"),
+    ("率性", "率性", "shuai4 xing4", "following one's nature; frank and unaffected"),
+    ("数钱", "數錢", "shu3 qian2", "to count money"),
     ("得了", "得了", "de2 le5", "all right!; that's enough!"),
     (
         "朝九晚五",
@@ -39,4 +41,14 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
 SECOND_READINGS: dict[str, str] = {
     "穿着": "chuan1 zhe5",  # CEDICT: the noun chuānzhuó "attire"; as often 穿 + 着 "wearing"
     "一行": "yi1 hang2",  # CEDICT: yìxíng "a party travelling together"; also "one line"
+}
+
+
+# CC-CEDICT readings that the standard dictionaries (现代汉语词典) give otherwise, replaced
+# when the cache is built: (simplified, CEDICT's reading) -> the standard reading
+CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
+    ("产仔", "chan3 zi3"): "chan3 zai3",  # 仔 zǎi, a young animal (猪仔, 产仔)
+    ("脯氨酸", "pu2 an1 suan1"): "fu3 an1 suan1",  # proline: 脯 fǔ
+    ("楞严", "leng4 yan2"): "leng2 yan2",  # the Śūraṅgama (楞严经 Léngyán jīng)
+    ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
 }
