@@ -18,11 +18,14 @@ import weakref
 from typing import Any
 
 from companion import changes
-from companion.packs import DEFAULT_INDEX_URL
 from companion.storage import notices
 from companion.storage.db import Database, default_database, plain_error
 
 _log = logging.getLogger(__name__)
+
+# argos's package index. Declared here, not in companion.packs, so that reading the settings
+# at start-up does not import the packs package (a first-paint cost).
+DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 _UNSAVED: weakref.WeakKeyDictionary[Database, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 DEFAULTS: dict[str, Any] = {

@@ -78,9 +78,15 @@ class TranslationResult:
     total: int = 0
     complete: bool = False
 
+    # The glossary terms of ``sentences`` so far, kept up to date by the translator as they
+    # stream in (a long post would otherwise be scanned again for every partial result).
+    used_terms: list[TermHit] | None = field(default=None, repr=False, compare=False)
+
     @property
     def glossary_terms(self) -> list[TermHit]:
         """Terms whose curated meaning was put into the translation (not just highlighted)."""
+        if self.used_terms is not None:
+            return list(self.used_terms)
         seen: dict[str, TermHit] = {}
         for sentence in self.sentences:
             for hit in sentence.hits:
@@ -386,17 +392,31 @@ class Translator:
         on_progress: Callable[[TranslationResult], None] | None,
         partial: bool,
     ) -> None:
+        """Bring ``result`` up to date with what ``done`` now holds; tell ``on_progress``.
+
+        Only what arrived since the last call is looked at (a 100,000-character text publishes
+        hundreds of times): the assembler appends the newly ready sentences, and the engines
+        and glossary terms are gathered from those alone.
+        """
         result.done = len(done)
         result.text = assembler.advance(sentences, done)
         result.sentences = assembler.shown()
+        result.used_terms = assembler.terms()
         # The badge names every engine that produced a part, and says "online" if any did.
-        used = list(dict.fromkeys((s.engine, s.engine_label) for s in done.values()))
+        used = assembler.engines()
         if used:
             result.engine = "+".join(name for name, _label in used)
             result.engine_label = " + ".join(label for _name, label in used)
-        result.online = any(s.online for s in done.values())
+        result.online = assembler.online
         if on_progress is not None and partial:
-            on_progress(replace(result, sentences=list(result.sentences), notes=list(result.notes)))
+            on_progress(
+                replace(
+                    result,
+                    sentences=list(result.sentences),
+                    notes=list(result.notes),
+                    used_terms=list(result.used_terms),
+                )
+            )
 
 
 def check_input(text: str) -> str:
@@ -412,47 +432,80 @@ def check_input(text: str) -> str:
 
 
 class _Assembler:
-    """Rebuilds the text as sentences arrive: translated sentences in order, the user's line
+    """Builds the text as sentences arrive: translated sentences in order, the user's line
     breaks kept.
 
-    Streaming reads from the top, so it stops at the first sentence not yet translated; each
-    call only adds what became ready since the last one (a long text is assembled once, not
-    once per chunk). Chinese output needs no spaces between sentences; English gets one where
-    the source had none.
+    Streaming reads from the top, so it stops at the first sentence not yet translated. Each
+    call only looks at what became ready since the last one and appends it to the text built
+    so far, so a long text is assembled once, not once per chunk: trailing spaces are held
+    back until the next piece shows whether they end the text (stripped) or stand before a
+    line break (dropped in Chinese). Chinese output needs no spaces between sentences;
+    English gets one where the source had none. It also keeps, for the same sentences, the
+    engines that made them, whether any went online and the glossary terms they used.
     """
 
     def __init__(self, segments: list[Segment], target: str) -> None:
         self._segments = segments
         self._target = target
-        self._parts: list[str] = []
+        self._text = ""  # the text so far, without its held-back trailing spaces
+        self._tail = ""  # trailing spaces not yet known to stay
+        self._last = ""  # the last part added, for the spacing rule
         self._position = 0  # next segment to add
         self._sentence = 0  # index of the next translatable segment
         self._shown: list[SentenceResult] = []
+        self._engines: dict[tuple[str, str], None] = {}
+        self._terms: dict[str, TermHit] = {}
+        self.online = False
 
     def advance(self, sentences: list[str], done: dict[str, SentenceResult]) -> str:
-        parts = self._parts
+        parts: list[str] = []
+        last = self._last
         while self._position < len(self._segments):
             segment = self._segments[self._position]
             if not segment.translatable:
-                parts.append("\n" * segment.text.count("\n") if "\n" in segment.text else " ")
+                last = "\n" * segment.text.count("\n") if "\n" in segment.text else " "
+                parts.append(last)
                 self._position += 1
                 continue
             item = done.get(sentences[self._sentence])
             if item is None:
                 break
-            if parts and self._target == "en" and not parts[-1].endswith((" ", "\n")):
+            if last and self._target == "en" and not last.endswith((" ", "\n")):
                 parts.append(" ")
-            parts.append(item.target.strip())
-            self._shown.append(item)
+            last = item.target.strip()
+            parts.append(last)
+            self._take(item)
             self._position += 1
             self._sentence += 1
-        text = "".join(parts)
-        if self._target == "zh":
-            text = text.replace(" \n", "\n")
-        return text.strip(" ")
+        self._last = last
+        if parts:
+            piece = self._tail + "".join(parts)
+            if self._target == "zh":
+                piece = piece.replace(" \n", "\n")
+            if not self._text:
+                piece = piece.lstrip(" ")
+            kept = piece.rstrip(" ")
+            self._tail = piece[len(kept) :]
+            self._text += kept
+        return self._text
+
+    def _take(self, item: SentenceResult) -> None:
+        self._shown.append(item)
+        self._engines.setdefault((item.engine, item.engine_label), None)
+        self.online = self.online or item.online
+        for hit in item.hits:
+            self._terms.setdefault(hit.term, hit)
 
     def shown(self) -> list[SentenceResult]:
         return list(self._shown)
+
+    def engines(self) -> list[tuple[str, str]]:
+        """(name, label) of each engine that made a shown sentence, first use first."""
+        return list(self._engines)
+
+    def terms(self) -> list[TermHit]:
+        """The glossary terms of the shown sentences, each once."""
+        return list(self._terms.values())
 
 
 # Latin words of a Chinese sentence (vintage, look, a link, an @handle) pass through the engine

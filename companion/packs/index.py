@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Any
 from companion.packs.errors import PackError, os_error_words
 from companion.packs.installed import InstalledPack, find_pack, parse_json, version_key
 from companion.packs.net import Deadline, bounded_get, make_client, redirect_note, stream_failure
+from companion.settings import DEFAULT_INDEX_URL  # the settings key package_index_url overrides it
 
 if TYPE_CHECKING:
     import httpx
 
     from companion.engines.base import CancelToken
 
-# argos's index; the settings key ``package_index_url`` overrides it.
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 INDEX_DEADLINE = 60.0  # the real index is ~100 KB
 MAX_INDEX_BYTES = 20 * 1024**2
 _INDEX = "the package index"

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.settings import Settings
+    from companion.ui.desktop.integration import DesktopIntegration
+    from companion.ui.main_window import MainWindow
 
 NO_DISPLAY_MESSAGE = (
     "Companion needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
@@ -17,6 +23,35 @@ def _has_display() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def build_window(settings: Settings | None = None) -> tuple[MainWindow, DesktopIntegration]:
+    """The main window with its desktop integration, wired as the app runs them (benches and
+    tests build the real thing with this). Nothing here waits on X, the dictionary or a model:
+    the integration starts (hotkeys, tray) when the window has painted its first frame."""
+    from companion.settings import Settings
+    from companion.ui.desktop.integration import DesktopIntegration
+    from companion.ui.main_window import MainWindow
+
+    window = MainWindow(settings or Settings())
+    desktop = DesktopIntegration(window, window.settings, window.runner)
+    window.attach_desktop(desktop)
+    actions = desktop.actions
+    window.add_desktop_actions([actions.overlay, None, actions.show_hide], menu="view")
+    window.add_desktop_actions(
+        [
+            actions.translate_clipboard,
+            actions.clipboard_watch,
+            None,
+            actions.ocr_region,
+            actions.ocr_image,
+            None,
+            actions.speak_input,
+            actions.speak_result,
+        ]
+    )
+    window.firstPainted.connect(desktop.start)  # hotkeys connect to X: not before the paint
+    return window, desktop
 
 
 def run_app(args: list[str]) -> int:
@@ -63,7 +98,6 @@ def run_app(args: list[str]) -> int:
     font.setFamilies([font.family(), "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"])
     app.setFont(font)
 
-    from companion.ui.desktop.integration import DesktopIntegration
     from companion.ui.desktop.single_instance import SingleInstance
 
     instance = None
@@ -73,28 +107,7 @@ def run_app(args: list[str]) -> int:
             return 0
         instance.listen()
 
-    from companion.settings import Settings
-    from companion.ui.main_window import MainWindow
-
-    settings = Settings()
-    window = MainWindow(settings)
-    desktop = DesktopIntegration(window, settings, window.runner)
-    window.attach_desktop(desktop)
-    actions = desktop.actions
-    window.add_desktop_actions([actions.overlay, None, actions.show_hide], menu="view")
-    window.add_desktop_actions(
-        [
-            actions.translate_clipboard,
-            actions.clipboard_watch,
-            None,
-            actions.ocr_region,
-            actions.ocr_image,
-            None,
-            actions.speak_input,
-            actions.speak_result,
-        ]
-    )
-    window.firstPainted.connect(desktop.start)  # hotkeys connect to X: not before the paint
+    window, desktop = build_window()
     if instance is not None:
         instance.argumentsReceived.connect(desktop.handle_arguments)
     window.show()

@@ -10,7 +10,7 @@ hotkeys) reach it through :mod:`companion.changes`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequence
@@ -23,17 +23,13 @@ from companion.ui.change_relay import ChangeRelay
 from companion.ui.desktop.clipboard_watch import ClipboardWatcher
 from companion.ui.desktop.hotkeys import HotkeyManager, chord_label
 from companion.ui.desktop.ocr_worker import OcrWorker
-from companion.ui.desktop.overlay import OverlayController
-from companion.ui.desktop.region_capture import (
-    WAYLAND_MESSAGE,
-    RegionPicker,
-    after_menus_close,
-    grab_screen,
-    screen_under_cursor,
-)
 from companion.ui.desktop.speech import Speaker
-from companion.ui.desktop.tray import Tray
 from companion.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # built when first needed, not before the first paint
+    from companion.ui.desktop.overlay import OverlayController
+    from companion.ui.desktop.region_capture import RegionPicker
+    from companion.ui.desktop.tray import Tray
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
@@ -88,6 +84,12 @@ class DesktopActions:
 class DesktopIntegration(QObject):
     """Builds every desktop feature around ``window`` and keeps their settings in sync.
 
+    Only what the first window needs is built here (actions, the clipboard watch, the OCR
+    and speech workers, which cost nothing until used). :meth:`start`, which the app calls
+    after the first paint, starts the global hotkeys (pynput connects to X) and shows the
+    tray icon (entries and counts given before that wait for it); the overlay window is built
+    the first time it is shown.
+
     ``lensRequested`` (the Lens's global shortcut, ``--lens``) and ``lensImageRequested(path)``
     (``--lens=IMAGE``) are for the window's Lens (MainWindow.attach_desktop connects them).
     """
@@ -123,18 +125,10 @@ class DesktopIntegration(QObject):
         self.ocr.progress.connect(self.window.show_busy)
         self.ocr.finished.connect(self._ocr_done)
         self.ocr.failed.connect(self._ocr_failed)
-        self.overlay = OverlayController(
-            lambda: (self.window.input_text(), self.window.result_text()),
-            self._positions,
-            self._save_positions,
-            settings.get_int("font_size"),
-        )
-        overlay_window = self.overlay.window
-        overlay_window.closeRequested.connect(lambda: self.actions.overlay.setChecked(False))
-        overlay_window.openMainRequested.connect(self.window.show_and_raise)
-        overlay_window.speakRequested.connect(self.speak_input)
-        overlay_window.opacityChanged.connect(self._opacity_changed)
-        overlay_window.set_opacity(settings.get_float("overlay_opacity"))
+        self._overlay: OverlayController | None = None
+        self._tray: Tray | None = None
+        self._tray_entries: list[QAction] = []  # given before the tray was built
+        self._due_count: int | None = None
 
         a = self.actions
         a.overlay.toggled.connect(self.set_overlay)
@@ -151,18 +145,9 @@ class DesktopIntegration(QObject):
                 action.setEnabled(False)
                 action.setToolTip("Offline OCR is not installed in this build")
 
-        self.tray = Tray(
-            a.show_hide,
-            [a.translate_clipboard, a.clipboard_watch, a.overlay, None, a.ocr_region, a.ocr_image],
-            a.quit,
-            self,
-        )
-        self.tray.activated.connect(self.window.toggle_visible)
         if isinstance(window, QWidget):
             window.setAcceptDrops(True)
             window.installEventFilter(self)
-        overlay_window.setAcceptDrops(True)
-        overlay_window.installEventFilter(self)
 
         a.clipboard_watch.setChecked(settings.get_bool("clipboard_watch"))
         self._show_watch_state(a.clipboard_watch.isChecked())
@@ -174,9 +159,62 @@ class DesktopIntegration(QObject):
         self._changes.changed.connect(self._setting_changed)
 
     def start(self) -> None:
-        """Start what can wait for the first paint: the global hotkeys (pynput connects to X)."""
+        """Start what can wait for the first paint: the global hotkeys (pynput connects to X)
+        and the tray icon."""
         self._started = True
         self.restart_hotkeys()
+        _ = self.tray
+
+    @property
+    def overlay(self) -> OverlayController:
+        """The compact always-on-top window, built the first time it is asked for."""
+        if self._overlay is None:
+            from companion.ui.desktop.overlay import OverlayController
+
+            overlay = OverlayController(
+                lambda: (self.window.input_text(), self.window.result_text()),
+                self._positions,
+                self._save_positions,
+                self.settings.get_int("font_size"),
+            )
+            window = overlay.window
+            window.closeRequested.connect(lambda: self.actions.overlay.setChecked(False))
+            window.openMainRequested.connect(self.window.show_and_raise)
+            window.speakRequested.connect(self.speak_input)
+            window.opacityChanged.connect(self._opacity_changed)
+            window.set_opacity(self.settings.get_float("overlay_opacity"))
+            window.setAcceptDrops(True)
+            window.installEventFilter(self)
+            self._overlay = overlay
+        return self._overlay
+
+    @property
+    def tray(self) -> Tray:
+        """The tray icon and its menu, built by :meth:`start` (or when first asked for)."""
+        if self._tray is None:
+            from companion.ui.desktop.tray import Tray
+
+            a = self.actions
+            tray = Tray(
+                a.show_hide,
+                [
+                    a.translate_clipboard,
+                    a.clipboard_watch,
+                    a.overlay,
+                    None,
+                    a.ocr_region,
+                    a.ocr_image,
+                ],
+                a.quit,
+                self,
+            )
+            tray.activated.connect(self.window.toggle_visible)
+            for action in self._tray_entries:
+                tray.add_entry(action)
+            if self._due_count is not None:
+                tray.show_due_count(self._due_count)
+            self._tray = tray
+        return self._tray
 
     # State for the window ---------------------------------------------------------------------
     @property
@@ -190,14 +228,18 @@ class DesktopIntegration(QObject):
     # The learning side (MainWindow.attach_desktop) ------------------------------------------
     def add_review_entry(self, action: QAction) -> None:
         """The tray menu's "Review (N due)" (the action's text follows the count)."""
-        self.tray.add_entry(action)
+        self.add_tray_entry(action)
 
     def add_tray_entry(self, action: QAction) -> None:
         """An entry of the window's in the tray menu (the Lens's), under Show/hide."""
-        self.tray.add_entry(action)
+        self._tray_entries.append(action)
+        if self._tray is not None:
+            self._tray.add_entry(action)
 
     def show_due_count(self, count: int) -> None:
-        self.tray.show_due_count(count)
+        self._due_count = count
+        if self._tray is not None:
+            self._tray.show_due_count(count)
 
     def speak_text(self, text: str) -> None:
         """Read ``text`` aloud (the Review panel's "Read aloud")."""
@@ -225,10 +267,11 @@ class DesktopIntegration(QObject):
     def _setting_changed(self, topic: str, detail: str) -> None:
         if topic != "settings":
             return
-        if detail == "font_size":
-            self.overlay.window.set_font_size(self.settings.get_int("font_size"))
-        elif detail == "overlay_opacity":
-            self.overlay.window.set_opacity(self.settings.get_float("overlay_opacity"))
+        overlay = self._overlay  # one not built yet reads them when it is
+        if detail == "font_size" and overlay is not None:
+            overlay.window.set_font_size(self.settings.get_int("font_size"))
+        elif detail == "overlay_opacity" and overlay is not None:
+            overlay.window.set_opacity(self.settings.get_float("overlay_opacity"))
         elif detail in HOTKEY_SETTINGS:
             self.actions.show_chords(
                 self.settings.get_str("hotkey_show"),
@@ -258,8 +301,8 @@ class DesktopIntegration(QObject):
             self.actions.overlay.setChecked(on)
         if on:
             self.overlay.show()
-        else:
-            self.overlay.hide()
+        elif self._overlay is not None:
+            self._overlay.hide()
 
     def set_clipboard_watch(self, on: bool) -> None:
         self.settings.set("clipboard_watch", bool(on))
@@ -304,9 +347,18 @@ class DesktopIntegration(QObject):
         if self.ocr.busy or self._picker is not None or self._grab_pending:
             return
         self._grab_pending = True
+        from companion.ui.desktop.region_capture import after_menus_close
+
         after_menus_close(self._grab_region)
 
     def _grab_region(self) -> None:
+        from companion.ui.desktop.region_capture import (
+            WAYLAND_MESSAGE,
+            RegionPicker,
+            grab_screen,
+            screen_under_cursor,
+        )
+
         self._grab_pending = False
         screen = screen_under_cursor()
         pixmap = grab_screen(screen) if screen is not None else None
@@ -424,8 +476,11 @@ class DesktopIntegration(QObject):
         self.hotkeys.stop()
         self.clipboard.set_enabled(False)
         self.speaker.stop()
-        if self.overlay.is_visible():
-            self.overlay.remember_position()
-        self.overlay.close()
+        overlay = self._overlay
+        if overlay is not None:
+            if overlay.is_visible():
+                overlay.remember_position()
+            overlay.close()
         self.ocr.wait(10_000)
-        self.tray.close()
+        if self._tray is not None:
+            self._tray.close()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -63,6 +63,7 @@ DIRECTIONS = [
 ]
 LANGUAGE_LABELS = {"zh": "Chinese", "en": "English"}
 MAX_HIGHLIGHTS = 500  # beyond that, highlighting costs more than it helps
+HIGHLIGHT_BATCH = 100  # terms marked per turn of the event loop (the first ones at once)
 MAX_TERM_ROWS = 200  # the list says how many more there are
 WIDE_AT = 880  # pane width from which source and translation sit side by side
 # Qt lays out a paragraph whole: a 100,000-character line (an unpunctuated paste) takes it
@@ -350,6 +351,7 @@ class TranslationPane(QWidget):
         self._used: frozenset[str] = frozenset()
         self._links: list[str] = []  # the terms the list links to, by index
         self._highlighted = False
+        self._highlight_run = 0  # a newer set of highlights stops an older one half-way
         self._output_text = ""
         self._back_text = ""
         self._has_result = False
@@ -504,9 +506,13 @@ class TranslationPane(QWidget):
         self._has_result = bool(result.text)
         streaming = not result.complete and result.total > 1 and result.done < result.total
         if streaming:
+            # QProgressBar.setValue repaints at once (~15 ms under X for each partial
+            # result): with updates off it is drawn with the next frame instead.
+            self.progress.setUpdatesEnabled(False)
             self.progress.setRange(0, result.total)
             self.progress.setValue(result.done)
             self.progress.setFormat(f"Translating… {result.done} of {result.total} sentences")
+            self.progress.setUpdatesEnabled(True)
             self.progress.show()
         else:
             self.progress.hide()
@@ -628,24 +634,37 @@ class TranslationPane(QWidget):
                 self.termOpened.emit(self._links[index])
 
     def _highlight(self) -> None:
+        """Mark the terms in the input: the first :data:`HIGHLIGHT_BATCH` (the top of the
+        text, what shows first) at once, the rest in later turns, so a long paste's hundreds
+        of terms never hold the window."""
+        self._highlight_run += 1
+        run = self._highlight_run
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 226, 140, 140))
         document = self.input.document()
         end = document.characterCount() - 1
-        selections = []
-        for start, stop in self._highlights:
-            if stop > end:
-                continue  # found in an older, longer version of the text
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(document)
-            cursor.setPosition(start)
-            cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selection.format = fmt
-            selections.append(selection)
-        if selections or self._highlighted:  # clearing none costs a layout of a long line too
-            self.input.setExtraSelections(selections)
-        self._highlighted = bool(selections)
+        spans = [(start, stop) for start, stop in self._highlights if stop <= end]
+        # (a span past the end was found in an older, longer version of the text)
+        selections: list[QTextEdit.ExtraSelection] = []
+
+        def step(first: int) -> None:
+            if run != self._highlight_run:
+                return
+            for start, stop in spans[first : first + HIGHLIGHT_BATCH]:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(document)
+                cursor.setPosition(start)
+                cursor.setPosition(stop, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = fmt
+                selections.append(selection)
+            if selections or self._highlighted:  # clearing none costs a layout of a long line
+                self.input.setExtraSelections(selections)
+            self._highlighted = bool(selections)
+            if first + HIGHLIGHT_BATCH < len(spans):
+                QTimer.singleShot(0, lambda: step(first + HIGHLIGHT_BATCH))
+
+        step(0)
 
     def show_back_translation(self, text: str, problem: bool = False) -> None:
         self.back_output.setStyleSheet("color: #b35900;" if problem else "")
