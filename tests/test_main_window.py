@@ -449,3 +449,50 @@ def test_a_storage_problem_is_shown_in_the_window_once(qtbot) -> None:
     finally:
         _dispose(win)
         notices.reset()
+
+
+def test_the_session_is_built_by_the_first_text_not_by_the_window(installed_packs, qtbot) -> None:
+    """Start-up does not build the translation session (nor import it): a window that was
+    never shown builds it for its first text, once, and translates with it."""
+    settings = Settings()
+    settings.set("first_run_done", True)
+    win = MainWindow(settings)
+    try:
+        assert win._session is None
+        result = _type(win, qtbot, "谢谢你的推荐。")
+        session = win._session
+        assert session is not None and win.session is session
+        assert result.text and result.source == "zh"
+        # The direction box saves the user's choice without needing the session.
+        box = win.pane.direction_box
+        box.setCurrentIndex(box.findData("en-zh"))
+        assert settings.get("direction") == "en-zh"
+        assert win.session is session
+    finally:
+        _dispose(win)
+
+
+def test_help_about_opens_with_the_credits(window: MainWindow, qtbot) -> None:
+    """About (and its credits module) loads on first use and shows the third-party data."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMenu, QMessageBox
+
+    seen: list[str] = []
+    tries = [0]
+
+    def close_it() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            tries[0] += 1
+            if tries[0] < 500:  # not open yet: look again (for ~10 s at most)
+                QTimer.singleShot(20, close_it)
+            return
+        seen.append(box.text())
+        box.accept()
+
+    help_menu = window.menuBar().actions()[-1].menu()
+    assert isinstance(help_menu, QMenu)
+    about = next(a for a in help_menu.actions() if a.text())
+    QTimer.singleShot(0, close_it)
+    about.trigger()  # modal: returns once close_it has closed it
+    assert seen and "CC-CEDICT" in seen[0]

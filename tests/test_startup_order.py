@@ -4,8 +4,9 @@ The real window and desktop integration (``build_window``, as ``python -m compan
 them) run in a child process under Xvfb (pynput binds to the display on import). What must
 hold: the global hotkeys, the tray and the pack warm-up start only after a paint of the window
 has returned (not on a zero timer, which runs before it); the hotkeys still start; the
-dictionary and the word list are not loaded by start-up, and the first Chinese text loads the
-dictionary and shows its pinyin.
+dictionary, the word list, the translation session and its text modules are not loaded by
+start-up (the warm-up after the paint builds the session), and the first Chinese text loads
+the dictionary and shows its pinyin.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class App(QApplication):
         return handled
 
 app = App([])
+DEFERRED = ("companion.session", "companion.translator", "companion.text",
+            "companion.engines.base", "companion.ui.about",
+            "companion.ui.desktop.region_capture")
 from companion.settings import Settings
 from companion.ui.app import build_window
 settings = Settings()
@@ -53,6 +57,9 @@ before = {
     "hotkeys": desktop.hotkeys.status,
     "pynput": "pynput" in sys.modules,
     "wordlist": "companion.wordlist" in sys.modules,
+    # Not needed to draw the window: imported with their first use.
+    "deferred": sorted(m for m in DEFERRED if m in sys.modules),
+    "session": window._session is not None,
 }
 after = {}
 
@@ -68,6 +75,7 @@ def warmed():
     from companion.dictionary import get_dictionary
     out["dictionary_at_idle"] = get_dictionary().is_loaded
     out["wordlist_at_idle"] = "companion.wordlist" in sys.modules
+    out["session_at_idle"] = window._session is window.session  # the warm-up built it
     window.controller.pinyinShown.connect(pinyin)
     window.pane.set_text("今天天气很好")
 
@@ -110,12 +118,15 @@ def test_start_up_defers_hotkeys_tray_and_dictionary_until_after_the_first_frame
         "hotkeys": "off",
         "pynput": False,
         "wordlist": False,
+        "deferred": [],
+        "session": False,
     }
     # The hook ran once, after a paint of the window had returned.
     assert out["events"][:2] == ["paint returned", "hook"]
     assert after["started"] is True and after["tray"] is True and after["pynput"] is True
     assert str(after["hotkeys"]).startswith("on: Ctrl+Alt+C")
     assert out["dictionary_at_idle"] is False and out["wordlist_at_idle"] is False
+    assert out["session_at_idle"] is True
     assert out["dictionary_after_text"] is True
 
 

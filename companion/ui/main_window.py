@@ -29,10 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.session import TRANSLATOR_SETTINGS, Session, SessionResult
 from companion.settings import Settings
 from companion.storage import notices
-from companion.ui.about import show_about
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.learning.wiring import LearningTabs
 from companion.ui.lens.wiring import LensTools
@@ -41,6 +39,7 @@ from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
 
 if TYPE_CHECKING:
+    from companion.session import Session, SessionResult
     from companion.wordlist import WordToSave  # its import loads the dictionary: not at start
 
 _log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("companionMainWindow")
         self.settings = settings or Settings()
         self.runner = TaskRunner(self)
-        self.session = session or Session(self.settings, follow_changes=True)
+        self._session = session  # built on first use: its modules are not needed to draw
         self._first_paint_done = False
         self._quitting = False
         self._closed = False  # closed for good (not hidden to the tray)
@@ -120,7 +119,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
-        self.controller = TranslationController(self.pane, self.runner, self.session)
+        self.controller = TranslationController(
+            self.pane, self.runner, lambda: self.session, (session or self).settings
+        )
         self.pane.copyRequested.connect(self.copy_result)
         self.pane.banner.downloadRequested.connect(self.open_packs_dialog)
         self.pane.banner.installFromFileRequested.connect(self.install_pack_from_file)
@@ -167,6 +168,16 @@ class MainWindow(QMainWindow):
         self._unsubscribe_notices = notices.subscribe(notice_listener)
         weakref.finalize(self, self._unsubscribe_notices)
         self.pane.input.viewport().installEventFilter(self)  # the first paint, see eventFilter
+
+    @property
+    def session(self) -> Session:
+        """The translation session, built on first use: the first text, or the warm-up after
+        the first paint (importing it and its engines is not needed to draw the window)."""
+        if self._session is None:
+            from companion.session import Session
+
+            self._session = Session(self.settings, follow_changes=True)
+        return self._session
 
     # Construction ------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -222,8 +233,13 @@ class MainWindow(QMainWindow):
 
         help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
-        about.triggered.connect(lambda: show_about(self))
+        about.triggered.connect(self._show_about)
         help_menu.addAction(about)
+
+    def _show_about(self) -> None:
+        from companion.ui.about import show_about  # with its credits, on first use
+
+        show_about(self)
 
     def menu_for(self, name: str) -> QMenu:
         """The window's "view" or "tools" menu, for the desktop integration's actions."""
@@ -398,6 +414,8 @@ class MainWindow(QMainWindow):
             self.apply_font_size()
         if detail in AIDS_SETTINGS:
             self.controller.update_reading_aids(self.pane.text())
+        from companion.session import TRANSLATOR_SETTINGS
+
         if detail in TRANSLATOR_SETTINGS or detail in AIDS_SETTINGS or detail.startswith("key:"):
             self._retranslate_soon.start()  # once for a dialog that saved several settings
 
@@ -585,7 +603,8 @@ class MainWindow(QMainWindow):
         self.changes.close()
         self.learning.shutdown()
         self.lens.shutdown()
-        self.session.close()
+        if self._session is not None:
+            self._session.close()
         if self.desktop is not None:
             self.desktop.shutdown()
         self.controller.cancel()  # a long translation stops at its next chunk

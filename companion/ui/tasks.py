@@ -26,8 +26,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from companion.engines.base import Cancelled
-
 Callback = Callable[[Any], None]
 _log = logging.getLogger(__name__)
 
@@ -165,7 +163,10 @@ class TaskRunner(QObject):
         if callbacks.on_error is not None:
             _log.debug("task %s failed", callbacks.name, exc_info=exc)
             callbacks.on_error(exc)
-        elif not isinstance(exc, Cancelled):
+            return
+        from companion.engines.base import Cancelled  # not imported before the first paint
+
+        if not isinstance(exc, Cancelled):
             _log.error("task %s failed", callbacks.name, exc_info=exc)
 
     @Slot(int, object)

@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from PySide6.QtCore import Property, QMimeData, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-from companion.text import is_probably_binary, looks_chinese
-
 OWN_COPY_MIME = "application/x-companion-own-copy"
 KDE_PASSWORD_HINT = "x-kde-passwordManagerHint"
 # Substrings, because Qt spells foreign formats differently per platform, e.g. on Windows
@@ -55,6 +53,8 @@ def is_chinese_worth_translating(text: str) -> bool:
     """A Chinese post (English words mixed in or not) of a sensible size; not a
     password-looking token, not English quoting one Chinese word, not binary junk."""
     stripped = text.strip()
+    from companion.text import is_probably_binary, looks_chinese  # not before the first paint
+
     if not stripped or len(stripped) > MAX_CHARS or is_probably_binary(stripped):
         return False
     return looks_chinese(stripped)

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from companion.ocr import OcrResult, engine_available
 from companion.settings import Settings
-from companion.text import has_han
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.desktop.clipboard_watch import ClipboardWatcher
 from companion.ui.desktop.hotkeys import HotkeyManager, chord_label
@@ -389,6 +388,8 @@ class DesktopIntegration(QObject):
         if not image.isNull():
             self.ocr.run_image(image)
             return
+        from PySide6.QtWidgets import QFileDialog  # ~5 ms of type set-up: not at start-up
+
         parent = self.window if isinstance(self.window, QWidget) else None
         path, _filter = QFileDialog.getOpenFileName(
             parent, "Read text from image", "", IMAGE_FILTER
@@ -406,6 +407,8 @@ class DesktopIntegration(QObject):
             return
         self.window.show_and_raise()
         self.window.set_input_text(result.text, "ocr")
+        from companion.text import has_han
+
         if not has_han(result.text):
             self._say("Read the image, but found no Chinese in it")
         else:

@@ -13,8 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
-from companion.text import looks_chinese
-
 NO_ADDONS = (
     "Reading aloud needs the PySide6-Addons package (QtTextToSpeech), which is not installed."
 )
@@ -36,6 +34,8 @@ def install_hint(language: str) -> str:
 
 
 def text_language(text: str) -> QLocale.Language:
+    from companion.text import looks_chinese  # not imported before the first paint
+
     return QLocale.Language.Chinese if looks_chinese(text) else QLocale.Language.English
 
 

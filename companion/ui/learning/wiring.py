@@ -19,8 +19,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from companion.session import SessionResult
-from companion.text import has_han
 from companion.ui.learning.relay import ChangeRelay
 from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
     from companion.learning.history import History, HistoryEntry
     from companion.learning.review import Reviewer
     from companion.learning.words import SavedWord, WordList, WordToSave
+    from companion.session import SessionResult  # with the first text, not before the paint
     from companion.ui.learning.history_panel import HistoryPanel
     from companion.ui.learning.review_panel import ReviewPanel
     from companion.ui.learning.words_panel import WordsPanel
@@ -89,6 +88,8 @@ def toneless_syllables(result: SessionResult) -> str | None:
 
 def stored_result(entry: HistoryEntry) -> SessionResult:
     """A history entry as the pane shows a result (no pinyin or terms yet)."""
+    from companion.session import SessionResult
+
     engines = [part for part in entry.engine.split("+") if part]
     online = any(part != "offline" for part in engines)
     label = entry.engine.replace("+", " + ") if entry.engine else "unknown engine"
@@ -435,6 +436,8 @@ class LearningTabs(QObject):
         """Save what is selected in the pane's input or translation, with its sentence."""
         if selection is None:
             return
+        from companion.text import has_han
+
         if not has_han(selection.selected) and not has_han(selection.text):
             self._save_refused("Select Chinese to save it to My words.")
             return

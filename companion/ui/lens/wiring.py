@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QImage
 
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.desktop.hotkeys import chord_label
-from companion.ui.desktop.region_capture import after_menus_close
 from companion.untrusted import printable
 
 if TYPE_CHECKING:
@@ -94,6 +93,8 @@ class LensTools(QObject):
             if not self.action_region.isEnabled():
                 self.window.show_status(NO_OCR + ".", STATUS_MS)
             return
+        from companion.ui.desktop.region_capture import after_menus_close  # on first use
+
         after_menus_close(self._pick)
 
     def _pick(self) -> None:

@@ -562,8 +562,10 @@ class RubyView(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
+        if not self._words:
+            return QSize(60, 0)  # no font measured for an empty view (none at start-up)
         spacing = self._spacing()
-        return QSize(60, spacing.pinyin_h + spacing.hanzi_h + 2 * MARGIN if self._words else 0)
+        return QSize(60, spacing.pinyin_h + spacing.hanzi_h + 2 * MARGIN)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -23,10 +23,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from companion.engines.base import Cancelled, CancelToken, EngineError, ErrorKind
-from companion.glossary_api import TermHit
-from companion.session import ReadingAids, Session, SessionResult
-from companion.translator import InputError
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.pane import MAX_HIGHLIGHTS, Highlight, TranslationPane
 
@@ -36,7 +32,13 @@ PARTIAL_MS = 120
 PASTE_JUMP_CHARS = 12  # a change this big at once is a paste: no debounce
 
 if TYPE_CHECKING:
+    # The session and the engines are imported with the first translation, not before the
+    # window's first paint (their modules compile regexes and build dataclasses).
+    from companion.engines.base import CancelToken
+    from companion.glossary_api import TermHit
     from companion.pinyin import Word
+    from companion.session import ReadingAids, Session, SessionResult
+    from companion.settings import Settings
 
 _log = logging.getLogger(__name__)
 
@@ -72,11 +74,21 @@ class TranslationController(QObject):
     termsShown = Signal()
     idle = Signal()  # nothing pending for the current input
 
-    def __init__(self, pane: TranslationPane, runner: TaskRunner, session: Session) -> None:
+    def __init__(
+        self,
+        pane: TranslationPane,
+        runner: TaskRunner,
+        session: Callable[[], Session],
+        settings: Settings,
+    ) -> None:
+        """``session`` gives the window's Session, built on first use (the first text), so
+        nothing of it is imported before the window is drawn; ``settings`` are the session's
+        (the direction is read from and saved there)."""
         super().__init__(pane)
         self.pane = pane
         self.runner = runner
-        self.session = session
+        self._session_of = session
+        self._settings = settings
         self._generation = 0
         self._aids_generation = 0
         self._cancel: CancelToken | None = None
@@ -104,7 +116,11 @@ class TranslationController(QObject):
         pane.translateRequested.connect(self.translate_now)
         pane.directionChanged.connect(self._direction_changed)
         pane.swapRequested.connect(self.swap)
-        pane.set_direction(session.settings.get_str("direction"))
+        pane.set_direction(settings.get_str("direction"))
+
+    @property
+    def session(self) -> Session:
+        return self._session_of()
 
     # Triggers -------------------------------------------------------------------------------
     def set_text(self, text: str, origin: str) -> None:
@@ -142,7 +158,7 @@ class TranslationController(QObject):
         self._debounce.start(0 if jump >= PASTE_JUMP_CHARS else TYPING_DEBOUNCE_MS)
 
     def _direction_changed(self, key: str) -> None:
-        self.session.settings.set("direction", key)
+        self._settings.set("direction", key)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -224,6 +240,8 @@ class TranslationController(QObject):
         self._partial_timer.stop()
         self._partial = None
         self.pane.hide_back_translation()  # it described the previous Chinese
+        from companion.engines.base import CancelToken
+
         self._generation += 1
         generation = self._generation
         cancel = CancelToken()
@@ -263,6 +281,9 @@ class TranslationController(QObject):
                 self._partial_timer.start()
 
         def failed(exc: BaseException) -> None:
+            from companion.engines.base import Cancelled, EngineError, ErrorKind
+            from companion.translator import InputError
+
             if generation != self._generation:
                 return
             self._partial_timer.stop()

@@ -49,12 +49,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.glossary_api import TermHit
-from companion.session import MAX_PINYIN_CHARS, SessionResult
 from companion.ui.reading.ruby_view import RubyView
 
 if TYPE_CHECKING:
+    from companion.glossary_api import TermHit
     from companion.pinyin import Word
+    from companion.session import SessionResult
 
 DIRECTIONS = [
     ("auto", "Auto-detect"),
@@ -576,6 +576,8 @@ class TranslationPane(QWidget):
         if problem:
             self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
         elif truncated:
+            from companion.session import MAX_PINYIN_CHARS  # loaded by then, not at start-up
+
             self.pinyin_label.setText(
                 f"Pinyin and word meanings (the first {MAX_PINYIN_CHARS:,} characters)"
             )
