@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench import quiet_qt  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ENGLISH = [
@@ -256,6 +259,7 @@ def bench_panels(db_path: Path, kinds: dict[str, list[str]], rounds: int) -> Non
     from companion.ui.tasks import TaskRunner
 
     _app = QApplication.instance() or QApplication([])
+    quiet_qt.install()
     db = Database(db_path)
     runner = TaskRunner()
     opened: dict[str, list[float]] = {"History": [], "My words (5,000)": [], "Review": []}

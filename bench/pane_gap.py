@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench import quiet_qt  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 LINE = "姐妹们，今天给大家分享一家超好吃的火锅店，环境很出片，服务也很好，yyds！"
@@ -77,6 +80,7 @@ def main() -> int:
     for pair in (("zh", "en"), ("en", "zh")):
         install_pack(build_pack(home / "build", *pair))
     app = QApplication([sys.argv[0]])
+    quiet_qt.install()
     assert app is not None
     settings = Settings()
     settings.set("first_run_done", True)

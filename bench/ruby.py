@@ -42,7 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer, qInstallMessageHandler  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QFrame,
@@ -51,6 +51,8 @@ from PySide6.QtWidgets import (  # noqa: E402
     QVBoxLayout,
     QWidget,
 )
+
+from bench import quiet_qt  # noqa: E402
 
 WINDOW = (1000, 560)
 WHEEL = 60  # one wheel notch: 3 lines of the scroll area's 20 px single step
@@ -297,14 +299,8 @@ def summary(values: list[float]) -> str:
     return f"{min(ms):7.1f} {statistics.median(ms):7.1f} {max(ms):8.1f} ({ms[0]:7.1f})"
 
 
-def _quiet_qt(mode: Any, context: Any, message: str) -> None:
-    """Drop the offscreen plugin's "does not support propagateSizeHints()" noise."""
-    if "propagateSizeHints" not in message:
-        sys.stderr.write(message + "\n")
-
-
 def main() -> None:
-    qInstallMessageHandler(_quiet_qt)
+    quiet_qt.install()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(

@@ -41,6 +41,16 @@ INSTALL_HINT = (
     "&& pip install --no-deps rapidocr_onnxruntime"
 )
 
+
+
+def install_hint() -> str:
+    """What to tell someone without the engine: pip for a source run; an OCR-less installed
+    build has no pip, so it says OCR is not in this build."""
+    from companion.bundle import OCR_MISSING, ocr_in_build
+
+    return INSTALL_HINT if ocr_in_build() else OCR_MISSING
+
+
 Box = tuple[int, int, int, int]  # left, top, right, bottom in image pixels
 # A path, encoded image bytes, a PIL image or an RGB(A) numpy array (H x W x 3|4, uint8).
 ImageSource = Any  # str | Path | bytes | PIL.Image.Image | numpy.ndarray
@@ -303,7 +313,7 @@ def load_image(source: ImageSource) -> Any:
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError as exc:
-        raise OcrUnavailable(INSTALL_HINT) from exc
+        raise OcrUnavailable(install_hint()) from exc
     if isinstance(source, Image.Image):
         _check_size(source.width, source.height, "the image")
         return source.convert("RGB")
@@ -359,7 +369,7 @@ def _get_engine() -> Any:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:
-            raise OcrUnavailable(INSTALL_HINT) from exc
+            raise OcrUnavailable(install_hint()) from exc
         # Screenshots keep their native size up to 2000 px (the default scales every image so
         # its short side is 736 px: 5x slower on small crops and no more accurate on UI text).
         # A box threshold of 0.45 (default 0.5) keeps small grey labels (13 px tab chips) the

@@ -220,6 +220,11 @@ _model_error: ModelUnavailable | None = None
 _model_lock = threading.Lock()
 
 
+def model_error() -> ModelUnavailable | None:
+    """Why :func:`get_model` gave None (after it was called), else None."""
+    return _model_error
+
+
 def get_model() -> PolyphoneModel | None:
     """The process-wide model, loaded on first call (blocking); None when unavailable."""
     global _model, _model_error

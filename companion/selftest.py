@@ -30,6 +30,7 @@ from typing import Any
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 PINYIN_SAMPLE = ("小红书", "xiǎohóngshū")
+POLYPHONE_SAMPLE = ("我们还没走", 2, "hai2")
 PHRASEBOOK_SAMPLE = ("zhongcao", "种草")
 DICTIONARY_SAMPLE = ("银行", "yin2 hang2", "bank")
 TRANSLATION_SAMPLES = {("zh", "en"): "这家店的咖啡很好喝。", ("en", "zh"): "Thank you very much!"}
@@ -71,7 +72,23 @@ def check_pinyin(_ctx: Context) -> str:
     got = pinyin_text(annotate(text))
     if got.replace(" ", "").lower() != expected:
         raise AssertionError(f"{text} gave {got!r}, expected {expected!r}")
-    return f"{text} -> {got}"
+    return f"{text} -> {got}; {check_polyphone_model()}"
+
+
+def check_polyphone_model() -> str:
+    """The context model must be in the build: without it pinyin still shows, quietly worse
+    (a trimmed build once lost its weights and every other check passed)."""
+    from companion import polyphones
+
+    model = polyphones.get_model()
+    if model is None:
+        raise AssertionError(f"the polyphone model is missing: {polyphones.model_error()}")
+    sentence, index, expected = POLYPHONE_SAMPLE
+    query = polyphones.Query(sentence, index, model.readings.get(sentence[index], ()))
+    reading, _probability = model.predict([query])[0]
+    if reading != expected:
+        raise AssertionError(f"the polyphone model read {sentence[index]} in {sentence}: {reading}")
+    return f"polyphone model: {sentence[index]} in {sentence} {reading}"
 
 
 def check_phrasebook(_ctx: Context) -> str:

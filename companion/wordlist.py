@@ -11,7 +11,7 @@ from __future__ import annotations
 from companion.learning.words import SavedWord, WordList, WordToSave
 from companion.storage.db import Database
 
-__all__ = ["SavedWord", "WordToSave", "is_saved", "save_word", "saved_words"]
+__all__ = ["SavedWord", "WordToSave", "save_word", "saved_words"]
 
 
 def save_word(word: WordToSave, db: Database | None = None) -> bool:
@@ -23,7 +23,3 @@ def save_word(word: WordToSave, db: Database | None = None) -> bool:
 def saved_words(db: Database | None = None) -> list[SavedWord]:
     """Every saved word, newest first."""
     return WordList(db).all()
-
-
-def is_saved(simplified: str, db: Database | None = None) -> bool:
-    return WordList(db).is_saved(simplified)

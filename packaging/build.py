@@ -3,8 +3,9 @@
 Usage: python3 packaging/build.py [--variant full|lite] [--out build]
 
 Steps (each prints its time): a build venv (build/venv, from the pinned requirements; the
-dev .venv is never touched), icons, PyInstaller (packaging/companion.spec), trimming of
-unused Qt parts and unreachable system libraries, a safe strip of debug info, the build's
+dev .venv is never touched), icons, PyInstaller (packaging/companion.spec), OpenCV's BLAS
+forwarded to numpy's (packaging/native.py), trimming of unused Qt parts, data and
+unreachable libraries, a safe strip of debug info, the build's
 info file, bundled language packs (packaging/packs/*.argosmodel), the prebuilt caches (made by
 the frozen app itself on an empty profile), and a smoke run of ``--self-test``. Leaves
 ``OUT/dist/companion`` (``OUT/dist/Companion.app`` too on macOS). Standard library only: this
@@ -30,6 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import freeze_rules  # noqa: E402
+import native  # noqa: E402
 import slim  # noqa: E402
 
 WINDOWS = sys.platform == "win32"
@@ -73,8 +75,16 @@ def ensure_venv(venv: Path) -> Path:
 
 
 def run_pyinstaller(python: Path, out: Path, variant: str) -> Path:
-    env = dict(os.environ, COMPANION_VARIANT=variant, PYTHONPATH=str(ROOT))
+    # The modules' archive (PYZ) uncompressed: every start inflated each module it imports,
+    # ~10 ms of CPU on `companion lookup` (+14 MB installed; the .deb compresses it anyway).
+    env = dict(
+        os.environ, COMPANION_VARIANT=variant, PYTHONPATH=str(ROOT),
+        PYINSTALLER_ZLIB_COMPRESSION_LEVEL="0",
+    )
     env.pop("DISPLAY", None)  # pynput's own hook then fails quietly; ours lists the backends
+    # No work folder from an earlier build: PyInstaller reuses its archives when their lists
+    # of modules have not changed, even if the compression level or a hook's source did.
+    shutil.rmtree(out / "work", ignore_errors=True)
     subprocess.run(
         [
             str(python), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
@@ -176,13 +186,27 @@ def main(argv: list[str]) -> int:
         folder = run_pyinstaller(python, out, args.variant)
     internal = folder / "_internal"
     before = slim.folder_size(folder)
-    with step("trim unused Qt parts and unreachable libraries"):
-        removed = slim.trim(internal)
+    if sys.platform.startswith("linux"):
+        with step("forward OpenCV's BLAS/LAPACK to numpy's OpenBLAS (packaging/native.py)"):
+            swaps = native.apply_swaps(
+                internal, freeze_rules.NATIVE_SWAPS, list(slim.elf_files(internal))
+            )
+            for swap in swaps:
+                print(
+                    f"   {swap.path.relative_to(internal)}: a shim of {swap.symbols} symbols, "
+                    f"{swap.saved / 1e6:.0f} MB less"
+                )
+    with step("trim unused Qt parts, data and unreachable libraries"):
+        removed = slim.trim(
+            internal, ROOT / "companion", system_libraries=sys.platform.startswith("linux")
+        )
         print(f"   removed {len(removed)} items")
     if sys.platform.startswith("linux"):
-        with step("strip debug info (never wheels' *.libs)"):
+        with step("strip debug info (wheels' *.libs only where the loader still takes them)"):
             stripped, saved = slim.strip_debug(folder)
             print(f"   stripped {stripped} files, {saved / 1e6:.0f} MB less")
+            stripped, saved = slim.strip_wheel_libraries(folder)
+            print(f"   and {stripped} wheel libraries, {saved / 1e6:.0f} MB less")
         with step("check every library's dependencies are present"):
             missing = slim.missing_libraries(folder)
             if missing:
@@ -194,6 +218,10 @@ def main(argv: list[str]) -> int:
         print(f"   {bundle_packs(internal, info) or 'none: the first run offers the download'}")
     with step("prebuilt caches (dictionary index, phrasebook)"):
         print(f"   {prebuild_caches(folder, internal)}")
+        dropped = [p for p in freeze_rules.index_only_sources(internal) if p.is_file()]
+        for path in dropped:  # read only to build the index, which is now in the build
+            path.unlink()
+        print(f"   dropped what only built them: {[str(p.relative_to(internal)) for p in dropped]}")
     app = out / "dist" / "Companion.app"
     if app.is_dir():  # macOS: the .app got its copy of the folder before our steps ran
         frameworks = app / "Contents" / "Frameworks"  # sys._MEIPASS inside a .app

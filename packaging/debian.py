@@ -32,20 +32,23 @@ PACKAGE = "companion"
 # Without fonts-noto-cjk every Chinese character is a box; without fontconfig-config Qt
 # prints a Fontconfig error and finds no font at all.
 DATA_DEPENDS = ["fontconfig-config", "fonts-noto-cjk"]
+# Loaded by name with ctypes (no DT_NEEDED names them): the Lens captures another app's window
+# through XComposite (companion/ui/lens/x11.py).
+CTYPES_DEPENDS = ["libx11-6", "libxcomposite1"]
 RECOMMENDS = ["gnome-keyring", "libspeechd2"]  # a Secret Service for keys; read aloud
 # The loader and glibc's own libraries: covered by the libc6 version below.
 GLIBC_NAMES = {
     "ld-linux-x86-64.so.2", "libc.so.6", "libdl.so.2", "libm.so.6", "libpthread.so.0",
     "libresolv.so.2", "librt.so.1", "libutil.so.1",
 }
-ZSTD_LEVEL = 12
+ZSTD_LEVEL = 19
 
 
 def system_sonames(folder: Path) -> set[str]:
     """DT_NEEDED names no file of the build provides: they must come from the system."""
     present = {p.name for p in folder.rglob("*")}
     needed: set[str] = set()
-    for info in slim._elves(folder).values():
+    for info in slim.elf_files(folder).values():
         needed.update(name for name in info.needed if name not in present)
     return needed
 
@@ -91,6 +94,7 @@ def depends(folder: Path) -> list[str]:
     if unknown:
         raise SystemExit(f"debian: no Debian package provides {', '.join(unknown)} here")
     packages.discard("libc6")
+    packages.update(CTYPES_DEPENDS)
     return [f"libc6 (>= {glibc_version()})", *sorted(packages), *DATA_DEPENDS]
 
 

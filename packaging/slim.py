@@ -23,6 +23,7 @@ import freeze_rules
 
 ELF_MAGIC = b"\x7fELF"
 DT_NEEDED = 1
+PAGE = 4096
 # Loaded by name at run time (dlopen / the bootloader), so never "unreachable".
 ALWAYS_KEEP = ("libpython",)
 
@@ -90,7 +91,7 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _elves(folder: Path) -> dict[Path, ElfInfo]:
+def elf_files(folder: Path) -> dict[Path, ElfInfo]:
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.is_symlink():
@@ -105,16 +106,22 @@ def _is_extension(name: str) -> bool:
     return ".cpython-" in name or name.endswith((".abi3.so", ".pyd"))
 
 
+def _is_wheel_libs(internal: Path, folder: Path) -> bool:
+    """A wheel's ``NAME.libs`` folder: auditwheel puts there only libraries that the wheel's
+    own files name in ``DT_NEEDED``, so one nothing names any more is unused."""
+    return folder.parent == internal and folder.name.endswith(".libs")
+
+
 def unreachable_libraries(internal: Path, executables: list[Path]) -> list[Path]:
     """Libraries that no kept binary needs, directly or not.
 
-    Candidates are the top-level files of ``_internal`` (what PyInstaller pulled in) and
-    Qt's ``lib`` folder (PySide6's hooks collect FFmpeg for QtMultimedia even when only its
-    dropped plugin uses it). Roots are the executables and every other ELF: extension
-    modules, Qt plugins, libraries other packages load by name.
+    Candidates are the top-level files of ``_internal`` (what PyInstaller pulled in), wheels'
+    ``*.libs`` folders and Qt's ``lib`` folder (PySide6's hooks collect FFmpeg for
+    QtMultimedia even when only its dropped plugin uses it). Roots are the executables and
+    every other ELF: extension modules, Qt plugins, libraries other packages load by name.
     """
     internal = internal.resolve()  # symlink targets below are resolved: compare like with like
-    elves = _elves(internal)
+    elves = elf_files(internal)
     for exe in (e.resolve() for e in executables):
         info = read_elf(exe)
         if info is not None:
@@ -127,7 +134,9 @@ def unreachable_libraries(internal: Path, executables: list[Path]) -> list[Path]
         by_name.setdefault(path.name, path)
     qt_lib = freeze_rules.qt_root(internal) / "lib"
     top = {
-        p for p in elves if p.parent in (internal, qt_lib) and not _is_extension(p.name)
+        p for p in elves
+        if (p.parent in (internal, qt_lib) or _is_wheel_libs(internal, p.parent))
+        and not _is_extension(p.name)
     }
     todo = [p for p in elves if p not in top or p.name.startswith(ALWAYS_KEEP)]
     seen = set(todo)
@@ -141,11 +150,13 @@ def unreachable_libraries(internal: Path, executables: list[Path]) -> list[Path]
     return sorted(p for p in top if p not in seen)
 
 
-def trim(internal: Path) -> list[Path]:
+def trim(
+    internal: Path, source: Path | None = None, system_libraries: bool = False
+) -> list[Path]:
     """Delete the trim plan, then unreachable libraries and dangling links; returns them."""
     internal = internal.resolve()
     removed = []
-    for path in freeze_rules.trim_plan(internal):
+    for path in freeze_rules.trim_plan(internal, source, system_libraries):
         if path.exists() or path.is_symlink():
             _remove(path)
             removed.append(path)
@@ -167,7 +178,7 @@ def trim(internal: Path) -> list[Path]:
 def strip_debug(folder: Path) -> tuple[int, int]:
     """Strip DWARF debug info where it is safe; returns (files stripped, bytes saved)."""
     chosen = []
-    for path, info in _elves(folder).items():
+    for path, info in elf_files(folder).items():
         relative = PurePosixPath(path.relative_to(folder).as_posix())
         if freeze_rules.strip_candidate(relative) and freeze_rules.has_debug_info(info.sections):
             chosen.append(path)
@@ -178,6 +189,54 @@ def strip_debug(folder: Path) -> tuple[int, int]:
         batch = [str(p) for p in chosen[start : start + 100]]
         subprocess.run(["strip", "--strip-debug", *batch], check=True)
     return len(chosen), before - sum(p.stat().st_size for p in chosen)
+
+
+def load_segments_aligned(path: Path) -> bool:
+    """Whether every ``PT_LOAD`` segment's file offset and address agree modulo the page and
+    its alignment: what the loader checks ("ELF load command address/offset not
+    page-aligned"), and what ``strip`` can break in a library auditwheel rewrote."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+            if len(head) < 64 or head[:4] != ELF_MAGIC:
+                return False
+            phoff = struct.unpack_from("<Q", head, 0x20)[0]
+            phentsize, phnum = struct.unpack_from("<HH", head, 0x36)
+            handle.seek(phoff)
+            table = handle.read(phentsize * phnum)
+        for index in range(phnum):
+            kind, _flags, offset, vaddr, _paddr, _filesz, _memsz, align = struct.unpack_from(
+                "<IIQQQQQQ", table, index * phentsize
+            )
+            if kind == 1 and ((vaddr - offset) % PAGE or (align > 1 and (vaddr - offset) % align)):
+                return False
+        return True
+    except (OSError, struct.error):
+        return False
+
+
+def strip_wheel_libraries(folder: Path) -> tuple[int, int]:
+    """Strip symbol tables and debug info from wheels' ``*.libs`` libraries where that is safe.
+
+    Each is stripped to a copy, and the copy replaces it only if the loader would still
+    accept it (``load_segments_aligned``) and it is smaller: numpy's OpenBLAS, for one, is
+    left as it is. Returns (files stripped, bytes saved).
+    """
+    stripped, saved = 0, 0
+    for path, info in elf_files(folder).items():
+        relative = PurePosixPath(path.relative_to(folder).as_posix())
+        if freeze_rules.strip_candidate(relative) or ".symtab" not in info.sections:
+            continue
+        copy = path.with_name(path.name + ".stripped")
+        subprocess.run(["strip", "--strip-unneeded", "-o", str(copy), str(path)], check=True)
+        gain = path.stat().st_size - copy.stat().st_size
+        if gain > 0 and load_segments_aligned(copy) and load_segments_aligned(path):
+            copy.chmod(path.stat().st_mode)
+            os.replace(copy, path)
+            stripped, saved = stripped + 1, saved + gain
+        else:
+            copy.unlink()
+    return stripped, saved
 
 
 def _system_libraries() -> set[str]:
@@ -192,7 +251,7 @@ def _system_libraries() -> set[str]:
 
 def missing_libraries(folder: Path) -> dict[str, list[str]]:
     """``{file: [needed names found neither in the folder nor on the system]}``."""
-    elves = _elves(folder)
+    elves = elf_files(folder)
     present = {p.name for p in folder.rglob("*")} | _system_libraries()
     present |= freeze_rules.OPTIONAL_SYSTEM_LIBRARIES
     missing = {}

@@ -21,7 +21,7 @@ from companion.learning.words import (
     sort_words,
 )
 from companion.storage.db import MIGRATIONS, Database
-from companion.wordlist import is_saved, save_word, saved_words
+from companion.wordlist import save_word, saved_words
 
 
 @pytest.fixture
@@ -218,7 +218,8 @@ def test_popup_entry_points_still_work(tmp_path: Path) -> None:
         assert save_word(word, db) is True
         assert save_word(word, db) is False
         assert [w.simplified for w in saved_words(db)] == ["银行"]
-        assert is_saved("银行", db) and is_saved("銀行", db) and not is_saved("钱", db)
+        words = WordList(db)
+        assert words.is_saved("银行") and words.is_saved("銀行") and not words.is_saved("钱")
         with pytest.raises(ValueError):
             save_word(WordToSave(""), db)
     finally:

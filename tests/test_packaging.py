@@ -173,6 +173,24 @@ def test_bundle_helpers_find_prebuilt_caches_and_build_info(
     assert bundle.build_id() == "0.1.0+abc.1" and bundle.ocr_in_build() is False
 
 
+def test_an_ocr_less_build_says_so_instead_of_a_pip_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_prebuilt_caches: None
+) -> None:
+    from companion import ocr
+
+    assert ocr.install_hint() == ocr.INSTALL_HINT and "pip install" in ocr.install_hint()
+    (tmp_path / "companion_build.json").write_text(json.dumps({"variant": "lite", "ocr": False}))
+    monkeypatch.setenv("COMPANION_BUNDLE_DIR", str(tmp_path))
+    assert ocr.install_hint() == bundle.OCR_MISSING and "pip" not in ocr.install_hint()
+    from PIL import Image
+
+    Image.new("RGB", (64, 32), "white").save(tmp_path / "picture.png")
+    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if not in the build
+    with pytest.raises(ocr.OcrUnavailable, match="not in this build"):
+        ocr.recognize(tmp_path / "picture.png")
+
+
 def test_the_dictionary_prefers_a_prebuilt_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,3 +277,103 @@ def test_the_windows_installer_script_compiles(tmp_path: Path) -> None:
         check=True,
     )
     assert out.read_bytes()[:2] == b"MZ"
+
+
+def test_unused_data_goes_and_jieba_data_stays_when_companion_imports_jieba(
+    tmp_path: Path,
+) -> None:
+    internal = _fake_build(tmp_path)
+    for relative in [
+        "jieba/analyse/idf.txt", "jieba/posseg/prob_emit.p", "jieba/finalseg/prob_emit.p",
+        "opencc/clib/bin/opencc", "opencc/clib/lib64/libopencc.a", "opencc/clib/share/s2t.json",
+        "PIL/_imagingft.cpython-311-x86_64-linux-gnu.so", "PIL/_imaging.cpython-311.so",
+        "g2pM/np_ckpt.pkl",
+    ]:
+        (internal / relative).parent.mkdir(parents=True, exist_ok=True)
+        (internal / relative).write_bytes(b"x")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "polyphones.py").write_text('spec = find_spec("g2pM")  # jieba in a comment\n')
+    plan = {p.relative_to(internal).as_posix() for p in rules.trim_plan(internal, source)}
+    assert {
+        "jieba/analyse/idf.txt", "jieba/posseg/prob_emit.p", "jieba/finalseg/prob_emit.p",
+        "opencc/clib/bin", "opencc/clib/lib64", "PIL/_imagingft.cpython-311-x86_64-linux-gnu.so",
+    } <= plan
+    assert not {"opencc/clib/share/s2t.json", "PIL/_imaging.cpython-311.so",
+                "g2pM/np_ckpt.pkl", "jieba/dict.txt"} & plan
+    (source / "segment.py").write_text("import jieba.posseg as pseg\n")
+    plan = {p.relative_to(internal).as_posix() for p in rules.trim_plan(internal, source)}
+    assert "jieba/posseg/prob_emit.p" not in plan
+    assert rules.imported_by(source, ["jieba", "g2pM", "os"]) == {"jieba"}
+
+
+def test_system_libraries_are_left_to_the_system_only_when_asked(tmp_path: Path) -> None:
+    internal = _fake_build(tmp_path)
+    for name in ("libgcrypt.so.20", "libsystemd.so.0", "libpython3.11.so.1.0"):
+        (internal / name).write_bytes(b"x")
+    (internal / "pillow.libs").mkdir()
+    (internal / "pillow.libs" / "libfreetype-1234.so.6").write_bytes(b"x")
+    planned = {p.name for p in rules.trim_plan(internal, None, system_libraries=True)}
+    assert {"libgcrypt.so.20", "libsystemd.so.0"} <= planned
+    assert not {"libpython3.11.so.1.0", "libfreetype-1234.so.6"} & planned
+    assert "libgcrypt.so.20" not in {p.name for p in rules.trim_plan(internal)}
+
+
+def test_index_sources_go_only_once_the_prebuilt_index_is_there(tmp_path: Path) -> None:
+    internal = _fake_build(tmp_path)
+    assert rules.index_only_sources(internal) == []
+    (internal / "companion_prebuilt").mkdir()
+    (internal / "companion_prebuilt" / "cedict-v8.idx").write_bytes(b"x")
+    assert rules.index_only_sources(internal) == [internal / "jieba" / "dict.txt"]
+
+
+def test_wheel_libraries_are_stripped_only_where_the_loader_still_takes_them(
+    tmp_path: Path,
+) -> None:
+    """A real library with a symbol table, in a wheel's .libs folder: stripped, still loadable;
+    a file whose load segments are misaligned is never replaced."""
+    if shutil.which("strip") is None or shutil.which("gcc") is None:
+        pytest.skip("needs binutils and gcc")
+    libs = tmp_path / "app" / "_internal" / "demo.libs"
+    libs.mkdir(parents=True)
+    source = tmp_path / "demo.c"
+    source.write_text("int companion_demo(int x) { return x + 1; }\n")
+    lib = libs / "libdemo-1234.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-g", "-o", str(lib), str(source)], check=True)
+    assert slim.load_segments_aligned(lib)
+    before = lib.stat().st_size
+    stripped, saved = slim.strip_wheel_libraries(tmp_path / "app")
+    assert stripped == 1 and saved == before - lib.stat().st_size > 0
+    import ctypes
+
+    assert ctypes.CDLL(str(lib)).companion_demo(41) == 42
+    broken = bytearray(lib.read_bytes())  # shift the first PT_LOAD's file offset by 16 bytes
+    phoff = int.from_bytes(broken[0x20:0x28], "little")
+    entry = 56
+    for index in range(int.from_bytes(broken[0x38:0x3A], "little")):
+        at = phoff + index * entry
+        if int.from_bytes(broken[at : at + 4], "little") == 1:
+            offset = int.from_bytes(broken[at + 8 : at + 16], "little") + 16
+            broken[at + 8 : at + 16] = offset.to_bytes(8, "little")
+            break
+    (libs / "libbroken.so").write_bytes(bytes(broken))
+    assert not slim.load_segments_aligned(libs / "libbroken.so")
+
+
+def test_the_app_names_its_desktop_file_and_window_class_like_the_desktop_entry() -> None:
+    """Wayland matches windows to the entry by app id (the desktop file name), X11 by
+    WM_CLASS, whose class Qt takes from the application name."""
+    from companion import APP_NAME
+
+    source = (REPO / "companion" / "ui" / "app.py").read_text()
+    assert f'setDesktopFileName("{rules.APP_ID}")' in source
+    assert "setApplicationName(APP_NAME)" in source and APP_NAME == rules.APP_NAME
+    desktop = (PACKAGING / "linux" / f"{rules.APP_ID}.desktop").read_text()
+    assert f"StartupWMClass={rules.APP_NAME}\n" in desktop
+
+
+def test_debian_depends_on_the_libraries_the_lens_loads_with_ctypes() -> None:
+    debian = _load("debian")
+    assert "libxcomposite1" in debian.CTYPES_DEPENDS
+    x11 = (REPO / "companion" / "ui" / "lens" / "x11.py").read_text()
+    assert "libXcomposite.so.1" in x11

@@ -65,6 +65,26 @@ def test_a_broken_part_fails_the_run(
     assert checks["phrasebook"]["status"] == "PASS"
 
 
+def test_a_build_without_the_polyphone_weights_fails_the_pinyin_check(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pinyin still shows without g2pM's weights, only worse: the self-test must say so."""
+    import shutil
+
+    from companion import polyphones
+
+    trimmed = tmp_path / "g2pM"
+    shutil.copytree(polyphones.model_dir(), trimmed)
+    (trimmed / "np_ckpt.pkl").unlink()  # what an over-eager trim of a build did
+    monkeypatch.setattr(polyphones, "model_dir", lambda: trimmed)
+    monkeypatch.setattr(polyphones, "_model", None)
+    monkeypatch.setattr(polyphones, "_model_error", None)
+    code, report = _run(["--only", "pinyin"], capsys)
+    check = _by_name(report)["pinyin"]
+    assert code == 1 and check["status"] == "FAIL"
+    assert "polyphone model is missing" in check["detail"] and "np_ckpt.pkl" in check["detail"]
+
+
 def test_the_profile_is_thrown_away(capsys: pytest.CaptureFixture[str]) -> None:
     before = os.environ["COMPANION_HOME"]
     _run(["--only", "phrasebook"], capsys)

@@ -92,7 +92,7 @@ def run_app(args: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName("companion")
+    app.setDesktopFileName("io.github.companion_app.Companion")  # = the .desktop file's name
     font = QFont(app.font())
     # Prefer a CJK-complete family so Chinese never falls back to boxes or mixed glyphs.
     font.setFamilies([font.family(), "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"])
