@@ -225,8 +225,13 @@ class Translator:
         on_progress: Callable[[TranslationResult], None] | None = None,
         chunk_sentences: int = 6,
         find_terms: bool = True,
+        whole_post: int = 8,
     ) -> TranslationResult:
         """Translate ``text``; ``on_progress`` gets a partial result after each chunk.
+
+        A text of at most ``whole_post`` new sentences (a post) goes to the engine in one call:
+        streaming it in chunks would cost an extra decoding batch and show nothing sooner
+        worth having. A longer one streams in chunks of ``chunk_sentences``.
 
         ``find_terms=False`` skips listing the phrasebook terms of the whole text, for a caller
         that finds them itself (the session keeps them from the reading aids).
@@ -278,10 +283,11 @@ class Translator:
         if done:
             self._publish(result, assembler, sentences, done, on_progress, partial=bool(pending))
 
-        for start in range(0, len(pending), chunk_sentences):
+        step = len(pending) if len(pending) <= whole_post else chunk_sentences
+        for start in range(0, len(pending), max(step, 1)):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            chunk = pending[start : start + chunk_sentences]
+            chunk = pending[start : start + max(step, 1)]
             prepared = [self._prepare(sentence, source, target, glossary) for sentence in chunk]
             # What still needs a model: a sentence that is all kept words, codes, digits and
             # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.

@@ -104,6 +104,21 @@ def test_long_text_streams_in_chunks_with_progress() -> None:
     assert result.done == 20 and result.complete
 
 
+def test_a_post_goes_to_the_engine_in_one_call_and_a_longer_text_streams() -> None:
+    engine = BracketEngine()
+    post = "".join(f"第{i}句。" for i in range(8))
+    partials: list[TranslationResult] = []
+    result = Translator(engine).translate(post, on_progress=partials.append)
+    assert [len(c) for c in engine.calls] == [8]  # one decoding pass, nothing to stream
+    assert partials == [] and result.done == 8 and result.complete
+
+    engine.calls.clear()
+    longer = "".join(f"第{i}段。" for i in range(9))
+    Translator(engine).translate(longer, on_progress=partials.append)
+    assert [len(c) for c in engine.calls] == [6, 3]  # streams: the first chunk shows early
+    assert [p.done for p in partials] == [6]
+
+
 def test_cancel_stops_before_the_next_chunk() -> None:
     engine = BracketEngine()
     cancel = CancelToken()

@@ -111,7 +111,7 @@ def test_streamed_text_equals_the_whole_text_assembled_again(
         translator.translate("".join(cached), source, target)
     partials: list[TranslationResult] = []
     result = translator.translate(
-        text, source, target, on_progress=partials.append, chunk_sentences=chunk
+        text, source, target, on_progress=partials.append, chunk_sentences=chunk, whole_post=0
     )
     if not result.total:
         return  # nothing to translate (emoji, punctuation): kept as written, not assembled
