@@ -12,12 +12,17 @@ Chords are stored in pynput's form (``<ctrl>+<alt>+t``) and shown in Qt's (``Ctr
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
+
+log = logging.getLogger(__name__)
 
 WAYLAND_COMMANDS = {
     "show": "companion --show",
@@ -169,6 +174,8 @@ class HotkeyManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._listener: Any = None
+        # Bumped by every stop: a listener still winding down must not fire stale chords.
+        self._generation = 0
         self.status = "off"
         self.problems: list[str] = []
 
@@ -212,8 +219,7 @@ class HotkeyManager(QObject):
             if problem:
                 problems.append(problem)
                 continue
-            # Emitting from pynput's thread is safe: Qt queues it to this object's thread.
-            bindings[chord] = signal.emit
+            bindings[chord] = self._relay(signal.emit, self._generation)
         if not bindings:
             self._set_status("; ".join(problems), problems)
             return False
@@ -241,8 +247,38 @@ class HotkeyManager(QObject):
     def is_active(self) -> bool:
         return self._listener is not None
 
+    def _relay(self, emit: Callable[[], None], generation: int) -> Callable[[], None]:
+        """Emit only while this listener is the current one.
+
+        Emitting from pynput's thread is safe: Qt queues the signal to this object's thread.
+        """
+
+        def fire() -> None:
+            if generation == self._generation:
+                emit()
+
+        return fire
+
     def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
-            self._set_status("off")
+        listener, self._listener = self._listener, None
+        if listener is None:
+            return
+        self._generation += 1
+        threading.Thread(
+            target=_stop_listener, args=(listener,), name="hotkeys-stop", daemon=True
+        ).start()
+        self._set_status("off")
+
+
+def _stop_listener(listener: Any) -> None:
+    """Stop a pynput listener once it is ready, off the GUI thread.
+
+    pynput's stop() on a listener that has not finished connecting closes the X connection
+    under it and raises (seen on a loaded machine: "Display connection closed by client"), so
+    wait for it to be ready first; the wait may take a moment, which the GUI must not feel.
+    """
+    try:
+        listener.wait()
+        listener.stop()
+    except Exception as exc:  # Xlib errors when the display went away first
+        log.warning("the global shortcut listener did not stop cleanly: %s", exc)
