@@ -203,6 +203,22 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_threads(cores: int | None = None) -> int:
+    """OpenMP threads for a model: every core but one, and at least one.
+
+    A CTranslate2 model splits each layer across its OpenMP threads and waits at a barrier
+    until all of them are done, thousands of times a sentence. While a paste is shown, the GUI
+    thread (the ruby view, the editor) wants a core too; with as many threads as cores, every
+    time it takes one an OpenMP thread waits for its next time slice, and so does the whole
+    team. Measured on 2 cores (the tiny fixture model, 5,000 characters, a thread doing 15 ms
+    of Python every 20 ms beside it): 1 thread 0.24-0.28 s, 2 threads 0.75-12.7 s; the
+    zh->en-shaped model, 600 characters: 1.0-1.3 s against 2.0-10.8 s. Quiet, 2 threads are
+    up to twice as fast on the large model, but a translation the user waits for seldom runs
+    on a quiet machine: the window is painting it.
+    """
+    return max(1, (cores or _cores()) - 1)
+
+
 def clean_output(text: str, target: str) -> str:
     """Tidy decoded text: unknown-token marks, stray spaces, no gaps between Han characters."""
     text = text.replace(_UNK_MARK, " ").replace("▁", " ")
@@ -218,7 +234,7 @@ class OfflineEngine:
     info = EngineInfo(name="offline", label="Offline (Argos)", online=False)
 
     def __init__(self, threads: int | None = None) -> None:
-        self._threads = threads or _cores()
+        self._threads = threads or default_threads()
         self._models: dict[str, _Model] = {}
         self._models_lock = threading.Lock()  # guards the dict; each model has its own lock
         self._load_locks: dict[str, threading.Lock] = {}
@@ -309,21 +325,6 @@ class OfflineEngine:
                 ErrorKind.NO_PACK,
                 f"the pack {path.name} uses a tokenizer Companion does not support",
             )
-        # Both loaders release the GIL: the tokenizer loads beside the model, not after it.
-        tokenizer_box: dict[str, Any] = {}
-
-        def load_tokenizer() -> None:
-            try:
-                tokenizer_box["tokenizer"] = sentencepiece.SentencePieceProcessor(
-                    model_file=str(sp_path)
-                )
-            except Exception as exc:  # raised below, in the loading thread
-                tokenizer_box["error"] = exc
-
-        tokenizer_thread = threading.Thread(
-            target=load_tokenizer, name="companion-load-tokenizer", daemon=True
-        )
-        tokenizer_thread.start()
         try:
             meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
             prefix = meta.get("target_prefix", "") if isinstance(meta, dict) else ""
@@ -332,31 +333,56 @@ class OfflineEngine:
         compute_type = (
             "int8" if "int8" in ctranslate2.get_supported_compute_types("cpu") else ("default")
         )
-        translator = None
-        errors = []
-        for attempt in dict.fromkeys((compute_type, "default")):
-            try:
-                translator = ctranslate2.Translator(
-                    str(path / "model"),
-                    device="cpu",
-                    compute_type=attempt,
-                    inter_threads=1,
-                    intra_threads=self._threads,
-                )
-                compute_type = attempt
-                break
-            except (RuntimeError, ValueError, OSError) as exc:
-                errors.append(str(exc))
-        tokenizer_thread.join()
+        loaded: dict[str, Any] = {}
+        errors: list[str] = []
+
+        def load_model() -> None:
+            for attempt in dict.fromkeys((compute_type, "default")):
+                try:
+                    loaded["translator"] = ctranslate2.Translator(
+                        str(path / "model"),
+                        device="cpu",
+                        compute_type=attempt,
+                        inter_threads=1,
+                        intra_threads=self._threads,
+                    )
+                    loaded["compute_type"] = attempt
+                    return
+                except (RuntimeError, ValueError, OSError) as exc:
+                    errors.append(str(exc))
+                except BaseException as exc:  # raised below, in the calling thread
+                    loaded["error"] = exc
+                    return
+
+        # The model is built on a thread of its own that then ends, and the tokenizer loads
+        # meanwhile in this one (both release the GIL). Building a model runs OpenMP work in
+        # the thread that builds it, and libgomp keeps that thread's team for its lifetime:
+        # built on a long-lived thread (the GUI's model worker, a script's main thread), the
+        # process then holds more OpenMP threads than cores, libgomp stops spinning at its
+        # barriers, and every layer of every step sleeps and wakes on a futex instead (with 2
+        # threads on 2 cores, 5,000 characters on the tiny model: ~600,000 context switches
+        # and 0.6-4.9 s, against ~4,000 and 0.2-0.3 s when the building thread has ended).
+        model_thread = threading.Thread(target=load_model, name="companion-load-model")
+        model_thread.start()
+        tokenizer: Any = None
+        problem: BaseException | None = None
+        try:
+            tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+        except Exception as exc:  # reported once the model thread is done
+            problem = exc
+        finally:
+            model_thread.join()
+        if "error" in loaded:
+            raise loaded["error"]
+        translator = loaded.get("translator")
+        compute_type = loaded.get("compute_type", compute_type)
         if translator is None:
             _log.warning("loading %s failed: %s", path, errors[-1][:500])
             reason = plain_load_error(
                 RuntimeError(errors[-1]), "the model file (model/model.bin) is damaged"
             )
             raise PackLoadError(self.info.name, path, reason)
-        tokenizer = tokenizer_box.get("tokenizer")
         if tokenizer is None:
-            problem = tokenizer_box.get("error")
             if not isinstance(problem, (RuntimeError, OSError)):
                 raise problem if problem is not None else RuntimeError("no tokenizer loaded")
             _log.warning("loading the tokenizer of %s failed: %s", path, problem)
