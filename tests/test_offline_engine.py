@@ -228,3 +228,20 @@ def test_loading_leaves_no_openmp_team_on_the_calling_thread(installed_packs: li
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["2", "2"], out.stderr
+
+
+def test_prefetch_loads_in_the_background_once(installed_packs: list[Path]) -> None:
+    engine = OfflineEngine(threads=1)
+    engine.prefetch("zh", "fr")  # no such pack: nothing to do
+    engine.prefetch("zh", "en")
+    engine.prefetch("zh", "en")  # already loading: no second load
+    loaders = [t for t in threading.enumerate() if t.name == "companion-prefetch-model"]
+    assert len(loaders) <= 1
+    # The translation waits for the load the prefetch started instead of starting its own.
+    assert len(engine.translate_batch(ZH[:2], "zh", "en")) == 2
+    for thread in loaders:
+        thread.join(timeout=60)
+    assert [p.name for p in engine.loaded()] == [installed_packs[0].name]
+    assert not engine._prefetching
+    engine.prefetch("zh", "en")  # loaded: returns at once, no thread
+    assert not [t for t in threading.enumerate() if t.name == "companion-prefetch-model"]

@@ -292,3 +292,62 @@ def test_a_sentence_with_nothing_left_to_translate_never_goes_online() -> None:
     assert online.calls == [["好看！"]]  # the English line was not sent anywhere
     assert result.text == "<deepl:好看！>\nI love it!"
     assert [s.online for s in result.sentences] == [True, False]
+
+
+class PrefetchingEngine(BracketEngine):
+    """An offline engine that can load its model ahead; notes each event in ``events``."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    def prefetch(self, source: str, target: str) -> None:
+        self.events.append(f"prefetch {source}->{target}")
+
+    def translate_batch(self, sentences, source, target, cancel=None):
+        self.events.append("translate")
+        return super().translate_batch(sentences, source, target, cancel)
+
+
+class AskedWords(frozenset[str]):
+    """Known Latin words that note when direction detection first asks about one."""
+
+    events: list[str]
+
+    def __contains__(self, word: object) -> bool:
+        self.events.append("known words asked")
+        return super().__contains__(word)
+
+    def __len__(self) -> int:
+        self.events.append("known words asked")
+        return super().__len__()
+
+
+def _prefetch_events(text: str, online: BracketEngine | None = None, **kw: str) -> list[str]:
+    events: list[str] = []
+    known = AskedWords({"yyds"})
+    known.events = events
+    Translator(PrefetchingEngine(events), online=online, known_latin=known).translate(text, **kw)
+    return list(dict.fromkeys(events))  # each kind of event once, in first-seen order
+
+
+def test_the_offline_model_is_prefetched_before_the_phrasebook_is_read() -> None:
+    # Chinese without the phrasebook's words is Chinese with them: no need to wait for them.
+    assert _prefetch_events("新人报到，我是从TikTok来的美国人，yyds！") == [
+        "prefetch zh->en",
+        "known words asked",
+        "translate",
+    ]
+    # English might turn out Chinese once its Latin words are known: prefetched after.
+    assert _prefetch_events("yyds yyds 好") == ["known words asked", "prefetch zh->en", "translate"]
+    assert _prefetch_events("Hello there, friends.") == [
+        "known words asked",
+        "prefetch en->zh",
+        "translate",
+    ]
+    assert _prefetch_events("Hello there.", source="en", target="zh")[0] == "prefetch en->zh"
+
+
+def test_no_model_is_prefetched_when_none_will_translate() -> None:
+    assert _prefetch_events("😀😀 123 !!") == []  # kept as written
+    assert _prefetch_events("今天很好。", online=BracketEngine("deepl", online=True)) == []

@@ -238,6 +238,7 @@ class OfflineEngine:
         self._models: dict[str, _Model] = {}
         self._models_lock = threading.Lock()  # guards the dict; each model has its own lock
         self._load_locks: dict[str, threading.Lock] = {}
+        self._prefetching: set[str] = set()  # pack folders a prefetch thread is loading
 
     # ---------------------------------------------------------------------------------------
     def supports(self, source: str, target: str) -> bool:
@@ -254,6 +255,39 @@ class OfflineEngine:
             return False
         self._model_for(pack.path)
         return True
+
+    def prefetch(self, source: str, target: str) -> None:
+        """Start loading this direction's model in the background and return at once.
+
+        The translator calls it as soon as it knows the direction, so the model (C++, no GIL)
+        loads while Python still prepares the text (the phrasebook loads on first use); the
+        translation then waits only for what is left of the load. Nothing happens when there
+        is no pack or the model is loaded or loading; a load that fails here is tried again,
+        and reported, by the translation that needs it.
+        """
+        from companion.packs import find_pack
+
+        pack = find_pack(source, target)
+        if pack is None:
+            return
+        name = str(pack.path)
+        with self._models_lock:
+            if name in self._models or name in self._prefetching:
+                return
+            self._prefetching.add(name)
+
+        def load() -> None:
+            try:
+                self._model_for(pack.path)
+            except (EngineError, OSError) as exc:
+                _log.debug("prefetching %s failed: %s", pack.path, exc)
+            finally:
+                with self._models_lock:
+                    self._prefetching.discard(name)
+
+        # Not a daemon: a process that ends meanwhile waits for the load instead of tearing
+        # down the interpreter under it.
+        threading.Thread(target=load, name="companion-prefetch-model").start()
 
     def forget(self) -> None:
         """Drop loaded models (after a pack was installed or removed)."""
