@@ -323,11 +323,15 @@ class AskedWords(frozenset[str]):
         return super().__len__()
 
 
-def _prefetch_events(text: str, online: BracketEngine | None = None, **kw: str) -> list[str]:
+def _prefetch_events(
+    text: str, online: BracketEngine | None = None, source: str = "auto", target: str | None = None
+) -> list[str]:
     events: list[str] = []
     known = AskedWords({"yyds"})
     known.events = events
-    Translator(PrefetchingEngine(events), online=online, known_latin=known).translate(text, **kw)
+    Translator(PrefetchingEngine(events), online=online, known_latin=known).translate(
+        text, source, target
+    )
     return list(dict.fromkeys(events))  # each kind of event once, in first-seen order
 
 
