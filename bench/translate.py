@@ -14,7 +14,14 @@ Two tables, both with the aims of issue 14 beside the figures:
    - argos: ``argostranslate.translate.translate`` with the same pack;
    - floor: the least a script can do: CTranslate2's compiled core loaded alone (its ``_ext``
      module, as Companion does, not the whole package) and SentencePiece, one
-     ``translate_batch`` with Companion's decoding settings.
+     ``translate_batch`` with Companion's decoding settings, and the fastest threading on a
+     quiet machine: every core, the model built on a thread that then ends while the
+     tokenizer loads (built on the main thread, as argos does, libgomp keeps the builder's
+     OpenMP team, holds more threads than cores and sleeps at every barrier: ~0.2 s more
+     for one sentence), CTranslate2's default packed int8 weights (faster, more memory).
+     Companion uses a core fewer (the window needs one: see ``default_threads`` in
+     ``companion/engines/offline.py``) and unpacked weights (less memory), so on a quiet
+     machine the floor is faster than the app and its peak RSS is not a floor.
 
    Figures are from the parent's ``Popen`` to the translation in the child (one monotonic
    clock), and the child's peak RSS (VmHWM) after it; ratio = median of the per-round
@@ -147,11 +154,18 @@ for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         )
         loader.exec_module(module)
         break
-import sentencepiece
+import sentencepiece, threading
 root = sys.argv[2]
+built = {}
+def build():  # on a thread that ends: libgomp then keeps no team of the builder's (see above)
+    built['tr'] = module.Translator(os.path.join(root, 'model'), device='cpu',
+                                    compute_type='int8', inter_threads=1,
+                                    intra_threads=len(os.sched_getaffinity(0)))
+builder = threading.Thread(target=build)
+builder.start()
 sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(root, 'sentencepiece.model'))
-tr = module.Translator(os.path.join(root, 'model'), device='cpu', compute_type='int8',
-                       inter_threads=1, intra_threads=len(os.sched_getaffinity(0)))
+builder.join()
+tr = built['tr']
 rows = [sp.encode(s, out_type=str) for s in re.findall(r'[^。！？!?]+[。！？!?]*', TEXT)]
 cap = min(512, int(max(len(r) for r in rows) * 2.5) + 10)
 res = tr.translate_batch(rows, beam_size=4, length_penalty=0.2, replace_unknowns=True,

@@ -116,6 +116,18 @@ class _Model:
 
 
 _malloc_tuned = False
+_libc: Any = None
+
+
+def _trim_heap() -> None:
+    """Give the heap's free pages back to the OS now (glibc only), after a model load.
+
+    Building a model frees its read buffers in the building thread's malloc arena, which glibc
+    does not shrink by itself: ~7 MB that stayed resident for as long as the process lived, and
+    added to the peak of the first translation (a post's peak RSS 6 MB lower with the trim).
+    """
+    if _libc is not None and hasattr(_libc, "malloc_trim"):
+        _libc.malloc_trim(0)
 
 
 def _tune_malloc() -> None:
@@ -126,7 +138,7 @@ def _tune_malloc() -> None:
     process keeps ~10-20 MB it no longer uses, and the peak grows. A fixed 1 MiB threshold
     returns those buffers at once; small allocations stay in the heap (no page-fault cost).
     """
-    global _malloc_tuned
+    global _malloc_tuned, _libc
     if _malloc_tuned or not sys.platform.startswith("linux"):
         return
     _malloc_tuned = True
@@ -135,6 +147,7 @@ def _tune_malloc() -> None:
 
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD: 1 MiB, score rows and up
+        _libc = libc
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
 
@@ -406,6 +419,7 @@ class OfflineEngine:
             problem = exc
         finally:
             model_thread.join()
+        _trim_heap()
         if "error" in loaded:
             raise loaded["error"]
         translator = loaded.get("translator")
