@@ -355,3 +355,23 @@ def test_the_offline_model_is_prefetched_before_the_phrasebook_is_read() -> None
 def test_no_model_is_prefetched_when_none_will_translate() -> None:
     assert _prefetch_events("😀😀 123 !!") == []  # kept as written
     assert _prefetch_events("今天很好。", online=BracketEngine("deepl", online=True)) == []
+
+
+class FailsOnSecondCall(BracketEngine):
+    def translate_batch(self, sentences, source, target, cancel=None):
+        if self.calls:
+            raise EngineError("offline", ErrorKind.INTERNAL, "offline translation failed")
+        return super().translate_batch(sentences, source, target, cancel)
+
+
+def test_a_long_text_prepares_ahead_and_leaves_no_thread_behind() -> None:
+    import threading
+
+    text = "".join(f"第{i}句。" for i in range(30))
+    engine = BracketEngine()
+    result = Translator(engine).translate(text, chunk_sentences=6)
+    assert [len(call) for call in engine.calls] == [6, 6, 6, 6, 6]  # in order, each once
+    assert result.text.startswith("<offline:第0句。>") and result.done == 30
+    with pytest.raises(EngineError):
+        Translator(FailsOnSecondCall()).translate(text, chunk_sentences=6)
+    assert not [t for t in threading.enumerate() if t.name.startswith("companion-prepare")]
