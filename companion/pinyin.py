@@ -226,8 +226,8 @@ def _readings_of(
     out = _Known()
     if readings and len(key) > 1:
         out.numbers = list(readings[0])
-        if dictionary.extra_reading(key):
-            return out  # our own terms' readings are exact
+        if dictionary.extra_reading(key) and len(readings) == 1:
+            return out  # our own terms' readings are exact (上头 keeps its two: see readings)
         other = dictionary.alternative_reading(key)
         if other and len(other.split()) == len(key):
             readings.append(other.split())

@@ -31,7 +31,15 @@ characters the words leave open:
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
 - 结 bearing fruit (结了很多果子 jiē); 打的 "take a taxi" before where it goes (dǎdī);
 - a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
-- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
+- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说);
+- 累 as "tired" (lèi) with what follows tiredness or who is tired (累得腿软, 累死了, 累了,
+  又累又饿, 我累), where the words leave it open (its lěi lives in 积累, 累计; léi in 累赘);
+- 还 giving back to a person (还我充电宝, 还你一个清白 huán) unless that person is the
+  subject of what follows (还我请客: hái);
+- 和 as "to knead, to mix with water" next to dough or mud (和好面, 把面和好 huó);
+- slang and colloquial senses read otherwise than the word's first reading: 上头 "hooked,
+  gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
+  上头说 shàngtou).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -202,6 +210,8 @@ def apply_rules(
             word.numbers[i] = reading.capitalize() if keep_capital else reading
             settled.add((id(word), i))
     _doctor(words, open_, runs, settled)
+    _given_back(words, open_, runs, settled, lexicon)
+    _slang_senses(words, open_, runs, settled)
     _particle_de(words, settled)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
@@ -277,15 +287,18 @@ def _rule_reading(
         )
     ):
         return VERB_READINGS[ch]
+    if ch == "累" and alone and _tired(before, after, closed):
+        return "lei4"  # 累得腿软, 累死了, 我累了: tired
+    if ch == "和" and alone and (_KNEADED.match(after) or _KNEADED_BEFORE.search(before)):
+        if not _KNEADED_BEFORE.search(before) or after.startswith(_KNEAD_RESULTS):
+            return "huo2"  # 和好面, 把面和好: to knead, to mix with water
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
         return "huan2"  # 还你钱; 下周还你; 什么时候还
     if (
         ch == "还"
         and alone
-        and (
-            (not before and next_word in _PRONOUNS)  # 还你的充电宝: an adverb follows its subject
-            or (after.startswith(("完", "清")) and not after.startswith(_STILL_THEN))
-        )
+        and after.startswith(("完", "清"))
+        and not after.startswith(_STILL_THEN)
     ):
         return "huan2"  # 还完了, 还清: paid back
     if ch == "着":
@@ -348,6 +361,29 @@ def _rule_reading(
     return ""
 
 
+# what follows 累 "tired" (累得, 累死了, 累趴了, 累不累) and what precedes it (又累又饿, 怕累)
+_TIRED_AFTER = (
+    "得", "了", "死", "坏", "成", "趴", "瘫", "垮", "惨", "哭", "晕", "疯", "麻", "到", "不",
+    "吗", "啊", "呀", "吧", "呢", "啦", "的话", "又", "并",
+)  # fmt: skip
+_TIRED_BEFORE = ("又", "也", "都", "怕", "喊", "嫌", "说", "会", "觉得", "感觉", "就", "不")
+# 和 huó: dough or mud right after it (and a result before them), or before it and a
+# result after it; never 面包, 面条, 面前, 面试 ("and" before a word beginning with 面)
+_KNEADED = re.compile(
+    "(?:好|匀|成|了|一下|一团)?的?"
+    "(?:面(?![包条膜前试粉子孔对积部貌具临料馆])|泥(?![鳅土石沙人塑潭坑泞浆沼]))"
+)
+_KNEADED_BEFORE = re.compile("(?:^|[把将])(?:面|面粉|泥)(?:要|得|先|再)?$")
+_KNEAD_RESULTS = ("好", "匀", "成", "一下", "了", "得", "开")
+
+
+def _tired(before: str, after: str, closed: bool) -> bool:
+    """Whether 累 standing alone is "tired" (lèi): what tires or who is tired around it."""
+    if after.startswith(_TIRED_AFTER) or (closed and not after):
+        return True
+    return before.endswith(_TIRED_BEFORE) or before.endswith(_SUBJECTS)
+
+
 def _dries(before: str) -> bool:
     """Whether 干 after ``before`` is the state "dry": after something that dries (头发,
     衣服, with 还没/已经... between) or a verb of drying (晒, 吹, 擦)."""
@@ -404,6 +440,72 @@ def _doctor(
         if before.endswith(_SEE_DOCTOR) or after[1:].startswith(_DOCTOR_DOES):
             word.numbers = ["dai4", "fu5"]
             settled.update({(id(word), 0), (id(word), 1)})
+
+
+# after 还 + a person: what makes that person the subject of a clause (还我请客, 还你们都去:
+# the adverb hái), not the one something is given back to (还我充电宝, 还你一个清白 huán)
+_SUBJECT_NEXT = (
+    "都", "也", "就", "还", "又", "才", "再", "是", "不", "没", "没有", "在", "和", "跟", "比",
+    "把", "被", "给", "俩", "一起", "自己", "得", "能", "会", "要", "想", "可以", "应该",
+    *(adverb for adverb in DEGREE_ADVERBS if adverb != "好"),  # 还你最懂我
+)  # fmt: skip
+
+
+def _given_back(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+    lexicon: Lexicon,
+) -> None:
+    """还 alone before a person it gives something back to: 记得还我, 还我充电宝, 还你的
+    钱, 还他一个公道 (huán); not when a verb or an adverb follows the person (还我请客)."""
+    for word, i, _options in open_:
+        if word.simplified != "还" or (id(word), i) in settled:
+            continue
+        k = runs.index_of[id(word)]
+        person = runs.next_word(k)
+        if person not in _PRONOUNS:
+            continue
+        then = runs.next_word(k + 1)
+        if then and (then.startswith(_SUBJECT_NEXT) or lexicon.is_verb(then)):
+            continue
+        if not then and not runs.closed(k + 1):
+            continue  # other text follows the person (还我ok): leave it to the model
+        word.numbers[i] = "huan2"
+        settled.add((id(word), i))
+
+
+# 上头 "above, the higher-ups" (shàngtou) where it is a place or the bosses: after a verb
+# of place or before what the bosses do; elsewhere after a degree or before 了 the verb
+# "to go to one's head", slang "hooked" (shàngtóu)
+_PLACE_BEFORE = ("在", "到", "从", "往", "朝", "放", "写", "贴", "挂", "摆")
+_BOSSES_DO = ("说", "让", "要求", "派", "下", "的人", "有人", "来", "批", "发话", "决定", "检查")
+_HOOKED_BEFORE = (*DEGREE_ADVERBS, "越", "一听就", "一看就", "容易", "有点上")
+
+
+def _slang_senses(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+) -> None:
+    """Words whose everyday slang sense reads otherwise than their first dictionary
+    reading, chosen by the grammar around them (上头: shàngtóu or shàngtou)."""
+    for word in {id(w): w for w, _i, _o in open_ if w.simplified == "上头"}.values():
+        if (id(word), 1) in settled:
+            continue
+        k = runs.index_of[id(word)]
+        before, after = runs.context(k, 0)
+        after = after[1:]
+        if before.endswith(_PLACE_BEFORE) or after.startswith(_BOSSES_DO):
+            reading = "tou5"
+        elif before.endswith(_HOOKED_BEFORE) or after.startswith(("了", "啊", "呀", "死")):
+            reading = "tou2"
+        else:
+            continue
+        word.numbers = [word.numbers[0], reading]
+        settled.add((id(word), 1))
 
 
 # Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",

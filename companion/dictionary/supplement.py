@@ -27,6 +27,12 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("率性", "率性", "shuai4 xing4", "following one's nature; frank and unaffected"),
     ("数钱", "數錢", "shu3 qian2", "to count money"),
     ("得了", "得了", "de2 le5", "all right!; that's enough!"),
+    # cooking: 和 huó, to knead or mix with water (现代汉语词典: 和面, 和泥)
+    ("和面", "和麵", "huo2 mian4", "to knead dough; to mix flour with water"),
+    ("和泥", "和泥", "huo2 ni2", "to mix mud (with water)"),
+    # slang senses read otherwise than CC-CEDICT's entry (显白 there: a variant of 显摆
+    # xiǎnbai, "to show off"); our own readings stand over CEDICT's neutral tones
+    ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
     (
         "朝九晚五",
         "朝九晚五",

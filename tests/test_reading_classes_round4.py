@@ -1,0 +1,159 @@
+"""Reading classes of issue 12's fourth round, through the real segmenter and dictionary.
+
+From the misses of the blind set "fresh 4", generalised into classes: 累 "tired" (lèi)
+against its lěi and léi in compounds, 还 giving back to a person (huán), 和 kneading dough
+or mud (huó), and slang senses that read otherwise than the first dictionary reading
+(上头 shàngtóu "hooked" against shàngtou "above"; 显白 xiǎnbái), with the phrasebook's
+terms added the way the app adds them.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from companion.dictionary import Dictionary, get_dictionary, prepare_dictionary
+from companion.pinyin import annotate
+
+
+def _syllables_of(text: str, char: str) -> list[str]:
+    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
+    out: list[str] = []
+    for word in annotate(text):
+        if word.is_chinese:
+            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        # tired: what follows tiredness, who is tired, a degree or a negation before it
+        ("周末去爬山，累得腿都软了", ["lèi"]),
+        ("今天真的累死了", ["lèi"]),
+        ("上了一天班，我累了", ["lèi"]),
+        ("带娃累趴了", ["lèi"]),
+        ("又累又饿，只想躺着", ["lèi"]),
+        ("你累不累？", ["lèi", "lèi"]),
+        ("做这个工作很累", ["lèi"]),
+        ("不怕累，就怕没意思", ["lèi"]),
+        # to accumulate, to implicate: lěi, in the words that say so
+        ("经验是慢慢积累的", ["lěi"]),
+        ("累计消费满两百可以退", ["lěi"]),
+        ("日积月累，总会进步", ["lěi"]),
+        ("是我连累了你", ["lei"]),
+        # léi: cumbersome, in clusters
+        ("行李太多，真是累赘", ["léi"]),
+        ("秋天果实累累", ["léi", "léi"]),
+    ],
+)
+def test_lei_tired_against_lei_in_compounds(text: str, readings: list[str]) -> None:
+    assert _syllables_of(text, "累") == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("记得还我充电宝", "huán"),
+        ("快还我！", "huán"),
+        ("还你的充电宝", "huán"),
+        ("还他一个公道", "huán"),
+        ("下周还你", "huán"),
+        ("借的书要还给图书馆", "huán"),
+        # the person is the subject of what follows: the adverb
+        ("还我请客吧", "hái"),
+        ("今天还我们俩去", "hái"),
+        ("还你最懂我", "hái"),
+        ("他还没有还钱", None),
+    ],
+)
+def test_huan_giving_back_to_a_person(text: str, reading: str | None) -> None:
+    found = _syllables_of(text, "还")
+    if reading is None:  # the adverb, then the verb
+        assert found == ["hái", "huán"], (text, found)
+        return
+    assert found[0] == reading, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("和面的时候加点盐", "huó"),
+        ("先和泥再砌墙", "huó"),
+        ("把面和好，醒半小时", "huó"),
+        ("和好面再擀皮", "huó"),
+        # "and" before a word that begins with 面 or 泥
+        ("我和面包都喜欢", "hé"),
+        ("他和面试官聊了很久", "hé"),
+        ("我和面条一起煮", "hé"),
+        ("小猫和泥鳅玩", "hé"),
+        ("我和你", "hé"),
+    ],
+)
+def test_he_kneading_dough_or_mud_is_huo(text: str, reading: str) -> None:
+    assert _syllables_of(text, "和")[0] == reading, text
+
+
+def test_kneading_words_are_whole_with_their_gloss() -> None:
+    word = next(w for w in annotate("和面的时候加点盐") if w.text == "和面")
+    assert word.joined_pinyin() == "huómiàn"
+    assert "dough" in word.gloss
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # slang "hooked", or going to one's head: shàngtóu
+        ("这首歌的音乐太上头了", "shàngtóu"),
+        ("这个剧越看越上头", "shàngtóu"),
+        ("红酒喝多了有点上头", "shàngtóu"),
+        ("酒劲上头了", "shàngtóu"),
+        # above, the higher-ups: shàngtou
+        ("名字写在上头", "shàngtou"),
+        ("上头说了要加班", "shàngtou"),
+        ("上头派人来检查", "shàngtou"),
+    ],
+)
+def test_shangtou_by_its_sense(text: str, expected: str) -> None:
+    prepare_dictionary()  # the app's path: the phrasebook's 上头 shàng tóu among the words
+    word = next(w for w in annotate(text) if w.text == "上头")
+    assert word.joined_pinyin() == expected, text
+
+
+def test_xianbai_the_colour_that_flatters_keeps_its_full_tone() -> None:
+    """CC-CEDICT lists 显白 only as a variant of 显摆 (xiǎnbai); the supplement's reading
+    stands over that neutral tone, with the phrasebook's term written xiǎn bái too."""
+    prepare_dictionary()
+    word = next(w for w in annotate("这条裙子的颜色好显白") if w.text == "显白")
+    assert word.joined_pinyin() == "xiǎnbái"
+    assert get_dictionary().readings("显白") == ["xian3 bai2"]
+
+
+MINI_CEDICT = """\
+上頭 上头 [shang4 tou5] /above; on top of/
+上頭 上头 [shang4 tou2] /(of alcohol) to go to one's head/
+顯白 显白 [xian3 bai5] /variant of 顯擺|显摆[xian3 bai5]/
+消息 消息 [xiao1 xi5] /news; information/
+"""
+
+
+def test_which_reading_an_extra_word_takes(tmp_path: Path) -> None:
+    """A phrasebook term written in citation tones takes CEDICT's neutral tone (消息);
+    one CEDICT also lists in its own reading keeps both, its own first (上头); the
+    supplement's hand-checked reading stands as written (显白)."""
+    source = tmp_path / "mini.txt.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.write(MINI_CEDICT)
+    small = Dictionary(source=source, cache=tmp_path / "mini.idx")
+    small.add_extra_words(
+        [
+            ("消息", "消息", "xiāo xī", "messages"),
+            ("上头", "上頭", "shàng tóu", "addictive"),
+            ("显白", "顯白", "xiǎn bái", "makes your skin look fairer"),
+        ]
+    )
+    assert small.readings("消息") == ["xiao1 xi5"]
+    assert small.readings("上头") == ["shang4 tou2", "shang4 tou5"]
+    assert small.readings("显白") == ["xian3 bai2"]
