@@ -35,7 +35,9 @@ characters the words leave open:
 - 累 as "tired" (lèi) with what follows tiredness or who is tired (累得腿软, 累死了, 累了,
   又累又饿, 我累), where the words leave it open (its lěi lives in 积累, 累计; léi in 累赘);
 - 还 giving back to a person (还我充电宝, 还你一个清白 huán) unless that person is the
-  subject of what follows (还我请客: hái);
+  subject of what follows (还我请客: hái), or after 把 and what is given back (把书还
+  回去 huán: the adverb comes before 把);
+- 处 getting along (处对象, 处不来 chǔ);
 - 和 as "to knead, to mix with water" next to dough or mud (和好面, 把面和好 huó);
 - slang and colloquial senses read otherwise than the word's first reading: 上头 "hooked,
   gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
@@ -292,6 +294,13 @@ def _rule_reading(
     if ch == "和" and alone and (_KNEADED.match(after) or _KNEADED_BEFORE.search(before)):
         if not _KNEADED_BEFORE.search(before) or after.startswith(_KNEAD_RESULTS):
             return "huo2"  # 和好面, 把面和好: to knead, to mix with water
+    if (
+        ch == "还"
+        and alone
+        and re.search("[把将][^把将还]{1,5}$", before)
+        and (after.startswith(_GIVEN_BACK_AFTER) or (closed and not after))
+    ):
+        return "huan2"  # 把钱还了, 把书还回去, 记得把充电宝还我
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
         return "huan2"  # 还你钱; 下周还你; 什么时候还
     if (
@@ -377,6 +386,12 @@ _KNEADED_BEFORE = re.compile("(?:^|[把将])(?:面|面粉|泥)(?:要|得|先|再
 _KNEAD_RESULTS = ("好", "匀", "成", "一下", "了", "得", "开")
 
 
+_GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
+# 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
+# comes before 把, never after its object)
+_GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
+
+
 def _tired(before: str, after: str, closed: bool) -> bool:
     """Whether 累 standing alone is "tired" (lèi): what tires or who is tired around it."""
     if after.startswith(_TIRED_AFTER) or (closed and not after):
@@ -399,6 +414,8 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
+    if ch == "处" and after.startswith(_GOT_ALONG):
+        return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
     if ch == "卡" and after.startswith(("在", "住")):
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):

@@ -61,6 +61,9 @@ def test_lei_tired_against_lei_in_compounds(text: str, readings: list[str]) -> N
         ("还你的充电宝", "huán"),
         ("还他一个公道", "huán"),
         ("下周还你", "huán"),
+        ("记得把充电宝还我", "huán"),
+        ("看完把书还回去", "huán"),
+        ("把钱还了就行", "huán"),
         ("借的书要还给图书馆", "huán"),
         # the person is the subject of what follows: the adverb
         ("还我请客吧", "hái"),
@@ -157,3 +160,26 @@ def test_which_reading_an_extra_word_takes(tmp_path: Path) -> None:
     assert small.readings("消息") == ["xiao1 xi5"]
     assert small.readings("上头") == ["shang4 tou2", "shang4 tou5"]
     assert small.readings("显白") == ["xian3 bai2"]
+
+
+@pytest.mark.parametrize("text", ["我老公今天加班", "老公给我买了包"])
+def test_a_term_cedict_also_reads_with_a_neutral_tone_keeps_its_own(text: str) -> None:
+    """老公 the husband is lǎogōng (the phrasebook's term, CEDICT's first entry), not
+    CEDICT's other entry lǎogong, the eunuch."""
+    prepare_dictionary()
+    word = next(w for w in annotate(text) if w.text == "老公")
+    assert word.joined_pinyin() == "lǎogōng"
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("她在处对象", "chǔ"), ("我们俩处不来", "chǔ"), ("这处风景很美", "chù")],
+)
+def test_chu_getting_along(text: str, reading: str) -> None:
+    assert _syllables_of(text, "处") == [reading], text
+
+
+def test_zhenshi_has_no_neutral_tone() -> None:
+    """现代汉语词典 writes 真是 zhēnshì; CC-CEDICT's zhen1 shi5 is corrected at build time."""
+    word = next(w for w in annotate("你真是个天才") if w.text == "真是")
+    assert word.joined_pinyin() == "zhēnshì"
