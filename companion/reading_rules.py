@@ -31,6 +31,11 @@ characters the words leave open:
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
 - 结 bearing fruit (结了很多果子 jiē); 打的 "take a taxi" before where it goes (dǎdī);
 - a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
+- 长 grown this big (长这么大 zhǎng); 得 opening a clause before a verb (，得改短 děi);
+- 划 rowing or scratching (划船, 手划破了 huá) against drawing a line (划重点 huà);
+  差 "poor" after what has a quality (质量差 chà); 调到 a setting (调到26度 tiáo);
+  散 come loose (鞋带散了 sǎn); 闷 stuffy air (天气闷, 房间里好闷 mēn); 场 the course
+  of an event (一场大雨, 一场病 cháng; 一场电影 chǎng);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说);
 - 累 as "tired" (lèi) with what follows tiredness or who is tired (累得腿软, 累死了, 累了,
   又累又饿, 我累), where the words leave it open (its lěi lives in 积累, 累计; léi in 累赘);
@@ -214,7 +219,7 @@ def apply_rules(
     _doctor(words, open_, runs, settled)
     _given_back(words, open_, runs, settled, lexicon)
     _slang_senses(words, open_, runs, settled)
-    _particle_de(words, settled)
+    _particle_de(words, settled, lexicon)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
 
@@ -337,6 +342,8 @@ def _rule_reading(
         return "hao3"  # 睡好觉, 好觉: a good sleep
     if ch == "过" and before and is_verb(before[-1]) and not after.startswith(("来", "去")):
         return "guo5"  # 去过, 看过: the aspect particle
+    if ch == "长" and re.match("(?:这么|那么|这样|那样|得)(?:大|高|壮|胖)", after):
+        return "zhang3"  # 长这么大第一次: grown this big
     if ch == "长" and after.startswith(_GROWN):
         return "zhang3"  # 长高, 长痘: to grow
     if ch == "重" and after.startswith(_REDONE):
@@ -386,6 +393,26 @@ _KNEADED_BEFORE = re.compile("(?:^|[把将])(?:面|面粉|泥)(?:要|得|先|再
 _KNEAD_RESULTS = ("好", "匀", "成", "一下", "了", "得", "开")
 
 
+_LINE_DRAWN = "(?:了|一|条|道|个|出|掉)*(?:线|界|分|清|定|为|入|拨|款|账|重点|范围|区域|片区|位置)"
+_ROWED = ("船", "桨", "水", "破", "伤", "开", "过", "算", "着", "了", "到", "一下", "龙舟", "皮艇")
+_QUALITIES = (
+    "质量", "效果", "态度", "成绩", "服务", "信号", "口碑", "体验", "手感", "画质", "音质",
+    "皮肤", "视力", "记性", "身体", "脾气", "睡眠", "网", "网速", "天气", "环境", "卫生",
+    "味道", "口感", "做工", "性能", "状态", "气色", "人品", "素质", "水平", "运气", "太",
+    "很", "真", "好", "超", "特别", "非常", "有点", "比较", "更", "最", "越来越",
+)  # fmt: skip
+_STATE_AFTER = ("的", "了", "得", "死", "极", "透", "劲", "到", "吗", "啊", "呀", "啦", "，")
+# what comes loose (鞋带散了, 头发散开)
+_STRANDS = ("鞋带", "头发", "辫子", "马尾", "绳子", "线", "毛线", "包装", "架子", "扣子", "发型")
+# where the air is stuffy (天气闷, 房间里好闷: mēn); elsewhere 闷 is bored, mèn
+_STUFFY = ("天气", "空气", "屋里", "屋子", "房间", "房间里", "车里", "车厢", "教室", "室内", "地铁")
+_STUFFY_PLACES = (*_STUFFY, *(place + "很" for place in _STUFFY), *(p + "太" for p in _STUFFY))
+_STUFFY_PLACES_RE = re.compile("|".join(_STUFFY))
+# what 场 measures as a course of events: weather, illness, dreams, quarrels (一场大雨 cháng)
+_COURSE_OF_EVENTS = (
+    "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
+    "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
+)  # fmt: skip
 _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
@@ -416,6 +443,26 @@ def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool)
         return "tiao2"  # 调一下音量, 调成静音: to adjust
     if ch == "处" and after.startswith(_GOT_ALONG):
         return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
+    if ch == "划" and re.match(_LINE_DRAWN, after):
+        return "hua4"  # 划一条线, 划重点, 划清界限: to draw, to mark off
+    if ch == "划" and (after.startswith(_ROWED) or before.endswith(("被", "给", "把手"))):
+        return "hua2"  # 划船, 手划破了, 被纸划了一下: to row, to scratch
+    if ch == "差" and before.endswith(_QUALITIES) and (closed or after.startswith(_STATE_AFTER)):
+        return "cha4"  # 质量差, 信号太差了: poor
+    if ch == "调" and after.startswith("到") and (
+        re.match("到(?:最|静音|振动|震动|[零一二两三四五六七八九十]+(?:度|档|格))", after)
+        or (after == "到" and not closed)  # 调到26度: a number follows
+    ):
+        return "tiao2"  # 调到26度, 调到最大: to set (调到北京: diào, transferred)
+    if ch == "散" and before.endswith(_STRANDS) and after.startswith(("了", "开", "着", "掉")):
+        return "san3"  # 鞋带散了, 头发散开: come loose
+    if ch == "闷" and (
+        before.endswith(_STUFFY_PLACES)
+        or (before.endswith(DEGREE_ADVERBS) and _STUFFY_PLACES_RE.search(before))
+    ):
+        return "men1"  # 天气闷得, 房间里好闷: stuffy
+    if ch == "场" and before[-1:] in _COUNTERS and after.startswith(_COURSE_OF_EVENTS):
+        return "chang2"  # 一场大雨, 一场病: the course of an event (一场电影: chǎng)
     if ch == "卡" and after.startswith(("在", "住")):
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):
@@ -545,8 +592,15 @@ def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, in
         settled.add((id(word), 0))
 
 
-def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> None:
-    """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours."""
+# what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
+_MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
+
+
+def _particle_de(
+    words: Sequence[RuledWord], settled: set[tuple[int, int]], lexicon: Lexicon
+) -> None:
+    """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours: 得 opening a
+    clause before a verb is "must" (太长了，得改短 děi)."""
     for k, word in enumerate(words):
         if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
@@ -560,6 +614,12 @@ def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> N
                 reading = "de2" if got else "dei3"
             elif prev is not None:
                 reading = "de5"  # 跑得快: the complement particle
+            elif (
+                nxt is not None
+                and not nxt.simplified.startswith(("了", "到", "出"))
+                and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
+            ):
+                reading = "dei3"  # ，得改短: must
         elif prev is not None and nxt is not None and len(prev.text) >= 2:
             reading = "de5"  # 慢慢地走: the adverbial particle
         if reading:

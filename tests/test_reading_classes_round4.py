@@ -183,3 +183,52 @@ def test_zhenshi_has_no_neutral_tone() -> None:
     """现代汉语词典 writes 真是 zhēnshì; CC-CEDICT's zhen1 shi5 is corrected at build time."""
     word = next(w for w in annotate("你真是个天才") if w.text == "真是")
     assert word.joined_pinyin() == "zhēnshì"
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "reading"),
+    [
+        # grown this big: zhǎng
+        ("长这么大第一次吃榴莲", "长", "zhǎng"),
+        ("孩子都长那么高了", "长", "zhǎng"),
+        # 得 opening a clause before a verb: must
+        ("这条裙子太长了，得改短", "得", "děi"),
+        ("明天要考试，得赶紧复习", "得", "děi"),
+        # 划: rowing, scratching (huá) against drawing a line, marking off (huà)
+        ("在湖上划了一下午的船", "划", "huá"),
+        ("手被纸划了一下", "划", "huá"),
+        ("老师让我们把这段划一条线", "划", "huà"),
+        # 差 "poor" after what has a quality
+        ("质量差的东西别买", "差", "chà"),
+        ("这里信号太差了", "差", "chà"),
+        # 调到 a setting (tiáo) against being transferred (diào)
+        ("把温度调到26度", "调", "tiáo"),
+        ("音量调到最大", "调", "tiáo"),
+        ("他被调到北京工作", "调", "diào"),
+        # 散 come loose
+        ("鞋带散了", "散", "sǎn"),
+        ("辫子散了", "散", "sǎn"),
+        ("大家都散了", "散", "sàn"),
+        # 闷 stuffy air (mēn) against bored (mèn)
+        ("天气闷得喘不过气", "闷", "mēn"),
+        ("房间里好闷", "闷", "mēn"),
+        ("心里很闷", "闷", "mèn"),
+        # 场 the course of an event (cháng) against a show (chǎng)
+        ("下了一场大雨", "场", "cháng"),
+        ("生了一场大病", "场", "cháng"),
+        ("看了一场电影", "场", "chǎng"),
+    ],
+)
+def test_reading_classes_of_the_blind_set_fresh5(text: str, char: str, reading: str) -> None:
+    assert _syllables_of(text, char) == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [("谁能告诉我这首歌叫什么", "告诉", "gàosu"), ("他很有本事", "本事", "běnshi")],
+)
+def test_the_everyday_reading_of_a_word_comes_first(text: str, word: str, expected: str) -> None:
+    """CC-CEDICT lists 告诉's legal gàosù and 本事's běnshì ("source material") first."""
+    found = next(w for w in annotate(text) if w.text == word)
+    assert found.joined_pinyin() == expected
+    assert get_dictionary().readings(word)[0].split()[-1].endswith("5")

@@ -257,7 +257,7 @@ class Dictionary:
         context to choose (上头: shàngtóu "hooked", shàngtou "above")."""
         own = self.extra_reading(word)
         if not own:
-            return self._index().readings(word)
+            return self._everyday_first(word, self._index().readings(word))
         ours = next(
             (e.pinyin for e in self._extra[word] if e.source == "supplement" and e.pinyin), ""
         )
@@ -272,6 +272,17 @@ class Dictionary:
             if _same_but_neutral(own, reading):
                 return [reading]  # the term, with CEDICT's neutral tones (消息 xiāoxi)
         return [own]
+
+    @staticmethod
+    def _everyday_first(word: str, readings: list[str]) -> list[str]:
+        """``readings`` with the everyday one first where CEDICT lists a rare sense's first
+        (``supplement.EVERYDAY_FIRST``: 告诉 gàosu before gàosù)."""
+        from companion.dictionary.supplement import EVERYDAY_FIRST
+
+        first = EVERYDAY_FIRST.get(word)
+        if first is None or first not in readings:
+            return readings
+        return [first, *(r for r in readings if r != first)]
 
     def alternative_reading(self, word: str) -> str | None:
         """Another reading of a CEDICT word that CEDICT lacks, or None: another standard

@@ -59,3 +59,11 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
     ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
 }
+
+
+# Words CC-CEDICT lists with a rare sense's reading first: the everyday one is moved first
+# (the likeliest reading a word starts from; the context may still choose the other)
+EVERYDAY_FIRST: dict[str, str] = {
+    "告诉": "gao4 su5",  # to tell (gàosu); gàosù is the legal "to press charges"
+    "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
+}
