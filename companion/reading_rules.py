@@ -36,6 +36,9 @@ characters the words leave open:
   差 "poor" after what has a quality (质量差 chà); 调到 a setting (调到26度 tiáo);
   散 come loose (鞋带散了 sǎn); 闷 stuffy air (天气闷, 房间里好闷 mēn); 场 the course
   of an event (一场大雨, 一场病 cháng; 一场电影 chǎng);
+- from CPP dev: 应 "should" before a verb (应追溯 yīng); 刨 to dig unless planing (刨坑
+  páo, 刨平 bào); 蒙 dazed (搞蒙了 mēng) or covered (蒙了一层灰 méng); a verb after 所
+  (所藏 cáng); 盛 ladling food (盛饭 chéng); 粘 sticking (粘在 zhān);
 - 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说);
 - 累 as "tired" (lèi) with what follows tiredness or who is tired (累得腿软, 累死了, 累了,
   又累又饿, 我累), where the words leave it open (its lěi lives in 积累, 累计; léi in 累赘);
@@ -100,7 +103,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
-    "钉": "ding4",
+    "钉": "ding4", "粘": "zhan1",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -246,7 +249,7 @@ def _rule_reading(
     ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
-    doubled = after.startswith(("长的", "长地"))
+    doubled = after.startswith(("长的", "长地")) or re.match("长(?:一|两|几)", after) is not None
     if ch == "长" and (doubled or (before.endswith("长") and after.startswith(("的", "地")))):
         return "chang2"  # 长长的头发: the doubled adjective
     if ch == "长" and after.startswith("长了") and not before.endswith("长"):
@@ -291,6 +294,8 @@ def _rule_reading(
             or (after.startswith("点") and ch != "长")  # 撒点盐
             or before.endswith(_SUBJECTS)  # 他种的, 我数
             or before.endswith(_PROGRESSIVE)
+            or before.endswith("所")  # 所藏佛像, 所种: 所 before a verb
+            or (ch == "盛" and after.startswith(_LADLED))  # 盛饭, 盛汤: to ladle
         )
     ):
         return VERB_READINGS[ch]
@@ -373,7 +378,7 @@ def _rule_reading(
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
     if alone:
-        return _collocation(ch, before, after, next_word, closed)
+        return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
 
 
@@ -413,6 +418,9 @@ _COURSE_OF_EVENTS = (
     "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
     "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
 )  # fmt: skip
+_PLANED = ("平", "光", "木", "子", "花", "床", "刀", "板")
+_DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说")
+_LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
 _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
@@ -437,10 +445,22 @@ def _dries(before: str) -> bool:
     return False
 
 
-def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool) -> str:
+def _collocation(
+    ch: str, before: str, after: str, next_word: str, closed: bool, is_verb: Callable[[str], bool]
+) -> str:
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
+    if ch == "应" and next_word and is_verb(next_word) and not next_word.startswith(("了", "声")):
+        return "ying1"  # 最早应追溯至, 应令: should (应了一声: yìng, to answer)
+    if ch == "刨" and not after.startswith(_PLANED):
+        return "pao2"  # 刨坑, 刨出, 刨土: to dig (刨平, 刨木头: bào, to plane)
+    if ch == "蒙" and re.match("(?:了|着|上)?一?(?:层|块|张)", after):
+        return "meng2"  # 蒙了一层灰, 蒙着一块布: covered
+    if ch == "蒙" and (
+        before.endswith(_DAZED_BY) or (closed and after == "了") or after.startswith(("圈", "逼"))
+    ):
+        return "meng1"  # 搞蒙了, 我直接蒙了, 蒙圈: dazed (蒙了一层灰 méng: covered)
     if ch == "处" and after.startswith(_GOT_ALONG):
         return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
     if ch == "划" and re.match(_LINE_DRAWN, after):

@@ -232,3 +232,30 @@ def test_the_everyday_reading_of_a_word_comes_first(text: str, word: str, expect
     found = next(w for w in annotate(text) if w.text == word)
     assert found.joined_pinyin() == expected
     assert get_dictionary().readings(word)[0].split()[-1].endswith("5")
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "reading"),
+    [
+        # classes from CPP dev: 应 "should" before a verb; 刨 to dig unless planing
+        ("最早应追溯至明朝", "应", "yīng"),
+        ("他应了一声", "应", "yìng"),
+        ("在地上刨坑", "刨", "páo"),
+        ("把木板刨平", "刨", "bào"),
+        # 蒙 dazed (mēng) against covered (méng)
+        ("把我给搞蒙了", "蒙", "mēng"),
+        ("我直接蒙了", "蒙", "mēng"),
+        ("桌子上蒙了一层灰", "蒙", "méng"),
+        # 所 before a verb, 盛 ladling food, 粘 to stick
+        ("该寺所藏佛像很多", "藏", "cáng"),
+        ("盛米饭的碗", "盛", "chéng"),
+        ("泉水盛水期", "盛", "shèng"),
+        ("胶水粘在手上", "粘", "zhān"),
+        ("这个米很粘", "粘", "nián"),
+        # 尽 alone is "all, entirely" (jìn); its jǐn lives in 尽快, 尽量
+        ("公文尽交他保管", "尽", "jìn"),
+        ("请尽快回复", "尽", "jǐn"),
+    ],
+)
+def test_reading_classes_from_cpp_dev(text: str, char: str, reading: str) -> None:
+    assert _syllables_of(text, char) == [reading], text
