@@ -49,7 +49,7 @@ characters the words leave open:
 - 和 as "to knead, to mix with water" next to dough or mud (和好面, 把面和好 huó);
 - slang and colloquial senses read otherwise than the word's first reading: 上头 "hooked,
   gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
-  上头说 shàngtou).
+  上头说 shàngtou); 作 acting up (别作了, 太作了 zuō; 作精, 作死 zuō in the supplement).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -461,6 +461,12 @@ def _collocation(
         before.endswith(_DAZED_BY) or (closed and after == "了") or after.startswith(("圈", "逼"))
     ):
         return "meng1"  # 搞蒙了, 我直接蒙了, 蒙圈: dazed (蒙了一层灰 méng: covered)
+    if (
+        ch == "作"
+        and before.endswith((*DEGREE_ADVERBS, "别", "不要", "别再", "又", "又在", "能"))
+        and (closed and after in ("", "了", "啊", "呀", "吧") or after.startswith("了"))
+    ) or (ch == "作" and after.startswith("死")):
+        return "zuo1"  # 她太作了, 别作了: (slang) to act up (作业, 工作: zuò)
     if ch == "处" and after.startswith(_GOT_ALONG):
         return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
     if ch == "划" and re.match(_LINE_DRAWN, after):
@@ -565,6 +571,7 @@ def _given_back(
 # "to go to one's head", slang "hooked" (shàngtóu)
 _PLACE_BEFORE = ("在", "到", "从", "往", "朝", "放", "写", "贴", "挂", "摆")
 _BOSSES_DO = ("说", "让", "要求", "派", "下", "的人", "有人", "来", "批", "发话", "决定", "检查")
+_FUSSY_BEFORE = (*DEGREE_ADVERBS, "别", "不要", "别再", "少", "又", "又在", "在", "装")
 _HOOKED_BEFORE = (*DEGREE_ADVERBS, "越", "一听就", "一看就", "容易", "有点上")
 
 
@@ -575,7 +582,14 @@ def _slang_senses(
     settled: set[tuple[int, int]],
 ) -> None:
     """Words whose everyday slang sense reads otherwise than their first dictionary
-    reading, chosen by the grammar around them (上头: shàngtóu or shàngtou)."""
+    reading, chosen by the grammar around them (上头: shàngtóu or shàngtou; 矫情 in chat,
+    after a degree or 别: jiáoqing)."""
+    for word in {id(w): w for w, _i, _o in open_ if w.simplified == "矫情"}.values():
+        k = runs.index_of[id(word)]
+        before, after = runs.context(k, 0)
+        if before.endswith(_FUSSY_BEFORE) or after[1:].startswith(("了", "鬼", "死", "什么")):
+            word.numbers = ["jiao2", "qing5"]  # 别矫情了, 太矫情: fussy, whiny (jiáoqing)
+            settled.update({(id(word), 0), (id(word), 1)})
     for word in {id(w): w for w, _i, _o in open_ if w.simplified == "上头"}.values():
         if (id(word), 1) in settled:
             continue

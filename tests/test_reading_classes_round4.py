@@ -259,3 +259,19 @@ def test_the_everyday_reading_of_a_word_comes_first(text: str, word: str, expect
 )
 def test_reading_classes_from_cpp_dev(text: str, char: str, reading: str) -> None:
     assert _syllables_of(text, char) == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("别矫情了", "矫情", "jiáoqing"),
+        ("她太作了", "作", "zuō"),
+        ("别作了，好好说话", "作", "zuō"),
+        ("她是个作精", "作精", "zuōjīng"),
+        ("作业写完了", "作业", "zuòyè"),
+        ("我们一起作个伴", "作", "zuò"),
+    ],
+)
+def test_slang_senses_of_zuo_and_jiaoqing(text: str, word: str, expected: str) -> None:
+    found = next(w for w in annotate(text) if w.text == word)
+    assert found.joined_pinyin() == expected, text

@@ -33,6 +33,7 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     # slang senses read otherwise than CC-CEDICT's entry (显白 there: a variant of 显摆
     # xiǎnbai, "to show off"); our own readings stand over CEDICT's neutral tones
     ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
+    ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
     (
         "朝九晚五",
         "朝九晚五",
@@ -57,7 +58,8 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("脯氨酸", "pu2 an1 suan1"): "fu3 an1 suan1",  # proline: 脯 fǔ
     ("楞严", "leng4 yan2"): "leng2 yan2",  # the Śūraṅgama (楞严经 Léngyán jīng)
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
-    ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
+    ("真是", "zhen1 shi5"): "zhen1 shi4",
+    ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death  # 现代汉语词典: 真是 zhēnshì, no neutral tone
 }
 
 
@@ -66,4 +68,5 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
 EVERYDAY_FIRST: dict[str, str] = {
     "告诉": "gao4 su5",  # to tell (gàosu); gàosù is the legal "to press charges"
     "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
+    "矫情": "jiao2 qing5",  # fussy, whiny (jiáoqing, everyday); jiǎoqíng "affected" is literary
 }
