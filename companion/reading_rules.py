@@ -301,9 +301,8 @@ def _rule_reading(
         return VERB_READINGS[ch]
     if ch == "累" and alone and _tired(before, after, closed):
         return "lei4"  # 累得腿软, 累死了, 我累了: tired
-    if ch == "和" and alone and (_KNEADED.match(after) or _KNEADED_BEFORE.search(before)):
-        if not _KNEADED_BEFORE.search(before) or after.startswith(_KNEAD_RESULTS):
-            return "huo2"  # 和好面, 把面和好: to knead, to mix with water
+    if ch == "和" and alone and _kneads(before, after):
+        return "huo2"  # 和好面, 把面和好: to knead, to mix with water
     if (
         ch == "还"
         and alone
@@ -406,7 +405,7 @@ _QUALITIES = (
     "味道", "口感", "做工", "性能", "状态", "气色", "人品", "素质", "水平", "运气", "太",
     "很", "真", "好", "超", "特别", "非常", "有点", "比较", "更", "最", "越来越",
 )  # fmt: skip
-_STATE_AFTER = ("的", "了", "得", "死", "极", "透", "劲", "到", "吗", "啊", "呀", "啦", "，")
+_STATE_AFTER = ("的", "了", "得", "死", "极", "透", "劲", "到", "吗", "啊", "呀", "啦")
 # what comes loose (鞋带散了, 头发散开)
 _STRANDS = ("鞋带", "头发", "辫子", "马尾", "绳子", "线", "毛线", "包装", "架子", "扣子", "发型")
 # where the air is stuffy (天气闷, 房间里好闷: mēn); elsewhere 闷 is bored, mèn
@@ -425,6 +424,14 @@ _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得�
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
 _GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
+
+
+def _kneads(before: str, after: str) -> bool:
+    """Whether 和 standing alone is huó: dough or mud after it (和好面, 和泥), or before
+    it with a result after it (把面和好)."""
+    if _KNEADED_BEFORE.search(before):
+        return after.startswith(_KNEAD_RESULTS)
+    return _KNEADED.match(after) is not None
 
 
 def _tired(before: str, after: str, closed: bool) -> bool:
@@ -464,7 +471,7 @@ def _collocation(
     if (
         ch == "作"
         and before.endswith((*DEGREE_ADVERBS, "别", "不要", "别再", "又", "又在", "能"))
-        and (closed and after in ("", "了", "啊", "呀", "吧") or after.startswith("了"))
+        and ((closed and after in ("", "了", "啊", "呀", "吧")) or after.startswith("了"))
     ) or (ch == "作" and after.startswith("死")):
         return "zuo1"  # 她太作了, 别作了: (slang) to act up (作业, 工作: zuò)
     if ch == "处" and after.startswith(_GOT_ALONG):
@@ -475,9 +482,13 @@ def _collocation(
         return "hua2"  # 划船, 手划破了, 被纸划了一下: to row, to scratch
     if ch == "差" and before.endswith(_QUALITIES) and (closed or after.startswith(_STATE_AFTER)):
         return "cha4"  # 质量差, 信号太差了: poor
-    if ch == "调" and after.startswith("到") and (
-        re.match("到(?:最|静音|振动|震动|[零一二两三四五六七八九十]+(?:度|档|格))", after)
-        or (after == "到" and not closed)  # 调到26度: a number follows
+    if (
+        ch == "调"
+        and after.startswith("到")
+        and (
+            re.match("到(?:最|静音|振动|震动|[零一二两三四五六七八九十]+(?:度|档|格))", after)
+            or (after == "到" and not closed)  # 调到26度: a number follows
+        )
     ):
         return "tiao2"  # 调到26度, 调到最大: to set (调到北京: diào, transferred)
     if ch == "散" and before.endswith(_STRANDS) and after.startswith(("了", "开", "着", "掉")):

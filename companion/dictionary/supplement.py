@@ -58,8 +58,8 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("脯氨酸", "pu2 an1 suan1"): "fu3 an1 suan1",  # proline: 脯 fǔ
     ("楞严", "leng4 yan2"): "leng2 yan2",  # the Śūraṅgama (楞严经 Léngyán jīng)
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
-    ("真是", "zhen1 shi5"): "zhen1 shi4",
-    ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death  # 现代汉语词典: 真是 zhēnshì, no neutral tone
+    ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
+    ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death
 }
 
 
