@@ -15,7 +15,8 @@ get the same sentence in turn (interleaved, so machine noise hits all alike):
 Two scores: "exact" compares the syllable and tone with the label; "neutral ok" also accepts
 a neutral tone where CPP has no neutral reading for that character at all (its label set for
 识 is shí/zhì: 知识 zhīshi is a right answer CPP cannot write), for every reader alike.
-Our rules and thresholds are tuned on dev only; test is reported, never looked at to tune.
+Our rules and thresholds are tuned on dev only (``--split dev`` runs dev alone); test is
+reported, run once at the end of a round, never looked at to tune.
 The paper's test figures: pypinyin 0.36 86.13%, g2pM 97.31%, Chinese BERT 97.85%.
 Target: ours >= 97.5% on test, above g2pM.
 
