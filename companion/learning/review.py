@@ -1,11 +1,15 @@
 """Daily review of My words with the fsrs scheduler.
 
 Each word has a recognition card (Chinese -> meaning, pinyin shown on the back) and a recall
-card (meaning -> Chinese; only for words that have a meaning). A session shows at most one
-card per word (the sibling waits for another day, as Anki buries siblings), cards in
-learning first, then reviews, then new cards; a card answered "Again" comes back at the end
-of the session. Every answer is written in one transaction with its log entry before the
-next card is shown, so a crash loses nothing that was answered.
+card (meaning -> Chinese; only for words that have a meaning). As Anki does with "bury
+siblings", a word is asked once a day: once one of its cards has been answered today, its
+sibling is buried until the next day starts (4 a.m. local time, Anki's default) and then
+comes due as scheduled. The due count, the CLI's list and a session's cards all come from
+one query (:meth:`Reviewer._queue_sql`), so the number on the tab and in the tray is the
+number of cards a session will ask: one per word, cards in learning first, then reviews,
+then new cards; a card answered "Again" comes back at the end of the session. Every answer
+is written in one transaction with its log entry before the next card is shown, so a crash
+loses nothing that was answered.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import fsrs
 
@@ -34,6 +38,7 @@ from companion.storage.db import Database, default_database
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_SESSION = 10
+DAY_STARTS_AT = 4  # local hour a review day begins (Anki's "next day starts at")
 
 
 def _utc(seconds: float) -> datetime:
@@ -60,11 +65,28 @@ class ReviewCard:
         return self.card.reps == 0
 
 
+def review_day(now: float, starts_at: int = DAY_STARTS_AT) -> tuple[float, float]:
+    """The review day holding ``now`` as (start, end) in seconds: local midnight shifted to
+    ``starts_at`` o'clock, so a late-night session still counts as the evening's."""
+    local = datetime.fromtimestamp(now)  # naive local time; .timestamp() maps it back (DST)
+    start = (local - timedelta(hours=starts_at)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + timedelta(hours=starts_at)
+    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+
 @dataclass(frozen=True, slots=True)
 class DueCounts:
+    """The cards a session would ask now, by kind of work, one card per word.
+
+    ``held`` is not part of ``total``: due siblings of words that are asked (or were
+    answered) today, which wait until the next review day.
+    """
+
     new: int = 0
     learning: int = 0  # learning or relearning steps due
     review: int = 0
+    held: int = 0
 
     @property
     def total(self) -> int:
@@ -97,66 +119,93 @@ class Reviewer:
         db: Database | None = None,
         scheduler: fsrs.Scheduler | None = None,
         clock: Callable[[], float] | None = None,
+        day_starts_at: int = DAY_STARTS_AT,
     ) -> None:
         self.db = db or default_database()
         self.scheduler = scheduler or fsrs.Scheduler()
         self._clock = clock or time.time
+        self.day_starts_at = day_starts_at
 
     def now(self) -> float:
         return float(self._clock())
 
     # --- what is due -----------------------------------------------------------------------
 
-    def counts(self, now: float | None = None) -> DueCounts:
-        """Cards due now, by kind of work: the number on the Review tab and in the tray."""
-        at = to_ms(self.now() if now is None else now)
-        rows = self.db.execute(
-            "SELECT sum(c.reps = 0), sum(c.reps > 0 AND c.state != 2), sum(c.reps > 0 AND"
-            " c.state = 2) FROM review_cards c JOIN words w ON w.id = c.word_id"
-            f" WHERE c.due <= ? AND {ACTIVE_CARD}",
-            (at,),
+    def _day(self, at_ms: int) -> tuple[int, int]:
+        start, end = review_day(at_ms / 1000, self.day_starts_at)
+        return to_ms(start), to_ms(end)
+
+    @staticmethod
+    def _queue_sql(select: str) -> str:
+        """``select`` over today's queue, the one place that decides what is asked.
+
+        ``cards``: every active card, with ``rank`` (0 learning, 1 review, 2 new), ``today``
+        (answered this review day) and ``buried`` (its sibling was answered today, it was
+        not). ``picked``: the one card per word a session asks now, the first by rank, due
+        time and kind (recognition before recall). Parameters ``at``, ``day``, ``tomorrow``
+        (ms)."""
+        today = "coalesce({0}.last_review >= :day AND {0}.last_review < :tomorrow, 0)"
+        return (
+            "WITH marked AS ("
+            " SELECT c.*, CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END AS rank,"
+            f" {today.format('c')} AS today,"
+            " EXISTS (SELECT 1 FROM review_cards s WHERE s.word_id = c.word_id"
+            f" AND s.kind != c.kind AND {today.format('s')}) AS sibling_today"
+            f" FROM review_cards c JOIN words w ON w.id = c.word_id WHERE {ACTIVE_CARD}),"
+            " cards AS (SELECT *, sibling_today AND NOT today AS buried FROM marked),"
+            " queue AS (SELECT *, row_number() OVER (PARTITION BY word_id"
+            " ORDER BY rank, due, kind DESC) AS pick FROM cards WHERE due <= :at AND NOT buried),"
+            " picked AS (SELECT * FROM queue WHERE pick = 1) " + select
         )
-        new, learning, review = (int(v or 0) for v in rows[0])
-        return DueCounts(new, learning, review)
+
+    def counts(self, now: float | None = None) -> DueCounts:
+        """What a session would ask now: the number on the Review tab and in the tray."""
+        at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
+        rows = self.db.execute(
+            self._queue_sql(
+                "SELECT (SELECT sum(rank = 2) FROM picked), (SELECT sum(rank = 0) FROM picked),"
+                " (SELECT sum(rank = 1) FROM picked),"
+                " (SELECT count(*) FROM cards WHERE due <= :at AND NOT today) -"
+                " (SELECT count(*) FROM picked WHERE NOT today)"
+            ),
+            {"at": at, "day": day, "tomorrow": tomorrow},
+        )
+        new, learning, review, held = (int(v or 0) for v in rows[0])
+        return DueCounts(new, learning, review, held)
 
     def due_count(self, now: float | None = None) -> int:
-        """How many cards are due now (new cards included)."""
+        """How many cards a session would ask now (new cards included)."""
         return self.counts(now).total
 
-    def next_due(self) -> float | None:
-        """When the next card falls due (seconds), or None with no cards at all."""
+    def next_due(self, now: float | None = None) -> float | None:
+        """When the next card can be asked (seconds), or None with no cards at all: a
+        buried sibling no sooner than the next review day."""
+        at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
         rows = self.db.execute(
-            "SELECT min(c.due) FROM review_cards c JOIN words w ON w.id = c.word_id"
-            f" WHERE {ACTIVE_CARD}"
+            self._queue_sql(
+                "SELECT min(CASE WHEN buried THEN max(due, :tomorrow) ELSE due END) FROM cards"
+            ),
+            {"at": at, "day": day, "tomorrow": tomorrow},
         )
         value = rows[0][0]
         return None if value is None else value / 1000
 
     def due_cards(self, limit: int = DEFAULT_SESSION, now: float | None = None) -> list[ReviewCard]:
-        """Up to ``limit`` due cards, one per word: learning, then reviews, then new."""
+        """Up to ``limit`` of the cards :meth:`counts` counts: learning, then reviews, then new."""
         at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
         columns = ", ".join("w." + c.strip() for c in WORD_COLUMNS.split(","))
-        card_columns = ", ".join("c." + c.strip() for c in CARD_COLUMNS.split(","))
+        card_columns = ", ".join("p." + c.strip() for c in CARD_COLUMNS.split(","))
         rows = self.db.execute(
-            f"SELECT {columns}, {card_columns} FROM review_cards c"
-            " JOIN words w ON w.id = c.word_id"
-            f" WHERE c.due <= ? AND {ACTIVE_CARD}"
-            " ORDER BY CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END,"
-            " c.due, c.kind DESC, w.id"
-            " LIMIT ?",
-            (at, max(1, limit) * 4 + 16),
+            self._queue_sql(
+                f"SELECT {columns}, {card_columns} FROM picked p JOIN words w ON w.id = p.word_id"
+                " ORDER BY p.rank, p.due, p.kind DESC, w.id LIMIT :limit"
+            ),
+            {"at": at, "day": day, "tomorrow": tomorrow, "limit": max(1, limit)},
         )
-        out: list[ReviewCard] = []
-        seen: set[int] = set()
-        for row in rows:
-            word_id = int(row["word_id"])
-            if word_id in seen:
-                continue
-            seen.add(word_id)
-            out.append(ReviewCard(word_from_row(row), card_from_row(row)))
-            if len(out) >= limit:
-                break
-        return out
+        return [ReviewCard(word_from_row(row), card_from_row(row)) for row in rows]
 
     # --- answering -------------------------------------------------------------------------
 
