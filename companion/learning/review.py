@@ -136,26 +136,46 @@ class Reviewer:
         return to_ms(start), to_ms(end)
 
     @staticmethod
-    def _queue_sql(select: str) -> str:
+    def _queue_sql(select: str, every_word: bool = False) -> str:
         """``select`` over today's queue, the one place that decides what is asked.
 
-        ``cards``: every active card, with ``rank`` (0 learning, 1 review, 2 new), ``today``
-        (answered this review day) and ``buried`` (its sibling was answered today, it was
-        not). ``picked``: the one card per word a session asks now, the first by rank, due
-        time and kind (recognition before recall). Parameters ``at``, ``day``, ``tomorrow``
-        (ms)."""
-        today = "coalesce({0}.last_review >= :day AND {0}.last_review < :tomorrow, 0)"
+        ``words_due`` has a row per word: ``answered`` (one of its cards was answered this
+        review day), ``held`` (its due cards that wait for another day) and ``next_at``
+        (when it can next be asked). Only the cards answered today may be asked again today
+        (their siblings are buried); of those due now, the first by rank (learning, review,
+        new), due time and kind (recognition before recall) is picked: ``key`` orders them in
+        one number whose lowest bit is the kind. ``picked``: that card per word, with its
+        ``rank`` (0 learning, 1 review, 2 new). Parameters ``at``, ``day``, ``tomorrow`` (ms).
+        Only words with a card due now are read unless ``every_word`` (for ``next_at``).
+        """
+        due_words = " AND c.word_id IN (SELECT word_id FROM review_cards WHERE due <= :at)"
+        if every_word:
+            due_words = ""
         return (
-            "WITH marked AS ("
-            " SELECT c.*, CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END AS rank,"
-            f" {today.format('c')} AS today,"
-            " EXISTS (SELECT 1 FROM review_cards s WHERE s.word_id = c.word_id"
-            f" AND s.kind != c.kind AND {today.format('s')}) AS sibling_today"
-            f" FROM review_cards c JOIN words w ON w.id = c.word_id WHERE {ACTIVE_CARD}),"
-            " cards AS (SELECT *, sibling_today AND NOT today AS buried FROM marked),"
-            " queue AS (SELECT *, row_number() OVER (PARTITION BY word_id"
-            " ORDER BY rank, due, kind DESC) AS pick FROM cards WHERE due <= :at AND NOT buried),"
-            " picked AS (SELECT * FROM queue WHERE pick = 1) " + select
+            "WITH cards AS (SELECT c.word_id, c.due,"
+            " coalesce(c.last_review >= :day AND c.last_review < :tomorrow, 0) AS today,"
+            " ((CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END) << 50)"
+            " + (max(c.due, 0) << 1) + (c.kind = 'recall') AS key"
+            " FROM review_cards c JOIN words w ON w.id = c.word_id"
+            f" WHERE {ACTIVE_CARD}{due_words}),"
+            " grouped AS (SELECT word_id, max(today) AS answered,"
+            " min(CASE WHEN due <= :at AND today THEN key END) AS key_today,"
+            " min(CASE WHEN due <= :at THEN key END) AS key_any,"
+            " sum(due <= :at AND NOT today) AS due_waiting,"
+            " min(CASE WHEN today THEN due END) AS next_today,"
+            " min(CASE WHEN NOT today THEN due END) AS next_other"
+            " FROM cards GROUP BY word_id),"
+            " words_due AS (SELECT word_id,"
+            " CASE WHEN answered THEN key_today ELSE key_any END AS pick,"
+            " due_waiting - (NOT answered AND key_any IS NOT NULL) AS held,"
+            " CASE WHEN answered THEN min(coalesce(next_today, max(next_other, :tomorrow)),"
+            " coalesce(max(next_other, :tomorrow), next_today)) ELSE next_other END AS next_at"
+            " FROM grouped),"
+            " picked AS (SELECT p.*, d.pick AS pick,"
+            " CASE WHEN p.reps = 0 THEN 2 WHEN p.state = 2 THEN 1 ELSE 0 END AS rank"
+            " FROM words_due d JOIN review_cards p ON p.word_id = d.word_id"
+            " AND p.kind = CASE WHEN d.pick & 1 THEN 'recall' ELSE 'recognition' END"
+            " WHERE d.pick IS NOT NULL) " + select
         )
 
     def counts(self, now: float | None = None) -> DueCounts:
@@ -164,10 +184,8 @@ class Reviewer:
         day, tomorrow = self._day(at)
         rows = self.db.execute(
             self._queue_sql(
-                "SELECT (SELECT sum(rank = 2) FROM picked), (SELECT sum(rank = 0) FROM picked),"
-                " (SELECT sum(rank = 1) FROM picked),"
-                " (SELECT count(*) FROM cards WHERE due <= :at AND NOT today) -"
-                " (SELECT count(*) FROM picked WHERE NOT today)"
+                "SELECT sum(rank = 2), sum(rank = 0), sum(rank = 1),"
+                " (SELECT sum(held) FROM words_due) FROM picked"
             ),
             {"at": at, "day": day, "tomorrow": tomorrow},
         )
@@ -184,9 +202,7 @@ class Reviewer:
         at = to_ms(self.now() if now is None else now)
         day, tomorrow = self._day(at)
         rows = self.db.execute(
-            self._queue_sql(
-                "SELECT min(CASE WHEN buried THEN max(due, :tomorrow) ELSE due END) FROM cards"
-            ),
+            self._queue_sql("SELECT min(next_at) FROM words_due", every_word=True),
             {"at": at, "day": day, "tomorrow": tomorrow},
         )
         value = rows[0][0]
@@ -201,7 +217,7 @@ class Reviewer:
         rows = self.db.execute(
             self._queue_sql(
                 f"SELECT {columns}, {card_columns} FROM picked p JOIN words w ON w.id = p.word_id"
-                " ORDER BY p.rank, p.due, p.kind DESC, w.id LIMIT :limit"
+                " ORDER BY p.pick, w.id LIMIT :limit"
             ),
             {"at": at, "day": day, "tomorrow": tomorrow, "limit": max(1, limit)},
         )
