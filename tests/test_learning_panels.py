@@ -291,7 +291,7 @@ def test_review_panel_runs_a_whole_session(qtbot: Any, db: Database, runner: Tas
     qtbot.waitUntil(lambda: "Nothing else" in panel.done_detail.text(), timeout=10_000)
     assert panel.counts.total == 0  # the recall cards wait until tomorrow
     assert panel.done_detail.text() == (
-        "Nothing else is due now. 3 words also due the other way round wait until tomorrow"
+        "Nothing else is due now.\n3 words also due the other way round wait until tomorrow"
         " (one card per word a day)."
     )
 
@@ -390,7 +390,7 @@ def test_the_panel_asks_the_number_it_shows_across_a_restart_an_import_and_both_
     asked = _ask_everything(qtbot, panel)
     assert len(asked) == 4 == len(set(asked)) and {k for _w, k in asked} == {"recognition"}
     assert panel.done_detail.text() == (
-        "Nothing else is due now. 4 words also due the other way round wait until tomorrow"
+        "Nothing else is due now.\n4 words also due the other way round wait until tomorrow"
         " (one card per word a day)."
     )
     panel.stop()
@@ -404,7 +404,7 @@ def test_the_panel_asks_the_number_it_shows_across_a_restart_an_import_and_both_
         assert panel.due_label.text() == "Nothing due" and not panel.start_button.isEnabled()
         assert panel.due_detail.text() == (
             "4 words also due the other way round wait until tomorrow (one card per word a"
-            " day). The next card is due in 15h."  # 4 a.m.
+            " day).\nThe next card is due in 15h."  # 4 a.m.
         )
         panel.stop()
 
@@ -424,7 +424,7 @@ def test_the_panel_asks_the_number_it_shows_across_a_restart_an_import_and_both_
             [(w, "recall") for w in ("银行", "种草", "阿姨", "避雷")]
             + [("平替", "recognition"), ("集美", "recognition")]
         )
-        assert panel.done_detail.text().startswith("Nothing else is due now. 2 words also due")
+        assert panel.done_detail.text().startswith("Nothing else is due now.\n2 words also due")
         panel.stop()
 
         clock.now = noon + 400 * 86_400  # months later: both cards of every word are due

@@ -393,7 +393,7 @@ def test_the_due_count_follows_saves_reviews_and_time_in_the_tab_and_the_tray(
         assert _due_title(window) == "Review" and desktop.tray.tooltip == "Companion"
         qtbot.waitUntil(lambda: "wait" in panel.done_detail.text(), timeout=WAIT)
         assert panel.done_detail.text() == (
-            "Nothing else is due now. 1 word also due the other way round waits until tomorrow"
+            "Nothing else is due now.\n1 word also due the other way round waits until tomorrow"
             " (one card per word a day)."
         )
 

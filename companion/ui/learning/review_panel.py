@@ -56,7 +56,9 @@ def held_text(counts: DueCounts) -> str:
         return ""
     words = f"{counts.held} word{'s' if counts.held != 1 else ''}"
     verb = "waits" if counts.held == 1 else "wait"
-    return f"{words} also due the other way round {verb} until tomorrow (one card per word a day). "
+    return (
+        f"{words} also due the other way round {verb} until tomorrow (one card per word a day).\n"
+    )
 
 
 def _label(parent: QWidget, point_scale: float = 1.0, rich: bool = True) -> QLabel:
@@ -331,7 +333,7 @@ class ReviewPanel(QWidget):
             parts = [f"{n} {label}" for n, label in ((counts.new, "new"), (counts.learning,
                      "learning"), (counts.review, "to review")) if n]  # fmt: skip
             self.due_detail.setText(
-                ", ".join(parts) + ". " + held + "Space shows the answer, 1–4 rate it, Esc stops."
+                ", ".join(parts) + ".\n" + held + "Space shows the answer, 1–4 rate it, Esc stops."
             )
         else:
             self.due_label.setText("Nothing due")
@@ -346,7 +348,7 @@ class ReviewPanel(QWidget):
                 self.due_detail.setText(f"{held}The next card is due in {wait}.")
         if self.pages.currentWidget() is self.done_page:
             more = f"{counts.total} more due." if counts.total else "Nothing else is due now."
-            self.done_detail.setText(f"{more} {held}".strip())
+            self.done_detail.setText(f"{more}\n{held}".strip())
 
     # --- a session -------------------------------------------------------------------------
 
