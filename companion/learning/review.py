@@ -79,8 +79,9 @@ def review_day(now: float, starts_at: int = DAY_STARTS_AT) -> tuple[float, float
 class DueCounts:
     """The cards a session would ask now, by kind of work, one card per word.
 
-    ``held`` is not part of ``total``: due siblings of words that are asked (or were
-    answered) today, which wait until the next review day.
+    ``held`` is not part of ``total``: words whose other card is due too but waits until
+    the next review day, because the word is asked (or was answered) today; a word has two
+    cards at most, so this is both a number of cards and of words.
     """
 
     new: int = 0
