@@ -39,6 +39,12 @@ from companion.storage.db import Database, default_database
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_SESSION = 10
 DAY_STARTS_AT = 4  # local hour a review day begins (Anki's "next day starts at")
+# SQL over a card ``{0}``: answered this review day (parameters ``day``, ``tomorrow``, ms).
+_TODAY = "coalesce({0}.last_review >= :day AND {0}.last_review < :tomorrow, 0)"
+# Which words a queue query reads (``c`` is the card): those with a card due now, or
+# those with a card answered today.
+_DUE_WORDS = "c.word_id IN (SELECT word_id FROM review_cards WHERE due <= :at)"
+_ANSWERED_WORDS = f"c.word_id IN (SELECT word_id FROM review_cards r WHERE {_TODAY.format('r')})"
 
 
 def _utc(seconds: float) -> datetime:
@@ -137,7 +143,7 @@ class Reviewer:
         return to_ms(start), to_ms(end)
 
     @staticmethod
-    def _queue_sql(select: str, every_word: bool = False) -> str:
+    def _queue_sql(select: str, words: str = _DUE_WORDS) -> str:
         """``select`` over today's queue, the one place that decides what is asked.
 
         ``words_due`` has a row per word: ``answered`` (one of its cards was answered this
@@ -147,18 +153,15 @@ class Reviewer:
         new), due time and kind (recognition before recall) is picked: ``key`` orders them in
         one number whose lowest bit is the kind. ``picked``: that card per word, with its
         ``rank`` (0 learning, 1 review, 2 new). Parameters ``at``, ``day``, ``tomorrow`` (ms).
-        Only words with a card due now are read unless ``every_word`` (for ``next_at``).
+        ``words`` says which words to read (``_DUE_WORDS``: enough for what is due now).
         """
-        due_words = " AND c.word_id IN (SELECT word_id FROM review_cards WHERE due <= :at)"
-        if every_word:
-            due_words = ""
         return (
             "WITH cards AS (SELECT c.word_id, c.due,"
-            " coalesce(c.last_review >= :day AND c.last_review < :tomorrow, 0) AS today,"
+            f" {_TODAY.format('c')} AS today,"
             " ((CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END) << 50)"
             " + (max(c.due, 0) << 1) + (c.kind = 'recall') AS key"
             " FROM review_cards c JOIN words w ON w.id = c.word_id"
-            f" WHERE {ACTIVE_CARD}{due_words}),"
+            f" WHERE {ACTIVE_CARD} AND {words}),"
             " grouped AS (SELECT word_id, max(today) AS answered,"
             " min(CASE WHEN due <= :at AND today THEN key END) AS key_today,"
             " min(CASE WHEN due <= :at THEN key END) AS key_any,"
@@ -202,12 +205,17 @@ class Reviewer:
         buried sibling no sooner than the next review day."""
         at = to_ms(self.now() if now is None else now)
         day, tomorrow = self._day(at)
-        rows = self.db.execute(
-            self._queue_sql("SELECT min(next_at) FROM words_due", every_word=True),
-            {"at": at, "day": day, "tomorrow": tomorrow},
+        params = {"at": at, "day": day, "tomorrow": tomorrow}
+        answered = self.db.execute(  # words answered today: their siblings wait
+            self._queue_sql("SELECT min(next_at) FROM words_due", _ANSWERED_WORDS), params
+        )[0][0]
+        others = self.db.execute(  # every other word: its earliest card (the due index)
+            "SELECT c.due FROM review_cards c JOIN words w ON w.id = c.word_id"
+            f" WHERE {ACTIVE_CARD} AND NOT {_ANSWERED_WORDS} ORDER BY c.due LIMIT 1",
+            params,
         )
-        value = rows[0][0]
-        return None if value is None else value / 1000
+        values = [v for v in (answered, others[0][0] if others else None) if v is not None]
+        return min(values) / 1000 if values else None
 
     def due_cards(self, limit: int = DEFAULT_SESSION, now: float | None = None) -> list[ReviewCard]:
         """Up to ``limit`` of the cards :meth:`counts` counts: learning, then reviews, then new."""

@@ -298,7 +298,8 @@ class ReviewPanel(QWidget):
 
         def work() -> tuple[DueCounts, float | None, int]:
             size = fixed if fixed is not None else self._read_session_size()
-            return reviewer.counts(), reviewer.next_due(), size
+            counts = reviewer.counts()
+            return counts, None if counts.total else reviewer.next_due(), size  # shown if 0
 
         self.tasks.quick(work, self._counted, self._count_failed)
 

@@ -152,7 +152,8 @@ class DueCounter(QObject):
         def work() -> tuple[int, float | None, float]:
             r = reviewer()
             now = r.now()
-            return r.counts(now).total, r.next_due(), now
+            total = r.counts(now).total
+            return total, None if total else r.next_due(now), now  # waited for only at 0
 
         self.runner.run_quick(work, self._counted, self._failed)
 
