@@ -129,6 +129,12 @@ _STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清�
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
 _GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
+# what one gains or grows (长见识, 长点记性, 长本事, 长个子, 长肉: zhǎng), not 长头发
+# (long hair) nor 长知识的书 ... all the same verb
+_GAINED = re.compile(
+    "(?:了|点|一点|了点|了不少|不少)?"
+    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧|心(?![情里中意思态灵疼跳脏得]))"
+)
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
@@ -222,6 +228,7 @@ def apply_rules(
     _doctor(words, open_, runs, settled)
     _given_back(words, open_, runs, settled, lexicon)
     _slang_senses(words, open_, runs, settled)
+    _word_senses(words, runs, settled)
     _particle_de(words, settled, lexicon)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
@@ -247,6 +254,10 @@ def _rule_reading(
     words, a few characters each way), or ''. ``closed``: punctuation or the end follows;
     ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
     ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
+    if ch == "长" and _GAINED.match(after.removeprefix("长")):
+        # 长见识, 长点记性, 这次真长本事了: to gain (zhǎng); said twice, the second is
+        # neutral (长长见识 zhǎngzhang)
+        return "zhang5" if before.endswith("长") and not after.startswith("长") else "zhang3"
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
     doubled = after.startswith(("长的", "长地")) or re.match("长(?:一|两|几)", after) is not None
@@ -417,6 +428,38 @@ _COURSE_OF_EVENTS = (
     "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
     "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
 )  # fmt: skip
+# what follows 应 "should" besides a verb (你应早点来, 应尽快: yīng)
+_SHOULD_THEN = (
+    "早点", "早些", "尽快", "尽早", "及时", "马上", "立即", "立刻", "提前", "先", "多", "少",
+    "好好", "当", "该", "以", "在", "由", "从", "把", "按", "对", "向", "给", "与", "和",
+)  # fmt: skip
+# 当 "to treat as" (dàng): a person then what one pretends (当我没说, 当他是空气), or
+# 当回事, 当耳旁风; 当我是学生的时候 "when" stays dāng
+_TREATED_AS = (
+    "(?:(?:我们|你们|他们|她们|我|你|他|她|它|这|那|这些|那些|自己)"
+    "(?:没[说问来讲看听]|不存在|是空气|是透明|透明|空气|是个?(?:傻子|小孩|朋友|亲人|外人|家人)))"
+    "|回事|耳旁风|耳边风"
+)
+# 落 là: left behind where one forgets it (落在车上, 落家里, 落了东西) or after 把 and
+# what is left (把伞落在), against 落在地上, 落下来 (luò: to fall)
+_FORGOTTEN = ("东西", "手机", "钥匙", "伞", "钱包", "包", "书包", "作业", "课", "卡", "证件")
+_LEFT_IN = re.compile(
+    "^(?:在|到)?(?:家|家里|宿舍|公司|办公室|教室|车上|出租车|地铁|店里|酒店|学校|桌上|那|这|哪)"
+)
+_DOZEN = "(?:鸡蛋|蛋|啤酒|铅笔|笔|毛巾|袜子|玫瑰|花|可乐|纸巾|甜甜圈|面包|饮料|瓶|罐|只|个)"
+
+
+def _left_behind(before: str, after: str) -> bool:
+    """Whether 落 is là "left behind": forgotten somewhere, or after 把 and its object."""
+    if _LEFT_IN.match(after) and not after.startswith(("在地", "到地")):
+        return True
+    if after.removeprefix("了").startswith(_FORGOTTEN):
+        return True
+    return re.search("[把将][^把将落]{1,5}$", before) is not None and not after.startswith(
+        ("下来", "地", "在地", "到地", "满", "水")
+    )
+
+
 _PLANED = ("平", "光", "木", "子", "花", "床", "刀", "板")
 _DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说")
 _LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
@@ -458,8 +501,23 @@ def _collocation(
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
-    if ch == "应" and next_word and is_verb(next_word) and not next_word.startswith(("了", "声")):
+    if ch == "应" and (
+        (next_word and is_verb(next_word) and not next_word.startswith(("了", "声")))
+        or next_word.startswith(_SHOULD_THEN)
+    ):
         return "ying1"  # 最早应追溯至, 应令: should (应了一声: yìng, to answer)
+    if ch == "当" and (
+        re.match(_TREATED_AS, after)
+        or (
+            before.endswith(("就", "权", "只", "全"))
+            and not after.startswith(("上", "选", "过", "了", "兵", "官", "年", "天", "时"))
+        )
+    ):
+        return "dang4"  # 当我没说, 不把他当回事, 就当交学费了: to treat as
+    if ch == "落" and _left_behind(before, after):
+        return "la4"  # 手机落在车上了, 把钥匙落家里了, 别落东西: left behind
+    if ch == "打" and before[-1:] in _COUNTERS and re.match(_DOZEN, after):
+        return "da2"  # 一打鸡蛋, 两打啤酒: a dozen
     if ch == "刨" and not after.startswith(_PLANED):
         return "pao2"  # 刨坑, 刨出, 刨土: to dig (刨平, 刨木头: bào, to plane)
     if ch == "蒙" and re.match("(?:了|着|上)?一?(?:层|块|张)", after):
@@ -615,6 +673,58 @@ def _slang_senses(
             continue
         word.numbers = [word.numbers[0], reading]
         settled.add((id(word), 1))
+
+
+# 床铺 the verb phrase "make the bed" (chuáng pū) before a result: 把床铺好, 床铺平整
+_BED_MADE = re.compile("(?:好(?:$|[了吗没啊呀吧再就后之])|平|一下|整齐|干净|上)")
+# 好学 "easy to learn" (hǎoxué) said of a thing, "studious" (hàoxué) of a person
+_EASY_BEFORE = re.compile("(?:不|很|挺|太|超|真|特别|比较|蛮|还挺|也太|不太)$")
+_PERSONS = re.compile("我|你|他|她|您|孩子|学生|人|宝宝|娃|同学|女儿|儿子|姐|哥|弟|妹")
+_EASY_AFTER = ("吗", "吧", "么", "不", "啊", "呀", "的语言", "的乐器", "的技能")
+_LEFT_OUT_AFTER = ("东西", "什么", "了", "课", "作业", "进度", "一", "手机", "钥匙", "病根")
+_LEFT_OUT_BEFORE = ("别", "不要", "没", "没有", "千万别", "可别", "怕", "不会", "把", "被")
+
+
+def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]]) -> None:
+    """Dictionary words whose reading the words around them decide, whether or not the
+    dictionary gives that reading: 下头 "below" (xiàtou) against the slang "a turn-off"
+    (xiàtóu), 好学 easy to learn (hǎo) or studious (hào), 一打 a dozen (dá) before goods,
+    床铺 "to make the bed" (chuáng pū) before a result, 落下 left behind (là)."""
+    for k, word in enumerate(words):
+        if not word.is_chinese:
+            continue
+        key = word.simplified
+        numbers: list[str] | None = None
+        if key == "下头":
+            before, after = runs.context(k, 0)
+            if before.endswith(_PLACE_BEFORE) or after[1:].startswith(("的人", "有人")):
+                numbers = [word.numbers[0], "tou5"]  # 在下头等你: below, underneath
+            elif before.endswith(_HOOKED_BEFORE) or after[1:].startswith(("了", "啊", "死")):
+                numbers = [word.numbers[0], "tou2"]  # 太下头了: a turn-off
+        elif key == "好学":
+            before, after = runs.context(k, 0)
+            easy = after[1:].startswith(_EASY_AFTER) or (
+                _EASY_BEFORE.search(before) is not None and not _PERSONS.search(before)
+            )
+            numbers = ["hao3" if easy else "hao4", "xue2"]
+        elif re.fullmatch("[一两三四五六七八九十几半]打", key):
+            after = runs.context(k, len(key) - 1)[1]
+            if re.match(_DOZEN, after) or (runs.next_word(k) == "" and runs.closed(k)):
+                numbers = [word.numbers[0], "da2"]  # 一打鸡蛋: a dozen
+        elif key == "床铺" and _BED_MADE.match(runs.context(k, 1)[1]):
+            numbers = ["chuang2", "pu1"]  # 把床铺好: to make the bed
+        elif key == "落下":
+            before, after = runs.context(k, 1)
+            if after.startswith(_LEFT_OUT_AFTER) or (
+                before[:-1].endswith(_LEFT_OUT_BEFORE) and not after.startswith("来")
+            ):
+                numbers = ["la4", "xia4"]  # 别落下东西, 落下了一节课: left behind
+        if numbers is not None:
+            word.numbers = [
+                n.capitalize() if old[:1].isupper() else n
+                for n, old in zip(numbers, word.numbers, strict=True)
+            ]
+            settled.update((id(word), i) for i in range(len(key)))
 
 
 # Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",

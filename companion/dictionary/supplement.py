@@ -60,6 +60,7 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
     ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
     ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death
+    ("卡住", "ka3 zhu4"): "qia3 zhu4",  # 现代汉语词典: 卡 qiǎ, stuck (鱼刺卡住了, 卡住了)
 }
 
 
