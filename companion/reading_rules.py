@@ -681,7 +681,9 @@ _BED_MADE = re.compile("(?:好(?:$|[了吗没啊呀吧再就后之])|平|一下|
 _EASY_BEFORE = re.compile("(?:不|很|挺|太|超|真|特别|比较|蛮|还挺|也太|不太)$")
 _PERSONS = re.compile("我|你|他|她|您|孩子|学生|人|宝宝|娃|同学|女儿|儿子|姐|哥|弟|妹")
 _EASY_AFTER = ("吗", "吧", "么", "不", "啊", "呀", "的语言", "的乐器", "的技能")
-_LEFT_OUT_AFTER = ("东西", "什么", "了", "课", "作业", "进度", "一", "手机", "钥匙", "病根")
+_LEFT_OUT_AFTER = (
+    "东西", "什么", "课", "作业", "进度", "一节", "一门", "手机", "钥匙", "不少", "很多",
+)  # fmt: skip
 _LEFT_OUT_BEFORE = ("别", "不要", "没", "没有", "千万别", "可别", "怕", "不会", "把", "被")
 
 
@@ -715,7 +717,7 @@ def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]])
             numbers = ["chuang2", "pu1"]  # 把床铺好: to make the bed
         elif key == "落下":
             before, after = runs.context(k, 1)
-            if after.startswith(_LEFT_OUT_AFTER) or (
+            if after.removeprefix("了").startswith(_LEFT_OUT_AFTER) or (
                 before[:-1].endswith(_LEFT_OUT_BEFORE) and not after.startswith("来")
             ):
                 numbers = ["la4", "xia4"]  # 别落下东西, 落下了一节课: left behind

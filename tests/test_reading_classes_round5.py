@@ -1,0 +1,172 @@
+"""Reading classes of issue 12's fifth round, through the real segmenter and dictionary.
+
+Everyday polyphones a RedNote user meets whose reading the words around them decide: 长
+"to gain" (长见识, 长长见识 zhǎngzhang), 当 "to treat as" (当我没说 dàng), 落 "left behind"
+(là), 打 "a dozen" (dá), 床铺 "make the bed" (pū), 好学 easy to learn or studious, 下头
+"below" or "a turn-off", 应 "should" before an adverb, 卡住 qiǎzhù; and the segmenter's
+choice of 书 + 记得 over 书记 + 得. Each class is tested with its contrast.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from companion.dictionary import get_dictionary, prepare_dictionary
+from companion.pinyin import annotate
+
+
+def _syllables_of(text: str, char: str) -> list[str]:
+    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
+    out: list[str] = []
+    for word in annotate(text):
+        if word.is_chinese:
+            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("出去走走长长见识", ["zhǎng", "zhang"]),
+        ("多读书长知识", ["zhǎng"]),
+        ("这次真长本事了", ["zhǎng"]),
+        ("下次长点记性吧", ["zhǎng"]),
+        ("青春期长个子", ["zhǎng"]),
+        # long, the adjective, or grown long
+        ("这条裙子很长", ["cháng"]),
+        ("长长的头发", ["cháng", "cháng"]),
+        ("头发长长了", ["zhǎng", "cháng"]),
+    ],
+)
+def test_zhang_to_gain(text: str, readings: list[str]) -> None:
+    assert _syllables_of(text, "长") == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("当我没说", "dàng"),
+        ("就当我没问过", "dàng"),
+        ("他从来不把我当回事", "dàng"),
+        ("就当交学费了", "dàng"),
+        ("你别当真", "dàng"),
+        ("把我当成朋友", "dàng"),
+        # "when", "to serve as": dāng
+        ("当我还是学生的时候", "dāng"),
+        ("他想当老师", "dāng"),
+        ("别当老师了", "dāng"),
+    ],
+)
+def test_dang_to_treat_as(text: str, reading: str) -> None:
+    assert _syllables_of(text, "当")[0] == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("我把手机落在出租车上了", "là"),
+        ("钥匙落在车上了", "là"),
+        ("把伞落在店里了", "là"),
+        ("别落下东西", "là"),
+        ("落下了一节课", "là"),
+        ("他怕落下", "là"),
+        # to fall: luò
+        ("树叶落在地上", "luò"),
+        ("太阳落下去了", "luò"),
+        ("太阳落下了", "luò"),
+        ("眼泪落下来", "luò"),
+    ],
+)
+def test_la_left_behind(text: str, reading: str) -> None:
+    assert _syllables_of(text, "落")[0] == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("买了一打鸡蛋", "dá"),
+        ("两打啤酒", "dá"),
+        ("一打开就坏了", "dǎ"),
+        ("他一打电话我就来", "dǎ"),
+        ("一打听才知道", "dǎ"),
+    ],
+)
+def test_da_a_dozen(text: str, reading: str) -> None:
+    assert _syllables_of(text, "打")[0] == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("床铺好了吗", "pū"),
+        ("帮我把床铺好", "pū"),
+        ("这张床铺很软", "pù"),
+        ("床铺很干净", "pù"),
+    ],
+)
+def test_chuangpu_make_the_bed_or_the_bed(text: str, reading: str) -> None:
+    assert _syllables_of(text, "铺") == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("他很好学", "hào"),
+        ("好学的孩子", "hào"),
+        ("这门语言很好学", "hǎo"),
+        ("中文好学吗", "hǎo"),
+        ("这个不好学", "hǎo"),
+        ("我很好奇", "hào"),
+        ("他们家很好客", "hào"),
+        ("我的爱好是画画", "hào"),
+    ],
+)
+def test_hao_fond_of_or_easy_to(text: str, reading: str) -> None:
+    assert _syllables_of(text, "好")[-1] == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("在下头等你", "xiàtou"),
+        ("下头的人不听", "xiàtou"),
+        ("看到这个我直接下头", "xiàtóu"),
+        ("太下头了", "xiàtóu"),
+    ],
+)
+def test_xiatou_below_or_a_turn_off(text: str, reading: str) -> None:
+    prepare_dictionary()  # the app's path: the phrasebook's 下头 xià tóu among the words
+    (word,) = [w for w in annotate(text) if w.text == "下头"]
+    assert word.joined_pinyin() == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("你应早点来", "yīng"),
+        ("这事应由你负责", "yīng"),
+        ("他应了一声", "yìng"),
+    ],
+)
+def test_ying_should_before_an_adverb(text: str, reading: str) -> None:
+    assert _syllables_of(text, "应") == [reading], text
+
+
+def test_kazhu_is_qia() -> None:
+    assert _syllables_of("拉链卡住了", "卡") == ["qiǎ"]
+    assert get_dictionary().readings("卡住") == ["qia3 zhu4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("图书馆的书记得按时还", ["书", "记得"]),
+        ("你借的书记得还", ["书", "记得"]),
+        ("书记来了", ["书记"]),
+        ("书记得了奖", ["书记", "得了"]),
+    ],
+)
+def test_a_noun_before_a_lone_de_yields_to_jide(text: str, words: list[str]) -> None:
+    cut = [w.text for w in annotate(text)]
+    at = next(k for k, w in enumerate(cut) if w.startswith("书"))
+    assert cut[at : at + len(words)] == words, cut
