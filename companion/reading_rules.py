@@ -777,11 +777,29 @@ def _particle_de(
                 and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
             ):
                 reading = "dei3"  # ，得改短: must
-        elif prev is not None and nxt is not None and len(prev.text) >= 2:
-            reading = "de5"  # 慢慢地走: the adverbial particle
+        elif prev is not None and _a_plot_of_land(prev.simplified):
+            reading = "di4"  # 这块地好大, 一片地, 我家的地: the ground, a plot of land
+        elif prev is not None and (
+            (nxt is not None and len(prev.text) >= 2) or _doubled(prev.simplified)
+        ):
+            reading = "de5"  # 慢慢地走, 慢慢地，: the adverbial particle
         if reading:
             word.numbers = [reading]
             settled.add((id(word), 0))
+
+
+def _a_plot_of_land(word: str) -> bool:
+    """Whether 地 after ``word`` is the noun dì: after a measure of land (这块, 一片, 亩),
+    a demonstrative or 的 (我家的地)."""
+    return word in ("的", "这", "那", "哪") or (word[-1:] in "块片亩" and len(word) <= 3)
+
+
+def _doubled(word: str) -> bool:
+    """慢慢, 偷偷, 高高兴兴: a doubled word, which 地 after it makes an adverb."""
+    half = len(word) // 2
+    return len(word) in (2, 4) and (
+        word[:half] == word[half:] or (len(word) == 4 and word[0] == word[1] and word[2] == word[3])
+    )
 
 
 def _verb_reduplication(words: Sequence[RuledWord], lexicon: Lexicon) -> None:

@@ -170,3 +170,19 @@ def test_a_noun_before_a_lone_de_yields_to_jide(text: str, words: list[str]) -> 
     cut = [w.text for w in annotate(text)]
     at = next(k for k, w in enumerate(cut) if w.startswith("书"))
     assert cut[at : at + len(words)] == words, cut
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("这块地好大", "dì"),
+        ("一片地", "dì"),
+        ("我家的地种了玉米", "dì"),
+        ("慢慢地走", "de"),
+        ("慢慢地，他走了", "de"),
+        ("他偷偷地哭了", "de"),
+        ("高高兴兴地回家了", "de"),
+    ],
+)
+def test_di_the_ground_or_de_the_adverbial_particle(text: str, reading: str) -> None:
+    assert _syllables_of(text, "地") == [reading], text
