@@ -128,7 +128,11 @@ _RETURNED = re.compile(
 _STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清淡", "清爽")  # 还完成: hái
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
-_GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
+_GROWN = (
+    "高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪", "冻疮", "皱纹", "白发", "白头发",
+    "疹", "痱子", "茧", "霉", "智齿", "牙", "蛀牙", "结节", "息肉", "粉刺",
+    "闭口", "黑头", "雀斑", "脂肪",
+)  # fmt: skip
 # what one gains or grows (长见识, 长点记性, 长本事, 长个子, 长肉: zhǎng), not 长头发
 # (long hair) nor 长知识的书 ... all the same verb
 _GAINED = re.compile(
@@ -162,6 +166,8 @@ _WETTABLE = (
 _BEFORE_STATE = ("还没有", "还没", "没有", "没", "都", "已经", "快", "终于", "还", "不", "也", "全")
 _DRYING = tuple("晒吹烘擦风阴烤沥弄抹拧甩")  # 晒干, 吹干, 擦干: the result "dry"
 # 发 as hair before what only hair has (发际线, 发夹, 发质, 发量: fà)
+_HAIR_DONE = frozenset("染烫护掉脱")  # what is done to hair: 掉发, 染发 (fà)
+_HAIR_LIKE = frozenset("短卷白黑金棕银秀碎") | _HAIR_DONE  # 短发, 卷发: inside a word
 _OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾", "根", "丝")
 # what one adjusts (调个闹钟, 调一下音量: tiáo)
 _SETTINGS = re.compile(
@@ -220,6 +226,7 @@ def apply_rules(
             lexicon.is_verb,
             alone,
             runs.next_word(k) if i == len(word.simplified) - 1 else word.simplified[i + 1 :],
+            word.simplified[:i],
         )
         if reading:
             keep_capital = word.numbers[i][:1].isupper()
@@ -249,11 +256,13 @@ def _rule_reading(
     is_verb: Callable[[str], bool],
     alone: bool,
     next_word: str = "",
+    own_before: str = "",
 ) -> str:
     """The reading a rule gives ``ch`` between ``before`` and ``after`` (its run of Chinese
     words, a few characters each way), or ''. ``closed``: punctuation or the end follows;
     ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
-    ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
+    ``next_word``: the word after ``ch`` when ``ch`` ends its word; ``own_before``: the
+    characters before ``ch`` inside its own word."""
     if ch == "长" and _GAINED.match(after.removeprefix("长")):
         # 长见识, 长点记性, 这次真长本事了: to gain (zhǎng); said twice, the second is
         # neutral (长长见识 zhǎngzhang)
@@ -383,6 +392,10 @@ def _rule_reading(
         return "ai1"  # 紧挨着, 挨家挨户: next to, one by one (挨打, 挨骂: ái)
     if ch == "朴" and any(c and c in _PLAIN for c in (after[:1], before[-1:])):
         return "pu3"  # 朴拙, 实朴: plain (piáo is a surname)
+    if ch == "发" and before[-1:] in (_HAIR_LIKE if own_before else _HAIR_DONE):
+        # 短发, 卷发 (a word), 掉 + 发, 染 + 发: hair; a word before a lone 发 may end in
+        # such a character otherwise (试卷 + 发下来: to hand out, fā)
+        return "fa4"
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
     if ch == "干" and alone and _dries(before):
@@ -428,6 +441,23 @@ _COURSE_OF_EVENTS = (
     "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
     "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
 )  # fmt: skip
+# vices and habits one is fond of (他好喝酒, 好面子: hào) after who has them
+_FOND_OF = (
+    "喝酒", "抽烟", "赌", "面子", "管闲事", "吹牛", "打架", "占便宜", "酒", "色", "吃懒做",
+    "打抱不平", "出风头", "攀比",
+)  # fmt: skip
+_PERSONS_BEFORE = (
+    *_PRONOUNS,
+    "人",
+    "男人",
+    "女人",
+    "老公",
+    "老婆",
+    "男朋友",
+    "女朋友",
+    "爸",
+    "我爸",
+)
 # what follows 应 "should" besides a verb (你应早点来, 应尽快: yīng)
 _SHOULD_THEN = (
     "早点", "早些", "尽快", "尽早", "及时", "马上", "立即", "立刻", "提前", "先", "多", "少",
@@ -499,6 +529,8 @@ def _collocation(
     ch: str, before: str, after: str, next_word: str, closed: bool, is_verb: Callable[[str], bool]
 ) -> str:
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
+    if ch == "好" and before.endswith(_PERSONS_BEFORE) and after.startswith(_FOND_OF):
+        return "hao4"  # 他好喝酒, 她好面子: to be fond of (好喝 "tasty" is hǎo)
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
     if ch == "应" and (

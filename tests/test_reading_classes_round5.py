@@ -186,3 +186,34 @@ def test_a_noun_before_a_lone_de_yields_to_jide(text: str, words: list[str]) -> 
 )
 def test_di_the_ground_or_de_the_adverbial_particle(text: str, reading: str) -> None:
     assert _syllables_of(text, "地") == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("发型师给我剪了个短发", "fà"),
+        ("他最近一直掉发", "fà"),
+        ("试卷发下来了", "fā"),
+        ("一直发消息给我", "fā"),
+    ],
+)
+def test_fa_hair_inside_a_word_or_after_what_is_done_to_it(text: str, reading: str) -> None:
+    assert _syllables_of(text, "发")[-1] == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("他好喝酒", "hào"),
+        ("她好面子", "hào"),
+        ("这个好喝", "hǎo"),
+        ("我好想你", "hǎo"),
+    ],
+)
+def test_hao_fond_of_a_habit(text: str, reading: str) -> None:
+    assert _syllables_of(text, "好") == [reading], text
+
+
+@pytest.mark.parametrize("text", ["一到冬天就长冻疮", "最近在长智齿", "脸上又长闭口了"])
+def test_zhang_growing_on_the_body(text: str) -> None:
+    assert _syllables_of(text, "长") == ["zhǎng"], text
