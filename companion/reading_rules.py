@@ -143,7 +143,7 @@ _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
 # verbs that take 为 as "as" after their object: 评为, 称他为, 选他当 (wéi)
-_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义")
+_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义难")
 _CATCH = ("火", "凉", "迷", "慌", "魔", "了火", "了凉", "了迷", "了魔")  # 着火, 着了凉: zháo
 _ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # 她的穿着打扮: the noun
 _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
@@ -165,6 +165,10 @@ _WETTABLE = (
 )  # fmt: skip
 _BEFORE_STATE = ("还没有", "还没", "没有", "没", "都", "已经", "快", "终于", "还", "不", "也", "全")
 _DRYING = tuple("晒吹烘擦风阴烤沥弄抹拧甩")  # 晒干, 吹干, 擦干: the result "dry"
+_DRIED_FOODS = frozenset("肉腐鱼菜笋果梅瓜薯豆虾贝杏桃枣萝")  # 肉干, 笋干: gān
+_SNAPPED = ("腿", "胳膊", "手", "手指", "骨头", "树枝", "枝", "筷子", "竿", "棍", "杆", "腰")
+_LEFT_FREE = "(?:出|一行|一格|两行|几行|一个位|一下|个位|几个位|一天|半天|时间)"
+_AMUSED = ("坏", "死", "了", "得", "开花", "呵呵", "疯", "翻", "出声", "不可支")
 # 发 as hair before what only hair has (发际线, 发夹, 发质, 发量: fà)
 _HAIR_DONE = frozenset("染烫护掉脱")  # what is done to hair: 掉发, 染发 (fà)
 _HAIR_LIKE = frozenset("短卷白黑金棕银秀碎") | _HAIR_DONE  # 短发, 卷发: inside a word
@@ -398,6 +402,14 @@ def _rule_reading(
         return "fa4"
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
+    if ch == "干" and own_before[-1:] in _DRIED_FOODS:
+        return "gan1"  # 肉干, 豆腐干, 笋干 (words the dictionary lacks): dried food
+    if ch == "折" and alone and before.endswith(_SNAPPED) and after.startswith(("了", "断")):
+        return "she2"  # 腿折了, 树枝折了: snapped, broken (折叠, 打折: zhé)
+    if ch == "空" and alone and re.match(_LEFT_FREE, after):
+        return "kong4"  # 空出一个位置, 空一行: to leave free, to leave blank
+    if ch == "乐" and alone and after.startswith(_AMUSED):
+        return "le4"  # 她乐坏了, 乐死我了, 乐得合不拢嘴: amused, happy (音乐: yuè)
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
     if alone:

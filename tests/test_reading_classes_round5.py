@@ -217,3 +217,30 @@ def test_hao_fond_of_a_habit(text: str, reading: str) -> None:
 @pytest.mark.parametrize("text", ["一到冬天就长冻疮", "最近在长智齿", "脸上又长闭口了"])
 def test_zhang_growing_on_the_body(text: str) -> None:
     assert _syllables_of(text, "长") == ["zhǎng"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "reading"),
+    [
+        # 空 kòng: to leave free or blank; kōng: empty
+        ("能不能空出一个位置", "空", "kòng"),
+        ("空一行再写", "空", "kòng"),
+        ("房间空着", "空", "kōng"),
+        # 折 shé: snapped; zhé: to fold, a discount
+        ("我的腿折了", "折", "shé"),
+        ("树枝折了", "折", "shé"),
+        ("这张纸折一下", "折", "zhé"),
+        # 乐 lè: amused; yuè: music
+        ("她乐坏了", "乐", "lè"),
+        ("他们乐队下周演出", "乐", "yuè"),
+        # 干 gān: dried food in words the dictionary lacks; gàn: to do
+        ("豆腐干", "干", "gān"),
+        ("买了一袋肉干", "干", "gān"),
+        ("我一个人干了三个人的活", "干", "gàn"),
+        # 难为 wéi: to put in a spot (not 为 "for")
+        ("难为你了", "为", "wéi"),
+        ("我为你骄傲", "为", "wèi"),
+    ],
+)
+def test_verbs_known_by_what_follows(text: str, char: str, reading: str) -> None:
+    assert _syllables_of(text, char) == [reading], text
