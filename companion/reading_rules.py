@@ -402,6 +402,10 @@ def _rule_reading(
         return "fa4"
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
+    if ch == "干" and re.match("了?(?:这|那)?(?:一)?杯", after):
+        return "gan1"  # 干了这杯: drink it up
+    if ch == "号" and before.endswith(("哭", "哀", "呼", "怒", "嚎")):
+        return "hao2"  # 哭号, 哀号: to wail
     if ch == "干" and own_before[-1:] in _DRIED_FOODS:
         return "gan1"  # 肉干, 豆腐干, 笋干 (words the dictionary lacks): dried food
     if ch == "折" and alone and before.endswith(_SNAPPED) and after.startswith(("了", "断")):
@@ -731,6 +735,13 @@ _LEFT_OUT_AFTER = (
 _LEFT_OUT_BEFORE = ("别", "不要", "没", "没有", "千万别", "可别", "怕", "不会", "把", "被")
 
 
+# what comes layer upon layer (困难重重, 重重关卡: chóngchóng)
+_OBSTACLES = (
+    "困难", "关卡", "阻碍", "障碍", "危机", "矛盾", "问题", "顾虑", "疑虑", "疑点", "心事",
+    "险阻", "包围", "迷雾", "难关", "考验", "叠叠", "山", "门", "阻力", "压力", "防守",
+)  # fmt: skip
+
+
 def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]]) -> None:
     """Dictionary words whose reading the words around them decide, whether or not the
     dictionary gives that reading: 下头 "below" (xiàtou) against the slang "a turn-off"
@@ -765,6 +776,25 @@ def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]])
                 before[:-1].endswith(_LEFT_OUT_BEFORE) and not after.startswith("来")
             ):
                 numbers = ["la4", "xia4"]  # 别落下东西, 落下了一节课: left behind
+        elif key in ("好处", "难处") and (id(word), 1) not in settled:
+            before, after = runs.context(k, 1)
+            if before[:-1].endswith(("不", *DEGREE_ADVERBS)) and (
+                (not after and runs.closed(k)) or after.startswith(_STATE_AFTER)
+            ):
+                numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
+        elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
+            numbers = [*word.numbers[:-1], "de5"]  # 重重地摔了一跤: the adverbial particle
+        if "重重" in key:
+            at = key.index("重重")
+            before, after = runs.context(k, at + 1)
+            layered = ("chong2", "chong2")
+            if after.startswith("地"):
+                layered = ("zhong4", "zhong4")  # 重重地摔: heavily
+            elif not (before[:-1].endswith(_OBSTACLES) or after.startswith(_OBSTACLES)):
+                layered = ()
+            if layered:
+                base = numbers if numbers is not None else list(word.numbers)
+                numbers = [*base[:at], *layered, *base[at + 2 :]]
         if numbers is not None:
             word.numbers = [
                 n.capitalize() if old[:1].isupper() else n

@@ -244,3 +244,21 @@ def test_zhang_growing_on_the_body(text: str) -> None:
 )
 def test_verbs_known_by_what_follows(text: str, char: str, reading: str) -> None:
     assert _syllables_of(text, char) == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "readings"),
+    [
+        ("这人不好处", "处", ["chǔ"]),
+        ("这样做有什么好处", "处", ["chu"]),
+        ("困难重重", "重", ["chóng", "chóng"]),
+        ("重重关卡", "重", ["chóng", "chóng"]),
+        ("重重地摔了一跤", "重", ["zhòng", "zhòng"]),
+        ("重重地摔了一跤", "地", ["de"]),
+        ("干了这杯", "干", ["gān"]),
+        ("他在哭号", "号", ["háo"]),
+        ("几号发货", "号", ["hào"]),
+    ],
+)
+def test_readings_by_the_word_around_them(text: str, char: str, readings: list[str]) -> None:
+    assert _syllables_of(text, char) == readings, text
