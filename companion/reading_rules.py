@@ -787,7 +787,7 @@ def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]])
         if "重重" in key:
             at = key.index("重重")
             before, after = runs.context(k, at + 1)
-            layered = ("chong2", "chong2")
+            layered: tuple[str, ...] = ("chong2", "chong2")
             if after.startswith("地"):
                 layered = ("zhong4", "zhong4")  # 重重地摔: heavily
             elif not (before[:-1].endswith(_OBSTACLES) or after.startswith(_OBSTACLES)):
@@ -823,6 +823,10 @@ def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, in
         settled.add((id(word), 0))
 
 
+# what one gets after 得 dé (我得了感冒, 他得第一了, 得冠军, 得满分), not "must" (děi)
+_GOT = frozenset(
+    ["第一", "第二", "第三", "第一名", "第二名", "冠军", "亚军", "季军", "奖", "满分", "金牌"]
+)
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
 _MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
 
@@ -841,7 +845,9 @@ def _particle_de(
         if word.simplified == "得":
             if prev is not None and prev.simplified in _DEI_BEFORE:
                 # 我得走 "must"; 我得了感冒 "got"
-                got = nxt is not None and nxt.simplified.startswith(("了", "到"))
+                got = nxt is not None and (
+                    nxt.simplified.startswith(("了", "到")) or nxt.simplified in _GOT
+                )
                 reading = "de2" if got else "dei3"
             elif prev is not None:
                 reading = "de5"  # 跑得快: the complement particle

@@ -9,9 +9,12 @@ choice of 书 + 记得 over 书记 + 得. Each class is tested with its contrast
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import pytest
 
-from companion.dictionary import get_dictionary, prepare_dictionary
+from companion.dictionary import Dictionary, get_dictionary, prepare_dictionary
 from companion.pinyin import annotate
 
 
@@ -262,3 +265,43 @@ def test_verbs_known_by_what_follows(text: str, char: str, reading: str) -> None
 )
 def test_readings_by_the_word_around_them(text: str, char: str, readings: list[str]) -> None:
     assert _syllables_of(text, char) == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("他得第一了", "dé"),
+        ("他得冠军了", "dé"),
+        ("我得走了", "děi"),
+        ("我得第一个到", "děi"),
+    ],
+)
+def test_de_got_a_place_or_dei_must(text: str, reading: str) -> None:
+    assert _syllables_of(text, "得") == [reading], text
+
+
+def test_verbs_jieba_tags_otherwise_are_verbs() -> None:
+    prepare_dictionary()
+    dictionary = get_dictionary()
+    assert dictionary.is_verb("长大") and dictionary.is_verb("回家")
+    # an auxiliary before one: 会 + 长大, not 会长 "club president" + 大
+    assert [w.text for w in annotate("孩子都会长大的")] == ["孩子", "都", "会", "长大", "的"]
+
+
+def test_a_cache_built_with_other_untagged_verbs_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editing JIEBA_UNTAGGED_VERBS needs no version bump: the cache records the list."""
+    from companion.dictionary import supplement
+    from companion.dictionary.cedict import load_cached
+
+    source = tmp_path / "mini.txt.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.write("长大 長大 [zhang3 da4] /to grow up/\n")
+    cache = tmp_path / "mini.idx"
+    Dictionary(source=source, cache=cache).load()
+    assert load_cached(source, cache) is not None
+    monkeypatch.setattr(
+        supplement, "JIEBA_UNTAGGED_VERBS", supplement.JIEBA_UNTAGGED_VERBS | {"回来"}
+    )
+    assert load_cached(source, cache) is None

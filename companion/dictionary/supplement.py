@@ -71,3 +71,14 @@ EVERYDAY_FIRST: dict[str, str] = {
     "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
     "矫情": "jiao2 qing5",  # fussy, whiny (jiáoqing, everyday); jiǎoqíng "affected" is literary
 }
+
+
+# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家 and 毕业 "n", 长胖 "a"):
+# flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
+# (孩子都会长大的: 会 + 长大, not 会长 "club president" + 大) and the rules know them
+JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
+    [
+        "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
+        "种草", "上车", "回国", "住院", "出院",
+    ]
+)  # fmt: skip
