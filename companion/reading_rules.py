@@ -51,6 +51,18 @@ characters the words leave open:
   gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
   上头说 shàngtou); 作 acting up (别作了, 太作了 zuō; 作精, 作死 zuō in the supplement).
 
+- fifth round, everyday senses by the words around them: 长 to gain or to grow on the
+  body (长见识, 长长见识 zhǎngzhang, 长点记性, 长冻疮 zhǎng); 当 "to treat as" (当我没说,
+  当回事, 就当 dàng); 落 left behind (落在车上, 把伞落在店里, 别落下东西 là); a dozen
+  (一打鸡蛋 dá); 床铺 made (把床铺好 pū); 好学 of a thing (很好学, 好学吗 hǎo) or a
+  person (他很好学 hào), 好 before a habit (他好喝酒 hào); 下头 below (在下头 xiàtou) or
+  the slang turn-off (太下头了 xiàtóu); 应 before an adverb (你应早点来 yīng); 地 the
+  ground after a measure of land (这块地 dì); 发 hair inside a word or after what is done
+  to it (短发, 掉发 fà); 空 leaving free (空出一个位置 kòng); 折 snapped (腿折了 shé);
+  乐 amused (乐坏了 lè); 干 in dried foods (肉干 gān), drinking up (干了这杯 gān);
+  好处 getting along (这人不好处 chǔ); 重重 layered (困难重重 chóng) or heavily
+  (重重地 zhòng); 得 getting a place (他得第一了 dé); 哭号 háo; 难为 wéi.
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
@@ -103,7 +115,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
-    "钉": "ding4", "粘": "zhan1",
+    "钉": "ding4", "粘": "zhan1", "塞": "sai1",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -239,7 +251,7 @@ def apply_rules(
     _doctor(words, open_, runs, settled)
     _given_back(words, open_, runs, settled, lexicon)
     _slang_senses(words, open_, runs, settled)
-    _word_senses(words, runs, settled)
+    _word_senses(words, runs, settled, lexicon)
     _particle_de(words, settled, lexicon)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
@@ -742,7 +754,9 @@ _OBSTACLES = (
 )  # fmt: skip
 
 
-def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]]) -> None:
+def _word_senses(
+    words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]], lexicon: Lexicon
+) -> None:
     """Dictionary words whose reading the words around them decide, whether or not the
     dictionary gives that reading: 下头 "below" (xiàtou) against the slang "a turn-off"
     (xiàtóu), 好学 easy to learn (hǎo) or studious (hào), 一打 a dozen (dá) before goods,
@@ -784,6 +798,11 @@ def _word_senses(words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]])
                 numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
         elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
             numbers = [*word.numbers[:-1], "de5"]  # 重重地摔了一跤: the adverbial particle
+        if "壳" in key and (len(key) == 1 or not lexicon.contains(key)):
+            # 鸡蛋壳, 手机壳 + 壳 (not dictionary words): a shell, ké; the dictionary's
+            # words keep theirs (贝壳 bèiké, 地壳 dìqiào)
+            base = numbers if numbers is not None else list(word.numbers)
+            numbers = ["ke2" if c == "壳" else n for c, n in zip(key, base, strict=True)]
         if "重重" in key:
             at = key.index("重重")
             before, after = runs.context(k, at + 1)

@@ -305,3 +305,19 @@ def test_a_cache_built_with_other_untagged_verbs_is_rebuilt(
         supplement, "JIEBA_UNTAGGED_VERBS", supplement.JIEBA_UNTAGGED_VERBS | {"回来"}
     )
     assert load_cached(source, cache) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "readings"),
+    [
+        ("塞进包里", "塞", ["sāi"]),
+        ("塞了一堆东西", "塞", ["sāi"]),
+        ("塞浦路斯", "塞", ["Sài"]),
+        ("路上堵塞", "塞", ["sè"]),
+        ("鸡蛋壳", "壳", ["ké"]),
+        ("买了个手机壳", "壳", ["ké"]),
+        ("地壳运动", "壳", ["qiào"]),
+    ],
+)
+def test_sai_stuffing_and_ke_a_shell(text: str, char: str, readings: list[str]) -> None:
+    assert _syllables_of(text, char) == readings, text
