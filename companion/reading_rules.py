@@ -167,6 +167,7 @@ _TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|
 _VOMITED = "了?(?:一|整|好几|两|三|半)?(?:个)?(?:晚上|天|夜|次|回|下午|上午|地|身|车)"
 # what one carries on one's back (背着书包 bēi) or looks after (帮我看着行李 kān)
 _CARRIED = ("书包", "背包", "包", "孩子", "宝宝", "娃", "行李", "吉他", "箱子", "篓", "筐")
+_WORN_AS = ("通勤", "单肩", "双肩", "斜", "手提", "日常", "上班", "上学")  # 通勤背: bēi
 _LOOKED_AFTER = ("孩子", "小孩", "宝宝", "娃", "行李", "东西", "包", "店", "门", "家", "摊")
 _LINES_OF = ("字", "代码", "诗", "文字", "小字", "数据", "标题", "注释", "公式", "句")
 _REDONE = tuple("做写来拍装买选考开启建修读画剪练录播")
@@ -392,6 +393,13 @@ def _rule_reading(
         return "zhong4"  # 重感冒: heavy, serious
     if ch == "弹" and (after.startswith(_INSTRUMENTS) or after.startswith(_ASPECT_AFTER)):
         return "tan2"  # 弹钢琴, 弹得很好: to play
+    if (
+        ch == "背"
+        and alone
+        and (before.endswith(_WORN_AS) or re.search("包|书包|背包", before))
+        and not after.startswith(("单词", "书", "课文", "锅", "叛", "影", "后", "面"))
+    ):
+        return "bei1"  # 这个包通勤背刚好, 双肩背: to carry on one's back
     if ch == "背" and after.removeprefix("着").startswith(_CARRIED):
         return "bei1"  # 背着书包: to carry on one's back
     if (

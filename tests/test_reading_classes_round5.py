@@ -321,3 +321,16 @@ def test_a_cache_built_with_other_untagged_verbs_is_rebuilt(
 )
 def test_sai_stuffing_and_ke_a_shell(text: str, char: str, readings: list[str]) -> None:
     assert _syllables_of(text, char) == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("这个包包容量很大，通勤背刚好", "bēi"),
+        ("这个包背起来很舒服", "bēi"),
+        ("单词背起来好难", "bèi"),
+        ("他的背很直", "bèi"),
+    ],
+)
+def test_bei_carrying_a_bag(text: str, reading: str) -> None:
+    assert _syllables_of(text, "背") == [reading], text
