@@ -137,6 +137,18 @@ _RETURNED = re.compile(
     "^(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?"
     "(?:钱|书|债|款|贷款|房贷|车贷|花呗|信用卡|账|人情)"
 )
+# what was borrowed or owed after 还 (还上次借的钱, 还欠的钱: huán)
+_OWED = re.compile(
+    "(?:上次|之前|上回|前几天|前天|昨天|上个月|上周|去年|那天)?(?:借|欠)(?:的|了?你|了?我)"
+)
+# what owes: a debt before 还 + a result or the end (信用卡还了吗, 花呗还完了: huán)
+_DEBTS = ("信用卡", "花呗", "房贷", "车贷", "贷款", "借款", "欠款", "网贷", "白条", "钱", "书")
+# adverbs and auxiliaries after the adverb 还 (还真是, 还挺, 还没: hái), never its object
+_STILL_BEFORE = (
+    "真", "挺", "很", "蛮", "比较", "太", "那么", "这么", "没", "不", "在", "是", "能", "会",
+    "可以", "得", "想", "以为", "算", "一直", "又", "也", "都", "再", "早", "就", "才", "可能",
+    "应该", "需要", "记得", "好意思", "差", "行", "不错", "挺好",
+)  # fmt: skip
 _STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清淡", "清爽")  # 还完成: hái
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
@@ -356,6 +368,10 @@ def _rule_reading(
         and not after.startswith(_STILL_THEN)
     ):
         return "huan2"  # 还完了, 还清: paid back
+    if ch == "还" and alone and (_OWED.match(after) or _debt_paid(before, after, closed)):
+        return "huan2"  # 还上次借的钱; 信用卡还了吗: paying back what is owed
+    if ch == "还" and alone and next_word.startswith(_STILL_BEFORE):
+        return "hai2"  # 还真是, 还挺好, 还没: the adverb before a predicate's adverb
     if ch == "着":
         if before.endswith(("不", "得")) or _NOT_FOUND.search(before):
             return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
@@ -533,6 +549,15 @@ _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得�
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
 _GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
+
+
+def _debt_paid(before: str, after: str, closed: bool) -> bool:
+    """Whether 还 after a debt is paying it back: a result or a question after it
+    (信用卡还了吗, 花呗还完了, 书还了), or nothing (钱什么时候还 is left to the rules
+    above)."""
+    if not before.endswith(_DEBTS):
+        return False
+    return after.startswith(("了", "完", "清", "上", "掉")) or (closed and not after)
 
 
 def _kneads(before: str, after: str) -> bool:

@@ -334,3 +334,23 @@ def test_sai_stuffing_and_ke_a_shell(text: str, char: str, readings: list[str]) 
 )
 def test_bei_carrying_a_bag(text: str, reading: str) -> None:
     assert _syllables_of(text, "背") == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("还上次借的钱", ["huán"]),
+        ("信用卡还了吗", ["huán"]),
+        ("这个月的房贷还完了", ["huán"]),
+        ("花呗还没还", ["hái", "huán"]),
+        # the adverb before another adverb or an auxiliary
+        ("还真是", ["hái"]),
+        ("那还真是", ["hái"]),
+        ("钱还不够", ["hái"]),
+        ("书还在桌上", ["hái"]),
+    ],
+)
+def test_huan_paying_back_what_is_owed_hai_before_an_adverb(
+    text: str, readings: list[str]
+) -> None:
+    assert _syllables_of(text, "还") == readings, text
