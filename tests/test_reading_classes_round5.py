@@ -350,7 +350,17 @@ def test_bei_carrying_a_bag(text: str, reading: str) -> None:
         ("书还在桌上", ["hái"]),
     ],
 )
-def test_huan_paying_back_what_is_owed_hai_before_an_adverb(
-    text: str, readings: list[str]
-) -> None:
+def test_huan_paying_back_what_is_owed_hai_before_an_adverb(text: str, readings: list[str]) -> None:
     assert _syllables_of(text, "还") == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "reading"),
+    [
+        ("我们俩重名了", "重名", "chóngmíng"),
+        ("这个很得劲", "得劲", "déjìn"),
+    ],
+)
+def test_everyday_readings_of_words(text: str, word: str, reading: str) -> None:
+    (found,) = [w for w in annotate(text) if w.text == word]
+    assert found.joined_pinyin() == reading, text

@@ -33,6 +33,7 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     # slang senses read otherwise than CC-CEDICT's entry (显白 there: a variant of 显摆
     # xiǎnbai, "to show off"); our own readings stand over CEDICT's neutral tones
     ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
+    ("得劲", "得勁", "de2 jin4", "(colloquial) feeling good; comfortable; handy"),
     ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
     (
         "朝九晚五",
@@ -69,6 +70,7 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
 EVERYDAY_FIRST: dict[str, str] = {
     "告诉": "gao4 su5",  # to tell (gàosu); gàosù is the legal "to press charges"
     "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
+    "重名": "chong2 ming2",  # sharing a name (chóngmíng); zhòngmíng "great fame" is literary
     "矫情": "jiao2 qing5",  # fussy, whiny (jiáoqing, everyday); jiǎoqíng "affected" is literary
 }
 
