@@ -115,7 +115,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
-    "钉": "ding4", "粘": "zhan1", "塞": "sai1",
+    "钉": "ding4", "粘": "zhan1", "塞": "sai1", "扇": "shan1",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -345,6 +345,7 @@ def _rule_reading(
             or before.endswith(_PROGRESSIVE)
             or before.endswith("所")  # 所藏佛像, 所种: 所 before a verb
             or (ch == "盛" and after.startswith(_LADLED))  # 盛饭, 盛汤: to ladle
+            or (ch == "扇" and after.startswith(("扇", "风", "巴掌", "耳光", "他", "她", "我")))
         )
     ):
         return VERB_READINGS[ch]

@@ -364,3 +364,16 @@ def test_huan_paying_back_what_is_owed_hai_before_an_adverb(text: str, readings:
 def test_everyday_readings_of_words(text: str, word: str, reading: str) -> None:
     (found,) = [w for w in annotate(text) if w.text == word]
     assert found.joined_pinyin() == reading, text
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("她扇了他一巴掌", ["shān"]),
+        ("扇他耳光", ["shān"]),
+        ("这扇窗户", ["shàn"]),
+        ("一扇门", ["shàn"]),
+    ],
+)
+def test_shan_to_fan_or_slap_against_the_measure(text: str, readings: list[str]) -> None:
+    assert _syllables_of(text, "扇") == readings, text
