@@ -170,6 +170,7 @@ _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉�
 _NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义难")
 _CATCH = ("火", "凉", "迷", "慌", "魔", "了火", "了凉", "了迷", "了魔")  # 着火, 着了凉: zháo
 _ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # 她的穿着打扮: the noun
+_ONLY_LACKING = ("就", "只", "还", "都", "也", "才", "总", "就是", "只是", "还是", "又")
 _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
 _HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
 _TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
@@ -391,6 +392,8 @@ def _rule_reading(
         and "所" not in after[:6]  # 为人所知: the passive, wéi
     ):
         return "wei4"  # 为你准备的, 为大家整理: for
+    if ch == "差" and alone and before.endswith(_ONLY_LACKING):
+        return "cha4"  # 就差出发了, 只差一步: only lacking
     if ch == "差" and alone and (after[:1] in _NUMERAL_START or after.startswith(_SHORT_OF)):
         return "cha4"  # 还差五块钱, 差了五岁, 差太多: short of; poor
     slept = "睡" in before[-6:] or "补" in before[-6:]  # 睡了个好觉, 补了一个觉
@@ -437,6 +440,8 @@ def _rule_reading(
         # 短发, 卷发 (a word), 掉 + 发, 染 + 发: hair; a word before a lone 发 may end in
         # such a character otherwise (试卷 + 发下来: to hand out, fā)
         return "fa4"
+    if ch == "发" and after.startswith("色") and not after.startswith(("色情", "色图")):
+        return "fa4"  # 这个发色好显白: hair colour
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
     if ch == "干" and re.match("了?(?:这|那)?(?:一)?杯", after):

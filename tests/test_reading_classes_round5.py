@@ -377,3 +377,16 @@ def test_everyday_readings_of_words(text: str, word: str, reading: str) -> None:
 )
 def test_shan_to_fan_or_slap_against_the_measure(text: str, readings: list[str]) -> None:
     assert _syllables_of(text, "扇") == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "readings"),
+    [
+        ("攻略做好了，就差出发了", "差", ["chà"]),
+        ("只差一步", "差", ["chà"]),
+        ("明天要出差", "差", ["chāi"]),
+        ("这个发色好显白", "发", ["fà"]),
+    ],
+)
+def test_cha_only_lacking_and_fa_hair_colour(text: str, char: str, readings: list[str]) -> None:
+    assert _syllables_of(text, char) == readings, text
