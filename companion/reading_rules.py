@@ -915,15 +915,31 @@ def _particle_de(
                 and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
             ):
                 reading = "dei3"  # ，得改短: must
-        elif prev is not None and _a_plot_of_land(prev.simplified):
+        elif (
+            prev is not None
+            and _a_plot_of_land(prev.simplified)
+            and not _doubled(_text_before(words, k)[-4:])  # 一块一块地: piece by piece
+        ):
             reading = "di4"  # 这块地好大, 一片地, 我家的地: the ground, a plot of land
         elif prev is not None and (
-            (nxt is not None and len(prev.text) >= 2) or _doubled(prev.simplified)
+            (nxt is not None and len(prev.text) >= 2)
+            or _doubled(prev.simplified)
+            or _doubled(_text_before(words, k)[-4:])
         ):
             reading = "de5"  # 慢慢地走, 慢慢地，: the adverbial particle
         if reading:
             word.numbers = [reading]
             settled.add((id(word), 0))
+
+
+def _text_before(words: Sequence[RuledWord], k: int) -> str:
+    """The Chinese text of up to four words before word ``k`` in its run (大把大把)."""
+    parts: list[str] = []
+    j = k - 1
+    while j >= 0 and k - j <= 4 and words[j].is_chinese:
+        parts.insert(0, words[j].simplified)
+        j -= 1
+    return "".join(parts)
 
 
 def _a_plot_of_land(word: str) -> bool:

@@ -390,3 +390,16 @@ def test_shan_to_fan_or_slap_against_the_measure(text: str, readings: list[str])
 )
 def test_cha_only_lacking_and_fa_hair_colour(text: str, char: str, readings: list[str]) -> None:
     assert _syllables_of(text, char) == readings, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("头发大把大把地掉", "de"),
+        ("一个一个地来", "de"),
+        ("一块一块地吃", "de"),
+        ("这块地好大", "dì"),
+    ],
+)
+def test_de_after_a_repeated_measure(text: str, reading: str) -> None:
+    assert _syllables_of(text, "地") == [reading], text
