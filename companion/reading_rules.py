@@ -101,7 +101,7 @@ ADJECTIVE_READINGS = {
     "长": "chang2", "重": "zhong4", "难": "nan2", "干": "gan1", "差": "cha4", "累": "lei4",
     "少": "shao3", "空": "kong1", "薄": "bao2", "晕": "yun1", "卷": "juan3", "背": "bei4",
     "冲": "chong4", "假": "jia3", "凉": "liang2", "散": "san3", "强": "qiang2", "好": "hao3",
-    "大": "da4", "正": "zheng4", "横": "heng4", "挑": "tiao1",
+    "大": "da4", "正": "zheng4", "横": "heng4", "挑": "tiao1", "粘": "nian2",
 }  # fmt: skip
 MEASURE_READINGS = {
     "只": "zhi1", "处": "chu4", "觉": "jiao4", "种": "zhong3", "把": "ba3",
@@ -175,6 +175,7 @@ _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多�
 _HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
 _TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
 _FRIED = ("一下", "至", "到", "得", "熟", "好", "成", "透", "鸡", "薯", "串", "丸", "油条", "花生")
+_HAIR_TIED = ("头发", "马尾", "辫子", "小辫", "丸子头", "长发")
 _TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|头)"
 # 吐 with no object but a time or a place after it: 吐了一晚上, 吐了一地 (tù, "to vomit")
 _VOMITED = "了?(?:一|整|好几|两|三|半)?(?:个)?(?:晚上|天|夜|次|回|下午|上午|地|身|车)"
@@ -661,6 +662,10 @@ def _collocation(
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):
         return "zha2"  # 炸一下, 炸鸡: to deep-fry
+    if ch == "扎" and before.endswith(_HAIR_TIED) and not after.startswith(("针", "手", "心")):
+        return "za1"  # 把头发扎起来, 马尾扎高一点: to tie (扎针, 扎手: zhā)
+    if ch == "粘" and after.startswith("人"):
+        return "nian2"  # 我家狗狗特别粘人: clingy (粘在墙上: zhān)
     if ch == "扎" and re.match(_TIED, after):
         return "za1"  # 扎个马尾: to tie
     if ch == "冲" and next_word in _PRONOUNS:

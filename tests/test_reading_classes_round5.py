@@ -403,3 +403,18 @@ def test_cha_only_lacking_and_fa_hair_colour(text: str, char: str, readings: lis
 )
 def test_de_after_a_repeated_measure(text: str, reading: str) -> None:
     assert _syllables_of(text, "地") == [reading], text
+
+
+@pytest.mark.parametrize(
+    ("text", "char", "readings"),
+    [
+        ("她把头发扎起来了", "扎", ["zā"]),
+        ("马尾扎高一点", "扎", ["zā"]),
+        ("护士给我扎针", "扎", ["zhā"]),
+        ("我家狗狗特别粘人", "粘", ["nián"]),
+        ("这个好粘", "粘", ["nián"]),
+        ("粘在墙上", "粘", ["zhān"]),
+    ],
+)
+def test_za_tying_hair_and_nian_sticky(text: str, char: str, readings: list[str]) -> None:
+    assert _syllables_of(text, char) == readings, text
