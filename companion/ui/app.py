@@ -75,8 +75,9 @@ def run_app(args: list[str]) -> int:
     from companion import logs
 
     # The rotating log file (keys scrubbed), uncaught exceptions and the task layer's
-    # tracebacks included; --verbose adds DEBUG lines on stderr.
-    logs.setup(gui=True, verbose="--verbose" in args)
+    # tracebacks included; --verbose adds DEBUG lines on stderr. Its INFO lines wait in memory
+    # until the window has painted (a warning is written at once).
+    logs.setup(gui=True, verbose="--verbose" in args, hold=True)
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -108,6 +109,7 @@ def run_app(args: list[str]) -> int:
         instance.listen()
 
     window, desktop = build_window()
+    window.firstPainted.connect(logs.release_held)
     if instance is not None:
         instance.argumentsReceived.connect(desktop.handle_arguments)
     window.show()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QTabWidget,
     QVBoxLayout,
@@ -39,6 +38,8 @@ from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox  # dialogs only: its type is made on first use
+
     from companion.session import Session, SessionResult
     from companion.wordlist import WordToSave  # its import loads the dictionary: not at start
 
@@ -313,6 +314,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(300, self._first_run_prompt)
 
     def _first_run_prompt(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("Welcome to Companion")
         box.setText(
@@ -358,6 +361,8 @@ class MainWindow(QMainWindow):
         if box is not None and shiboken6.isValid(box) and box.isVisible():
             box.setText(f"{box.text()}\n\n{text}")  # one box, however many arrive
             return
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Critical if severe else QMessageBox.Icon.Warning,
             "Companion: your data",
@@ -591,6 +596,8 @@ class MainWindow(QMainWindow):
             _log.warning("could not remember the tray notice", exc_info=True)
         # No parent (the window it would belong to is hidden): Python owns it, so it is kept
         # here and not deleted on close (Qt deleting it too would free it twice).
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, "Companion", TRAY_MESSAGE)
         box.setObjectName("trayNotice")
         box.open()
