@@ -53,8 +53,8 @@ def test_installed_and_imports_keep_no_source(tmp_path: Path) -> None:
         (tmp_path / f"{name}.py").write_text(text + "VALUE = 1\n", encoding="utf-8")
     sys.path.insert(0, str(tmp_path))
     try:
-        import plain_for_check  # type: ignore[import-not-found]
-        import uses_qt_for_check  # type: ignore[import-not-found]
+        import plain_for_check
+        import uses_qt_for_check
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("plain_for_check", None)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -53,6 +53,8 @@ from PySide6.QtWidgets import (
 from companion.ui.reading.ruby_view import RubyView
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData, QUrl  # annotations only: no type made at start
+
     from companion.glossary_api import TermHit
     from companion.pinyin import Word
     from companion.session import SessionResult
@@ -655,6 +657,8 @@ class TranslationPane(QWidget):
         of terms never hold the window."""
         self._highlight_run += 1
         run = self._highlight_run
+        if not self._highlights and not self._highlighted:
+            return  # nothing to mark and nothing marked (the empty pane at start)
         from PySide6.QtGui import QTextCharFormat  # its type is made here, not at start
 
         fmt = QTextCharFormat()
