@@ -97,3 +97,16 @@ def test_names_are_per_user_and_short() -> None:
     assert decode_message(b'["--show"]') == ["--show"]
     assert decode_message(b"\xff\xfe") is None
     assert decode_message(b"[1, 2]") is None
+
+
+def test_the_name_is_the_one_hashlib_and_getpass_give(monkeypatch) -> None:
+    """Launches of another build (or version) find each other: same user, same digest."""
+    import getpass
+    import hashlib
+
+    user = getpass.getuser()
+    expected = hashlib.sha1(f"companion-desktop\0{user}".encode()).hexdigest()[:12]
+    assert server_name("companion-desktop") == f"companion-desktop-{expected}"
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    assert server_name("companion-desktop") == f"companion-desktop-{expected}"  # from pwd

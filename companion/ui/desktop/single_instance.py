@@ -9,9 +9,8 @@ the app: ``companion --show`` / ``companion --translate-clipboard``.
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
+import os
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -21,13 +20,36 @@ REPLY_TIMEOUT_MS = 3000
 MAX_MESSAGE = 64 * 1024
 
 
+USER_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")  # what getpass.getuser() reads
+
+
+def _user() -> str:
+    """getpass.getuser(), without importing getpass (and termios) when a variable says it."""
+    for name in USER_VARIABLES:
+        user = os.environ.get(name)
+        if user:
+            return user
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "user"
+
+
+def _sha1_hex(data: bytes) -> str:
+    """hashlib.sha1(data).hexdigest(). The standalone SHA-1 module loads in well under a
+    millisecond; hashlib loads OpenSSL (~5-8 ms before the first paint)."""
+    try:
+        from _sha1 import sha1
+    except ImportError:  # a Python built without it
+        from hashlib import sha1
+    return str(sha1(data).hexdigest())
+
+
 def server_name(app_id: str) -> str:
     """Short (macOS limits socket paths) and per user."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "user"
-    digest = hashlib.sha1(f"{app_id}\0{user}".encode()).hexdigest()[:12]
+    digest = _sha1_hex(f"{app_id}\0{_user()}".encode())[:12]
     return f"{app_id}-{digest}"
 
 

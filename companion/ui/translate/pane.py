@@ -14,7 +14,6 @@ translation is appended, not re-set, and the term list and highlights are capped
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -133,6 +132,8 @@ class NoPackBanner(QFrame):
         layout.addLayout(buttons)
 
     def show_for(self, message: str) -> None:
+        import html  # with the first message, not at start
+
         self.message.setText(
             f"<b>{html.escape(message)}.</b><br>Companion translates offline with free "
             "language packs. Pinyin and word meanings below work without one."
@@ -621,6 +622,8 @@ class TranslationPane(QWidget):
             self.terms_panel.hide()
             self._sync_sections()
             return
+        import html  # with the first terms, not at start
+
         rows: list[str] = []
         seen: set[str] = set()
         self._links = []
