@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         # History, My words and Review: empty tabs and actions until used (nothing is read
         # before the first paint; the due count starts a moment after it).
         self.learning = LearningTabs(self)
-        self.pane.ruby.saveRequested.connect(self.save_word)
+        self.pane.wordSaveRequested.connect(self.save_word)
         self.pane.saveSelectionRequested.connect(self.learning.save_selection)
         self.firstPainted.connect(lambda: QTimer.singleShot(LEARNING_START_MS, self.learning.start))
         self.lens = LensTools(self)  # Tools > Lens; nothing of it is loaded before first use
@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
             font = QFont(widget.font())
             font.setPointSize(size)
             widget.setFont(font)
-        self.pane.ruby.set_style(
+        self.pane.set_ruby_style(
             self.settings.get_str("tone_colors"), self.settings.get_str("pinyin_style")
         )
 

@@ -49,14 +49,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.ui.reading.ruby_view import RubyView
-
 if TYPE_CHECKING:
     from PySide6.QtCore import QMimeData, QUrl  # annotations only: no type made at start
 
     from companion.glossary_api import TermHit
     from companion.pinyin import Word
     from companion.session import SessionResult
+    from companion.ui.reading.ruby_view import RubyView
 
 DIRECTIONS = [
     ("auto", "Auto-detect"),
@@ -245,6 +244,7 @@ class TranslationPane(QWidget):
     copyRequested = Signal()
     termOpened = Signal(str)  # a phrasebook term clicked in the term list
     saveSelectionRequested = Signal(object)  # a PaneSelection: "Save to My words"
+    wordSaveRequested = Signal(object)  # the pinyin popup's "Save word" (a WordToSave)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,11 +323,13 @@ class TranslationPane(QWidget):
         self.pinyin_panel, pinyin_layout = _panel(self)
         self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel, True)
         pinyin_layout.addWidget(self.pinyin_label)
-        self.ruby = RubyView(self.pinyin_panel)
+        # The pinyin view itself is built with the first words (see ``ruby``): the section is
+        # hidden until then, and its modules and fonts are not needed to draw the window.
+        self._ruby: RubyView | None = None
+        self._ruby_style: tuple[str, str] | None = None
         ruby_scroll = QScrollArea(self.pinyin_panel)
         ruby_scroll.setWidgetResizable(True)
         ruby_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        ruby_scroll.setWidget(self.ruby)
         ruby_scroll.setMinimumHeight(48)
         ruby_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.ruby_scroll = ruby_scroll
@@ -373,6 +375,28 @@ class TranslationPane(QWidget):
         self._back_text = ""
         self._has_result = False
         self.clear_result()
+
+    # The pinyin view ---------------------------------------------------------------------------
+    @property
+    def ruby(self) -> RubyView:
+        """The pinyin view (tone-coloured pinyin over the hanzi, word popups), made on first use
+        in the pinyin section's scroll area. Its "Save word" is :attr:`wordSaveRequested`."""
+        if self._ruby is None:
+            from companion.ui.reading.ruby_view import RubyView
+
+            ruby = RubyView(self.pinyin_panel)
+            if self._ruby_style is not None:
+                ruby.set_style(*self._ruby_style)
+            ruby.saveRequested.connect(self.wordSaveRequested)
+            self.ruby_scroll.setWidget(ruby)
+            self._ruby = ruby
+        return self._ruby
+
+    def set_ruby_style(self, tone_palette: str, pinyin_style: str) -> None:
+        """The pinyin view's tone colours and pinyin style (kept for a view not made yet)."""
+        self._ruby_style = (tone_palette, pinyin_style)
+        if self._ruby is not None:
+            self._ruby.set_style(tone_palette, pinyin_style)
 
     # Layout ------------------------------------------------------------------------------------
     @property
@@ -589,7 +613,8 @@ class TranslationPane(QWidget):
 
     def show_pinyin(self, words: Sequence[Word], truncated: bool, problem: str) -> None:
         """The ruby view of the Chinese side (empty hides the section)."""
-        self.ruby.set_words(list(words))
+        if words or self._ruby is not None:  # no view to empty before the first words
+            self.ruby.set_words(list(words))
         if problem:
             self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
         elif truncated:
