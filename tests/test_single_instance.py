@@ -127,7 +127,10 @@ from companion.ui.desktop.single_instance import SingleInstance
 app = QCoreApplication([])
 app_id, then = sys.argv[1], sys.argv[2]
 lock = InstanceLock(app_id)
-assert lock.acquire() is True
+if then == "old":  # an older Companion: listens at once, takes no lock
+    lock = None
+else:
+    assert lock.acquire() is True
 print("locked", flush=True)
 instance = SingleInstance(app_id)
 
@@ -138,16 +141,20 @@ def received(args):
 instance.argumentsReceived.connect(received)
 if then == "listen":  # as the app does once its window is drawn
     QTimer.singleShot(300, instance.listen)
+elif then == "old":
+    assert instance.listen()
+    print("listening", flush=True)
 elif then == "exit":  # ended before listening
     QTimer.singleShot(300, app.quit)
 sys.stdin.readline() if then == "hold" else app.exec()
 instance.close()
-lock.release()
+if lock is not None:
+    lock.release()
 """
 
 
-def holder(app_id: str, then: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+def holder(app_id: str, then: str, **extra: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), **extra)
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLDER, app_id, then],
         env=env,
@@ -164,12 +171,20 @@ def test_the_lock_is_exclusive_and_sits_beside_qts_socket(app_id: str) -> None:
     first, second = InstanceLock(app_id), InstanceLock(app_id)
     assert first.acquire() is True and first.held
     assert second.acquire() is False and not second.held
-    assert not first.socket_left_behind()
+    assert not first.socket_answers()
     server = SingleInstance(app_id)
     assert server.listen()
-    assert first.socket_left_behind()  # the path Qt listens on is the one we look at
+    assert first.socket_answers()  # the path Qt listens on is the one we look at
     server.close()
-    assert not first.socket_left_behind()
+    assert not first.socket_answers()
+    path = os.path.join(QDir.tempPath(), server_name(app_id))
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)  # bound, never listening, left behind: like a crashed instance
+    stale.close()
+    try:
+        assert os.path.exists(path) and not first.socket_answers()
+    finally:
+        os.unlink(path)
     first.release()
     assert second.acquire() is True
     second.release()
@@ -251,3 +266,21 @@ def test_two_launches_at_once_open_one_window_and_a_third_hands_over(tmp_path: P
             proc.wait(timeout=30)
         for log in logs:
             log.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files only")
+def test_an_older_instance_without_the_lock_is_handed_over_to(tmp_path: Path) -> None:
+    """After an update, the running Companion may be one that listens without the lock: a new
+    launch still hands over to it rather than opening a second window."""
+    from companion.ui.app import APP_ID
+
+    old = holder(APP_ID, "old", TMPDIR=str(tmp_path))
+    assert old.stdout is not None and old.stdout.readline().strip() == "listening"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), TMPDIR=str(tmp_path))
+    env.pop("COMPANION_MULTI_INSTANCE", None)
+    launch = subprocess.run(
+        [sys.executable, "-m", "companion", "--show"], env=env, timeout=90, check=False
+    )
+    out, _ = old.communicate(timeout=30)
+    assert launch.returncode == 0
+    assert out.strip() == "got --show"

@@ -114,9 +114,9 @@ def run_app(args: list[str]) -> int:
 
         lock = InstanceLock(APP_ID)
         held = lock.acquire()
-        if held is not True or lock.socket_left_behind():
-            # An instance runs or is starting (or there is no lock here, or a socket is left
-            # where ours goes): settle it over the socket before drawing any window.
+        if held is not True or lock.socket_answers():
+            # An instance runs or is starting (or there is no lock here, or an older Companion
+            # listens without one): settle it over the socket before drawing any window.
             claimed = _claim_over_socket(args, lock, held)
             if isinstance(claimed, int):
                 return claimed

@@ -94,10 +94,26 @@ class InstanceLock:
         self._fd = fd
         return True
 
-    def socket_left_behind(self) -> bool:
-        """A socket file where ours would be: a crashed run's, or an older Companion's that
-        listens without this lock (ask it before drawing a window of our own)."""
-        return (temp_dir() / self.name).exists()
+    def socket_answers(self) -> bool:
+        """Something listens where our socket goes: an older Companion, which listens without
+        taking this lock (hand over to it before drawing a window of our own). A file that
+        refuses connections is a crashed run's, replaced when we listen."""
+        path = temp_dir() / self.name
+        if not path.exists():
+            return False
+        try:
+            import _socket  # socket's C core: the Python module costs ~5 ms of enum set-up
+        except ImportError:
+            return True  # cannot tell: ask over Qt's socket
+        probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            probe.settimeout(1.0)
+            probe.connect(str(path))
+        except OSError:
+            return False  # refused (or not a socket): nobody listens there
+        finally:
+            probe.close()
+        return True
 
     def release(self) -> None:
         if self._fd is not None:
