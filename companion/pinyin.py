@@ -120,7 +120,7 @@ _WORD_CACHE_SIZE = 20_000
 # Polyphones whose other readings live only inside words (的 in 目的, 便 in 便宜, 会 in 会计):
 # standing alone they read one way, so the model is not run for them (CPP dev: the default
 # is right every time these stand alone, for 都 more often than the model)
-_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发少好挑")
+_SETTLED_ALONE = frozenset("的和把给都上那会要别区便大看吗吧呢么没发少好挑尽")
 # How much likelier (in nats) the model must find a reading no whole reading of the word
 # has than the word's best whole reading before it is taken (fitted on CPP dev, 5-fold)
 _OFF_WORD_MARGIN = 2.0
@@ -226,8 +226,8 @@ def _readings_of(
     out = _Known()
     if readings and len(key) > 1:
         out.numbers = list(readings[0])
-        if dictionary.extra_reading(key):
-            return out  # our own terms' readings are exact
+        if dictionary.extra_reading(key) and len(readings) == 1:
+            return out  # our own terms' readings are exact (上头 keeps its two: see readings)
         other = dictionary.alternative_reading(key)
         if other and len(other.split()) == len(key):
             readings.append(other.split())

@@ -31,7 +31,25 @@ characters the words leave open:
   zhǎngcháng); 挨 next to after 紧 or before 肩/家 (āi); 朴 next to plainness (朴拙 pǔ);
 - 结 bearing fruit (结了很多果子 jiē); 打的 "take a taxi" before where it goes (dǎdī);
 - a sentence-final particle closing its clause (记得点赞哦 o, 走咯 lo, 就这样呗 bei);
-- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说).
+- 长 grown this big (长这么大 zhǎng); 得 opening a clause before a verb (，得改短 děi);
+- 划 rowing or scratching (划船, 手划破了 huá) against drawing a line (划重点 huà);
+  差 "poor" after what has a quality (质量差 chà); 调到 a setting (调到26度 tiáo);
+  散 come loose (鞋带散了 sǎn); 闷 stuffy air (天气闷, 房间里好闷 mēn); 场 the course
+  of an event (一场大雨, 一场病 cháng; 一场电影 chǎng);
+- from CPP dev: 应 "should" before a verb (应追溯 yīng); 刨 to dig unless planing (刨坑
+  páo, 刨平 bào); 蒙 dazed (搞蒙了 mēng) or covered (蒙了一层灰 méng); a verb after 所
+  (所藏 cáng); 盛 ladling food (盛饭 chéng); 粘 sticking (粘在 zhān);
+- 大夫 as the doctor (dàifu) where one sees it or it tells or prescribes (看大夫, 大夫说);
+- 累 as "tired" (lèi) with what follows tiredness or who is tired (累得腿软, 累死了, 累了,
+  又累又饿, 我累), where the words leave it open (its lěi lives in 积累, 累计; léi in 累赘);
+- 还 giving back to a person (还我充电宝, 还你一个清白 huán) unless that person is the
+  subject of what follows (还我请客: hái), or after 把 and what is given back (把书还
+  回去 huán: the adverb comes before 把);
+- 处 getting along (处对象, 处不来 chǔ);
+- 和 as "to knead, to mix with water" next to dough or mud (和好面, 把面和好 huó);
+- slang and colloquial senses read otherwise than the word's first reading: 上头 "hooked,
+  gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
+  上头说 shàngtou); 作 acting up (别作了, 太作了 zuō; 作精, 作死 zuō in the supplement).
 
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
@@ -85,7 +103,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
-    "钉": "ding4",
+    "钉": "ding4", "粘": "zhan1",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -202,7 +220,9 @@ def apply_rules(
             word.numbers[i] = reading.capitalize() if keep_capital else reading
             settled.add((id(word), i))
     _doctor(words, open_, runs, settled)
-    _particle_de(words, settled)
+    _given_back(words, open_, runs, settled, lexicon)
+    _slang_senses(words, open_, runs, settled)
+    _particle_de(words, settled, lexicon)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
 
@@ -229,7 +249,7 @@ def _rule_reading(
     ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
-    doubled = after.startswith(("长的", "长地"))
+    doubled = after.startswith(("长的", "长地")) or re.match("长(?:一|两|几)", after) is not None
     if ch == "长" and (doubled or (before.endswith("长") and after.startswith(("的", "地")))):
         return "chang2"  # 长长的头发: the doubled adjective
     if ch == "长" and after.startswith("长了") and not before.endswith("长"):
@@ -274,18 +294,29 @@ def _rule_reading(
             or (after.startswith("点") and ch != "长")  # 撒点盐
             or before.endswith(_SUBJECTS)  # 他种的, 我数
             or before.endswith(_PROGRESSIVE)
+            or before.endswith("所")  # 所藏佛像, 所种: 所 before a verb
+            or (ch == "盛" and after.startswith(_LADLED))  # 盛饭, 盛汤: to ladle
         )
     ):
         return VERB_READINGS[ch]
+    if ch == "累" and alone and _tired(before, after, closed):
+        return "lei4"  # 累得腿软, 累死了, 我累了: tired
+    if ch == "和" and alone and _kneads(before, after):
+        return "huo2"  # 和好面, 把面和好: to knead, to mix with water
+    if (
+        ch == "还"
+        and alone
+        and re.search("[把将][^把将还]{1,5}$", before)
+        and (after.startswith(_GIVEN_BACK_AFTER) or (closed and not after))
+    ):
+        return "huan2"  # 把钱还了, 把书还回去, 记得把充电宝还我
     if ch == "还" and (_RETURNED.match(after) or (closed and _RETURN_TO.fullmatch(after))):
         return "huan2"  # 还你钱; 下周还你; 什么时候还
     if (
         ch == "还"
         and alone
-        and (
-            (not before and next_word in _PRONOUNS)  # 还你的充电宝: an adverb follows its subject
-            or (after.startswith(("完", "清")) and not after.startswith(_STILL_THEN))
-        )
+        and after.startswith(("完", "清"))
+        and not after.startswith(_STILL_THEN)
     ):
         return "huan2"  # 还完了, 还清: paid back
     if ch == "着":
@@ -315,6 +346,8 @@ def _rule_reading(
         return "hao3"  # 睡好觉, 好觉: a good sleep
     if ch == "过" and before and is_verb(before[-1]) and not after.startswith(("来", "去")):
         return "guo5"  # 去过, 看过: the aspect particle
+    if ch == "长" and re.match("(?:这么|那么|这样|那样|得)(?:大|高|壮|胖)", after):
+        return "zhang3"  # 长这么大第一次: grown this big
     if ch == "长" and after.startswith(_GROWN):
         return "zhang3"  # 长高, 长痘: to grow
     if ch == "重" and after.startswith(_REDONE):
@@ -344,8 +377,68 @@ def _rule_reading(
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
     if alone:
-        return _collocation(ch, before, after, next_word, closed)
+        return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
+
+
+# what follows 累 "tired" (累得, 累死了, 累趴了, 累不累) and what precedes it (又累又饿, 怕累)
+_TIRED_AFTER = (
+    "得", "了", "死", "坏", "成", "趴", "瘫", "垮", "惨", "哭", "晕", "疯", "麻", "到", "不",
+    "吗", "啊", "呀", "吧", "呢", "啦", "的话", "又", "并",
+)  # fmt: skip
+_TIRED_BEFORE = ("又", "也", "都", "怕", "喊", "嫌", "说", "会", "觉得", "感觉", "就", "不")
+# 和 huó: dough or mud right after it (and a result before them), or before it and a
+# result after it; never 面包, 面条, 面前, 面试 ("and" before a word beginning with 面)
+_KNEADED = re.compile(
+    "(?:好|匀|成|了|一下|一团)?的?"
+    "(?:面(?![包条膜前试粉子孔对积部貌具临料馆])|泥(?![鳅土石沙人塑潭坑泞浆沼]))"
+)
+_KNEADED_BEFORE = re.compile("(?:^|[把将])(?:面|面粉|泥)(?:要|得|先|再)?$")
+_KNEAD_RESULTS = ("好", "匀", "成", "一下", "了", "得", "开")
+
+
+_LINE_DRAWN = "(?:了|一|条|道|个|出|掉)*(?:线|界|分|清|定|为|入|拨|款|账|重点|范围|区域|片区|位置)"
+_ROWED = ("船", "桨", "水", "破", "伤", "开", "过", "算", "着", "了", "到", "一下", "龙舟", "皮艇")
+_QUALITIES = (
+    "质量", "效果", "态度", "成绩", "服务", "信号", "口碑", "体验", "手感", "画质", "音质",
+    "皮肤", "视力", "记性", "身体", "脾气", "睡眠", "网", "网速", "天气", "环境", "卫生",
+    "味道", "口感", "做工", "性能", "状态", "气色", "人品", "素质", "水平", "运气", "太",
+    "很", "真", "好", "超", "特别", "非常", "有点", "比较", "更", "最", "越来越",
+)  # fmt: skip
+_STATE_AFTER = ("的", "了", "得", "死", "极", "透", "劲", "到", "吗", "啊", "呀", "啦")
+# what comes loose (鞋带散了, 头发散开)
+_STRANDS = ("鞋带", "头发", "辫子", "马尾", "绳子", "线", "毛线", "包装", "架子", "扣子", "发型")
+# where the air is stuffy (天气闷, 房间里好闷: mēn); elsewhere 闷 is bored, mèn
+_STUFFY = ("天气", "空气", "屋里", "屋子", "房间", "房间里", "车里", "车厢", "教室", "室内", "地铁")
+_STUFFY_PLACES = (*_STUFFY, *(place + "很" for place in _STUFFY), *(p + "太" for p in _STUFFY))
+_STUFFY_PLACES_RE = re.compile("|".join(_STUFFY))
+# what 场 measures as a course of events: weather, illness, dreams, quarrels (一场大雨 cháng)
+_COURSE_OF_EVENTS = (
+    "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
+    "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
+)  # fmt: skip
+_PLANED = ("平", "光", "木", "子", "花", "床", "刀", "板")
+_DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说")
+_LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
+_GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
+# 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
+# comes before 把, never after its object)
+_GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
+
+
+def _kneads(before: str, after: str) -> bool:
+    """Whether 和 standing alone is huó: dough or mud after it (和好面, 和泥), or before
+    it with a result after it (把面和好)."""
+    if _KNEADED_BEFORE.search(before):
+        return after.startswith(_KNEAD_RESULTS)
+    return _KNEADED.match(after) is not None
+
+
+def _tired(before: str, after: str, closed: bool) -> bool:
+    """Whether 累 standing alone is "tired" (lèi): what tires or who is tired around it."""
+    if after.startswith(_TIRED_AFTER) or (closed and not after):
+        return True
+    return before.endswith(_TIRED_BEFORE) or before.endswith(_SUBJECTS)
 
 
 def _dries(before: str) -> bool:
@@ -359,10 +452,54 @@ def _dries(before: str) -> bool:
     return False
 
 
-def _collocation(ch: str, before: str, after: str, next_word: str, closed: bool) -> str:
+def _collocation(
+    ch: str, before: str, after: str, next_word: str, closed: bool, is_verb: Callable[[str], bool]
+) -> str:
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
+    if ch == "应" and next_word and is_verb(next_word) and not next_word.startswith(("了", "声")):
+        return "ying1"  # 最早应追溯至, 应令: should (应了一声: yìng, to answer)
+    if ch == "刨" and not after.startswith(_PLANED):
+        return "pao2"  # 刨坑, 刨出, 刨土: to dig (刨平, 刨木头: bào, to plane)
+    if ch == "蒙" and re.match("(?:了|着|上)?一?(?:层|块|张)", after):
+        return "meng2"  # 蒙了一层灰, 蒙着一块布: covered
+    if ch == "蒙" and (
+        before.endswith(_DAZED_BY) or (closed and after == "了") or after.startswith(("圈", "逼"))
+    ):
+        return "meng1"  # 搞蒙了, 我直接蒙了, 蒙圈: dazed (蒙了一层灰 méng: covered)
+    if (
+        ch == "作"
+        and before.endswith((*DEGREE_ADVERBS, "别", "不要", "别再", "又", "又在", "能"))
+        and ((closed and after in ("", "了", "啊", "呀", "吧")) or after.startswith("了"))
+    ) or (ch == "作" and after.startswith("死")):
+        return "zuo1"  # 她太作了, 别作了: (slang) to act up (作业, 工作: zuò)
+    if ch == "处" and after.startswith(_GOT_ALONG):
+        return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
+    if ch == "划" and re.match(_LINE_DRAWN, after):
+        return "hua4"  # 划一条线, 划重点, 划清界限: to draw, to mark off
+    if ch == "划" and (after.startswith(_ROWED) or before.endswith(("被", "给", "把手"))):
+        return "hua2"  # 划船, 手划破了, 被纸划了一下: to row, to scratch
+    if ch == "差" and before.endswith(_QUALITIES) and (closed or after.startswith(_STATE_AFTER)):
+        return "cha4"  # 质量差, 信号太差了: poor
+    if (
+        ch == "调"
+        and after.startswith("到")
+        and (
+            re.match("到(?:最|静音|振动|震动|[零一二两三四五六七八九十]+(?:度|档|格))", after)
+            or (after == "到" and not closed)  # 调到26度: a number follows
+        )
+    ):
+        return "tiao2"  # 调到26度, 调到最大: to set (调到北京: diào, transferred)
+    if ch == "散" and before.endswith(_STRANDS) and after.startswith(("了", "开", "着", "掉")):
+        return "san3"  # 鞋带散了, 头发散开: come loose
+    if ch == "闷" and (
+        before.endswith(_STUFFY_PLACES)
+        or (before.endswith(DEGREE_ADVERBS) and _STUFFY_PLACES_RE.search(before))
+    ):
+        return "men1"  # 天气闷得, 房间里好闷: stuffy
+    if ch == "场" and before[-1:] in _COUNTERS and after.startswith(_COURSE_OF_EVENTS):
+        return "chang2"  # 一场大雨, 一场病: the course of an event (一场电影: chǎng)
     if ch == "卡" and after.startswith(("在", "住")):
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):
@@ -406,6 +543,80 @@ def _doctor(
             settled.update({(id(word), 0), (id(word), 1)})
 
 
+# after 还 + a person: what makes that person the subject of a clause (还我请客, 还你们都去:
+# the adverb hái), not the one something is given back to (还我充电宝, 还你一个清白 huán)
+_SUBJECT_NEXT = (
+    "都", "也", "就", "还", "又", "才", "再", "是", "不", "没", "没有", "在", "和", "跟", "比",
+    "把", "被", "给", "俩", "一起", "自己", "得", "能", "会", "要", "想", "可以", "应该",
+    *(adverb for adverb in DEGREE_ADVERBS if adverb != "好"),  # 还你最懂我
+)  # fmt: skip
+
+
+def _given_back(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+    lexicon: Lexicon,
+) -> None:
+    """还 alone before a person it gives something back to: 记得还我, 还我充电宝, 还你的
+    钱, 还他一个公道 (huán); not when a verb or an adverb follows the person (还我请客)."""
+    for word, i, _options in open_:
+        if word.simplified != "还" or (id(word), i) in settled:
+            continue
+        k = runs.index_of[id(word)]
+        person = runs.next_word(k)
+        if person not in _PRONOUNS:
+            continue
+        then = runs.next_word(k + 1)
+        if then and (then.startswith(_SUBJECT_NEXT) or lexicon.is_verb(then)):
+            continue
+        if not then and not runs.closed(k + 1):
+            continue  # other text follows the person (还我ok): leave it to the model
+        word.numbers[i] = "huan2"
+        settled.add((id(word), i))
+
+
+# 上头 "above, the higher-ups" (shàngtou) where it is a place or the bosses: after a verb
+# of place or before what the bosses do; elsewhere after a degree or before 了 the verb
+# "to go to one's head", slang "hooked" (shàngtóu)
+_PLACE_BEFORE = ("在", "到", "从", "往", "朝", "放", "写", "贴", "挂", "摆")
+_BOSSES_DO = ("说", "让", "要求", "派", "下", "的人", "有人", "来", "批", "发话", "决定", "检查")
+_FUSSY_BEFORE = (*DEGREE_ADVERBS, "别", "不要", "别再", "少", "又", "又在", "在", "装")
+_HOOKED_BEFORE = (*DEGREE_ADVERBS, "越", "一听就", "一看就", "容易", "有点上")
+
+
+def _slang_senses(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+) -> None:
+    """Words whose everyday slang sense reads otherwise than their first dictionary
+    reading, chosen by the grammar around them (上头: shàngtóu or shàngtou; 矫情 in chat,
+    after a degree or 别: jiáoqing)."""
+    for word in {id(w): w for w, _i, _o in open_ if w.simplified == "矫情"}.values():
+        k = runs.index_of[id(word)]
+        before, after = runs.context(k, 0)
+        if before.endswith(_FUSSY_BEFORE) or after[1:].startswith(("了", "鬼", "死", "什么")):
+            word.numbers = ["jiao2", "qing5"]  # 别矫情了, 太矫情: fussy, whiny (jiáoqing)
+            settled.update({(id(word), 0), (id(word), 1)})
+    for word in {id(w): w for w, _i, _o in open_ if w.simplified == "上头"}.values():
+        if (id(word), 1) in settled:
+            continue
+        k = runs.index_of[id(word)]
+        before, after = runs.context(k, 0)
+        after = after[1:]
+        if before.endswith(_PLACE_BEFORE) or after.startswith(_BOSSES_DO):
+            reading = "tou5"
+        elif before.endswith(_HOOKED_BEFORE) or after.startswith(("了", "啊", "呀", "死")):
+            reading = "tou2"
+        else:
+            continue
+        word.numbers = [word.numbers[0], reading]
+        settled.add((id(word), 1))
+
+
 # Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",
 # 咯 gē, 呗 bài "chant", 哩 lǐ "mile"): closing a clause after a word, the particle
 FINAL_PARTICLES = {
@@ -426,8 +637,15 @@ def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, in
         settled.add((id(word), 0))
 
 
-def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> None:
-    """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours."""
+# what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
+_MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
+
+
+def _particle_de(
+    words: Sequence[RuledWord], settled: set[tuple[int, int]], lexicon: Lexicon
+) -> None:
+    """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours: 得 opening a
+    clause before a verb is "must" (太长了，得改短 děi)."""
     for k, word in enumerate(words):
         if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
@@ -441,6 +659,12 @@ def _particle_de(words: Sequence[RuledWord], settled: set[tuple[int, int]]) -> N
                 reading = "de2" if got else "dei3"
             elif prev is not None:
                 reading = "de5"  # 跑得快: the complement particle
+            elif (
+                nxt is not None
+                and not nxt.simplified.startswith(("了", "到", "出"))
+                and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
+            ):
+                reading = "dei3"  # ，得改短: must
         elif prev is not None and nxt is not None and len(prev.text) >= 2:
             reading = "de5"  # 慢慢地走: the adverbial particle
         if reading:

@@ -98,10 +98,10 @@ def test_words_export_import_and_review_due(
         run_json(capsys, "words", "add", word)
     due = run_json(capsys, "review", "due", "--limit", "2")
     assert isinstance(due, dict)
-    assert (due["due"], due["new"], len(due["cards"])) == (6, 6, 2)
+    assert (due["due"], due["new"], len(due["cards"])) == (3, 3, 2)  # one card per word
     assert set(due["cards"][0]) == {"word_id", "simplified", "pinyin", "kind", "due"}
     code, out, _err = run(capsys, "review", "due")
-    assert code == 0 and out.startswith("6 cards due (6 new).")
+    assert code == 0 and out.startswith("3 cards due (3 new).")
     csv_file, deck = tmp_path / "w.csv", tmp_path / "w.apkg"
     assert run_json(capsys, "words", "export", str(csv_file))["words"] == 3
     exported = run_json(capsys, "words", "export", str(deck))

@@ -244,14 +244,15 @@ def test_review_panel_is_driven_by_the_keyboard(
     _fill(db)
     panel = _review_panel(qtbot, db, runner)
     panel.show()
-    assert panel.counts.total == 6 and "6 cards due" in panel.due_label.text()
-    assert panel.start_button.text() == "Review 6"
+    assert panel.counts.total == 3 and "3 cards due" in panel.due_label.text()  # 3 words
+    assert panel.start_button.text() == "Review 3"
+    assert "3 words also due the other way round wait until tomorrow" in panel.due_detail.text()
     with qtbot.waitSignal(panel.cardShown, timeout=10_000):
         panel.start_button.click()
     assert panel.pages.currentWidget() is panel.card_page
     assert not panel.answer.isVisible() and not panel.rate_buttons[3].isEnabled()
     QTest.keyClick(panel, Qt.Key.Key_3)  # rating before the answer is shown does nothing
-    assert Reviewer(reader).counts().total == 6
+    assert Reviewer(reader).counts().total == 3
     QTest.keyClick(panel, Qt.Key.Key_Space)
     assert panel.revealed and panel.answer.isVisible() and panel.rate_buttons[3].isEnabled()
     first = panel.session.current  # type: ignore[union-attr]
@@ -261,7 +262,7 @@ def test_review_panel_is_driven_by_the_keyboard(
     row = reader.execute("SELECT reps FROM review_cards WHERE word_id = ? AND kind = ?",
                      (first.word.id, first.kind))  # fmt: skip
     assert row[0][0] == 1
-    assert panel.counts.total == 5
+    assert panel.counts.total == 2
     QTest.keyClick(panel, Qt.Key.Key_Space)
     with qtbot.waitSignal(panel.cardShown, timeout=10_000):
         QTest.keyClick(panel, Qt.Key.Key_1)  # Again: it comes back at the end
@@ -287,8 +288,12 @@ def test_review_panel_runs_a_whole_session(qtbot: Any, db: Database, runner: Tas
                 panel.rate(4)
     assert finished.args == [3]  # one card per word: 3 words
     assert kinds == {"recognition"}  # a new word is first shown Chinese -> meaning
-    qtbot.waitUntil(lambda: panel.counts.total == 3, timeout=10_000)
-    assert "3 more due" in panel.done_detail.text()
+    qtbot.waitUntil(lambda: "Nothing else" in panel.done_detail.text(), timeout=10_000)
+    assert panel.counts.total == 0  # the recall cards wait until tomorrow
+    assert panel.done_detail.text() == (
+        "Nothing else is due now.\n3 words also due the other way round wait until tomorrow"
+        " (one card per word a day)."
+    )
 
 
 def test_review_panel_with_nothing_due(qtbot: Any, db: Database, runner: TaskRunner) -> None:
@@ -301,7 +306,7 @@ def test_review_panel_with_nothing_due(qtbot: Any, db: Database, runner: TaskRun
     assert "Save words" in panel.due_detail.text() and not panel.start_button.isEnabled()
     with qtbot.waitSignal(panel.dueCountChanged, timeout=10_000) as due:
         WordList(db).save(WordToSave("新", pinyin="xīn", senses=("new",)))
-    assert due.args == [2]
+    assert due.args == [1]  # one card per word a day
 
 
 def test_model_is_empty_for_a_bad_index(qtbot: Any, db: Database, runner: TaskRunner) -> None:
@@ -320,11 +325,114 @@ def test_review_session_size_comes_from_settings_off_the_gui_thread(
     db.threads.clear()  # type: ignore[attr-defined]
     panel = ReviewPanel(Reviewer(db), runner)
     qtbot.addWidget(panel)
-    qtbot.waitUntil(lambda: panel.counts.total == 6, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.counts.total == 3, timeout=10_000)
     assert panel.session_size == 2 and panel.start_button.text() == "Review 2"
-    assert panel.all_button.text() == "Review all 6"
+    assert panel.all_button.text() == "Review all 3"
     with qtbot.waitSignal(panel.cardShown, timeout=10_000):
         panel.start()
     assert panel.session is not None and panel.session.total == 2
     _settle(qtbot, runner)
     assert threading.main_thread().name not in db.threads  # type: ignore[attr-defined]
+
+
+# The number the panel shows is the number its session asks ------------------------------
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _panel_at(qtbot: Any, db: Database, runner: TaskRunner, clock: _Clock) -> ReviewPanel:
+    reviewer = Reviewer(db, fsrs.Scheduler(enable_fuzzing=False), clock=clock)
+    panel = ReviewPanel(reviewer, runner, session_size=10)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.countsShown, timeout=10_000):
+        pass
+    return panel
+
+
+def _ask_everything(qtbot: Any, panel: ReviewPanel) -> list[tuple[str, str]]:
+    """Press "Review N" and answer every card Easy with the keyboard: the cards it asked."""
+    shown = panel.counts.total
+    assert panel.start_button.text() == f"Review {shown}"
+    assert panel.due_label.text() == f"{shown} card{'s' if shown != 1 else ''} due"
+    with qtbot.waitSignal(panel.cardShown, timeout=10_000):
+        panel.start_button.click()
+    asked = []
+    while panel.session is not None:
+        current = panel.session.current
+        assert current is not None
+        asked.append((current.word.simplified, current.kind))
+        QTest.keyClick(panel, Qt.Key.Key_Space)
+        QTest.keyClick(panel, Qt.Key.Key_4)
+        qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.done_detail.text() != "", timeout=10_000)
+    assert len(asked) == shown  # what the panel (and the tab) said is what it asked
+    return asked
+
+
+def test_the_panel_asks_the_number_it_shows_across_a_restart_an_import_and_both_kinds(
+    qtbot: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from companion.learning.csv_io import import_csv
+
+    noon = datetime(2025, 6, 15, 12, 0).timestamp()
+    clock = _Clock(noon)
+    profile = tmp_path / "profile.db"
+    db = Database(profile)
+    for k, word in enumerate(("银行", "种草", "阿姨", "避雷")):
+        WordList(db).save(WordToSave(word, pinyin=f"p{k}", senses=(f"sense {k}",)), now=noon)
+    panel = _panel_at(qtbot, db, runner, clock)
+    asked = _ask_everything(qtbot, panel)
+    assert len(asked) == 4 == len(set(asked)) and {k for _w, k in asked} == {"recognition"}
+    assert panel.done_detail.text() == (
+        "Nothing else is due now.\n4 words also due the other way round wait until tomorrow"
+        " (one card per word a day)."
+    )
+    panel.stop()
+    _settle(qtbot, runner)
+    db.close()  # the app quits
+
+    db = Database(profile)  # and starts again an hour later
+    try:
+        clock.now = noon + 3600
+        panel = _panel_at(qtbot, db, runner, clock)
+        assert panel.due_label.text() == "Nothing due" and not panel.start_button.isEnabled()
+        assert panel.due_detail.text() == (
+            "4 words also due the other way round wait until tomorrow (one card per word a"
+            " day).\nThe next card is due in 15h."  # 4 a.m.
+        )
+        panel.stop()
+
+        clock.now = datetime(2025, 6, 16, 9, 0).timestamp()  # the next day, and an import
+        panel = _panel_at(qtbot, db, runner, clock)
+        assert panel.counts.total == 4
+        (tmp_path / "new.csv").write_text(
+            "simplified,pinyin,meanings\n平替,píng tì,a dupe\n集美,jí měi,sisters\n",
+            encoding="utf-8",
+        )
+        with qtbot.waitSignal(panel.dueCountChanged, timeout=10_000) as counted:
+            import_csv(WordList(db), tmp_path / "new.csv", now=clock.now)
+        assert counted.args == [6]
+        qtbot.waitUntil(lambda: panel.due_label.text() == "6 cards due", timeout=10_000)
+        asked = _ask_everything(qtbot, panel)
+        assert sorted(asked) == sorted(
+            [(w, "recall") for w in ("银行", "种草", "阿姨", "避雷")]
+            + [("平替", "recognition"), ("集美", "recognition")]
+        )
+        assert panel.done_detail.text().startswith("Nothing else is due now.\n2 words also due")
+        panel.stop()
+
+        clock.now = noon + 400 * 86_400  # months later: both cards of every word are due
+        panel = _panel_at(qtbot, db, runner, clock)
+        assert panel.counts.total == 6 and panel.counts.held == 6
+        asked = _ask_everything(qtbot, panel)
+        assert len(asked) == 6 == len({w for w, _k in asked})  # one card per word
+        panel.stop()
+        _settle(qtbot, runner)
+    finally:
+        db.close()

@@ -1,19 +1,26 @@
-"""Review with fsrs: due counts, one card per word, answers that persist, sessions."""
+"""Review with fsrs: due counts, one card per word, answers that persist, sessions.
+
+The count on the tab and in the tray must be the number of cards a session asks: one card
+per word a day (Anki's buried siblings), the buried sibling due again the next review day.
+Every test runs on a real SQLite file.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import fsrs
 import pytest
 
-from companion.learning.review import Reviewer, ReviewSession, format_interval
+from companion.learning.csv_io import export_csv, import_csv
+from companion.learning.review import DueCounts, Reviewer, ReviewSession, format_interval
 from companion.learning.words import WordList, WordToSave
 from companion.storage.db import Database
 
 DAY = 86_400.0
-T0 = 1_750_000_000.0
+T0 = datetime(2025, 6, 15, 12, 0).timestamp()  # local noon: far from the 4 a.m. day change
 
 
 class Clock:
@@ -46,12 +53,13 @@ def test_new_words_are_due_with_both_cards(db: Database) -> None:
     assert reviewer.due_count() == 0 and reviewer.next_due() is None
     _save(db, ("银行", "yín háng", ("bank",)), ("哈哈", "hā hā", ()))
     counts = reviewer.counts()
-    # 哈哈 has no meaning, so no recall card: 2 + 1 cards
-    assert (counts.new, counts.learning, counts.review, counts.total) == (3, 0, 0, 3)
+    # one card per word; 银行's recall card waits (哈哈 has no meaning, so no recall card)
+    assert (counts.new, counts.learning, counts.review, counts.total) == (2, 0, 0, 2)
+    assert counts.held == 1
     cards = reviewer.due_cards(10)
     assert len(cards) == 2  # one per word (siblings wait)
     assert {c.word.simplified for c in cards} == {"银行", "哈哈"}
-    assert all(c.is_new for c in cards)
+    assert all(c.is_new and c.kind == "recognition" for c in cards)
 
 
 def test_answers_schedule_and_survive_a_restart(db: Database, tmp_path: Path) -> None:
@@ -60,15 +68,17 @@ def test_answers_schedule_and_survive_a_restart(db: Database, tmp_path: Path) ->
     reviewer = _reviewer(db, clock)
     state = reviewer.answer(1, "recognition", 3, duration_ms=1500)
     assert state.reps == 1 and state.due > T0 and state.last_review == T0
-    assert reviewer.counts().total == 1  # only the recall card now
+    assert reviewer.counts() == DueCounts(held=1)  # the recall card waits for tomorrow
+    clock.now = T0 + DAY
     easy = reviewer.answer(1, "recall", 4)
-    assert easy.due - T0 > DAY  # Easy on a new card: days away
+    assert easy.due - clock.now > DAY  # Easy on a new card: days away
     again = Database(db.path)  # another connection, as after a restart
     try:
-        later = _reviewer(again, Clock(T0 + 60))
+        later = _reviewer(again, Clock(T0 + DAY + 60))
         assert later.counts().total == 0
         clock_far = Clock(T0 + 400 * DAY)
-        assert _reviewer(again, clock_far).counts().total == 2
+        # both cards due (recognition still in learning), one asked: the other waits a day
+        assert _reviewer(again, clock_far).counts() == DueCounts(learning=1, held=1)
         log = again.execute("SELECT kind, rating, duration_ms FROM review_log ORDER BY id")
         assert [tuple(r) for r in log] == [("recognition", 3, 1500), ("recall", 4, None)]
     finally:
@@ -116,8 +126,8 @@ def test_session_of_ten_requeues_again(db: Database) -> None:
     assert session.answered == 11 and session.finished == 10
     with pytest.raises(ValueError):
         session.answer(3)
-    # ten words reviewed once; the other five words and all recall cards are still due
-    assert reviewer.counts().total == 30 - 10
+    # ten words asked today: their recall cards wait; the other five words are due
+    assert reviewer.counts() == DueCounts(new=5, held=15)
 
 
 def test_session_gives_up_on_a_card_after_max_tries(db: Database) -> None:
@@ -136,6 +146,167 @@ def test_learning_cards_come_before_reviews_and_new(db: Database) -> None:
     clock.now = T0 + 3600
     order = [c.word.simplified for c in reviewer.due_cards(3)]
     assert order[0] == "二"
+
+
+# The count is what a session asks ---------------------------------------------------------
+def _local(*when: int) -> float:
+    """A local wall-clock time (the review day changes at 4 a.m. local time)."""
+    return datetime(*when).timestamp()  # type: ignore[arg-type]
+
+
+def _ask_all(reviewer: Reviewer, rating: int = 3, size: int = 1000) -> list[tuple[str, str]]:
+    """The cards a session of ``size`` asks, each answered ``rating`` once: (word, kind)."""
+    session = ReviewSession(reviewer, size=size)
+    asked = []
+    while not session.done:
+        current = session.current
+        assert current is not None
+        asked.append((current.word.simplified, current.kind))
+        session.answer(rating)
+    return asked
+
+
+def _six_words(db: Database, now: float = T0) -> None:
+    _save(db, *[(f"词{k}", f"cí{k}", (f"word {k}",)) for k in range(6)], now=now)
+    _save(db, ("哈哈", "hā hā", ()), now=now)  # no meaning: a recognition card only
+
+
+def test_the_count_is_the_cards_a_session_asks_day_after_day(db: Database) -> None:
+    clock = Clock(T0)
+    reviewer = _reviewer(db, clock)
+    _six_words(db)
+    assert reviewer.due_count() == 7  # 7 words, not 13 cards
+    asked = _ask_all(reviewer, rating=4)
+    assert len(asked) == 7 and len(set(asked)) == 7
+    assert {kind for _w, kind in asked} == {"recognition"}
+    assert reviewer.due_count() == 0  # the six recall cards are buried for the day
+    for later in (_local(2025, 6, 15, 23, 30), _local(2025, 6, 16, 3, 59)):
+        clock.now = later  # still the same review day: nothing more is asked
+        assert reviewer.due_count() == 0 and _ask_all(reviewer) == []
+
+    clock.now = _local(2025, 6, 16, 4, 0)  # the next review day: the buried ones are due
+    assert reviewer.due_count() == 6
+    recall = _ask_all(reviewer, rating=4)
+    assert sorted(recall) == sorted((f"词{k}", "recall") for k in range(6))
+    assert reviewer.due_count() == 0
+
+    # Months later every card is due, both kinds: still one card per word.
+    clock.now = T0 + 400 * DAY
+    both = reviewer.counts()
+    assert both.total == 7 and both.review == 7
+    first_day = _ask_all(reviewer, rating=3)
+    assert len(first_day) == 7 == len({word for word, _k in first_day})
+    assert reviewer.due_count() == 0
+    clock.now += DAY
+    second_day = _ask_all(reviewer, rating=3)
+    assert reviewer.due_count() == 0
+    # the next day asks exactly the siblings that waited (哈哈 has none)
+    assert sorted(second_day) == sorted(
+        (word, "recall" if kind == "recognition" else "recognition")
+        for word, kind in first_day
+        if word != "哈哈"
+    )
+
+
+def test_review_ten_then_the_rest_asks_what_the_count_said(db: Database) -> None:
+    clock = Clock(T0)
+    reviewer = _reviewer(db, clock)
+    _save(db, *[(f"字{k}", f"zì{k}", (f"character {k}",)) for k in range(15)])
+    assert reviewer.due_count() == 15
+    assert len(_ask_all(reviewer, size=10)) == 10  # "Review 10"
+    assert reviewer.due_count() == 5  # "5 more due"
+    assert len(_ask_all(reviewer, size=10)) == 5  # "Review 10 more" asks those 5
+    assert reviewer.due_count() == 0
+    clock.now += 10 * 60  # Good on a new card: again after its 10-minute learning step
+    assert reviewer.counts().learning == reviewer.due_count() == 15
+    assert len(_ask_all(reviewer, rating=4)) == 15
+
+
+def test_the_count_and_the_buried_siblings_survive_a_restart(db: Database) -> None:
+    _six_words(db)
+    morning = _local(2025, 6, 15, 10, 0)
+    _ask_all(_reviewer(db, Clock(morning)), size=3)  # three words before work
+    db.close()  # the app quits
+    reopened = Database(db.path)
+    try:
+        reviewer = _reviewer(reopened, Clock(_local(2025, 6, 15, 18, 0)))
+        count = reviewer.due_count()
+        asked = _ask_all(reviewer, rating=4)
+        assert count == len(asked) == 7  # 4 new words + 3 learning cards, no buried recall
+        assert {w for w, k in asked if k == "recall"} == set()
+        reviewer = _reviewer(reopened, Clock(_local(2025, 6, 16, 9, 0)))
+        assert reviewer.due_count() == 6 == len(_ask_all(reviewer))  # every recall card
+    finally:
+        reopened.close()
+
+
+def test_the_count_after_an_import_is_what_the_session_asks(db: Database, tmp_path: Path) -> None:
+    clock = Clock(T0)
+    reviewer = _reviewer(db, clock)
+    _six_words(db)
+    first = _ask_all(reviewer, size=4, rating=4)
+    export_csv(WordList(db), tmp_path / "words.csv")
+
+    # Into another profile: the same count and the same cards, the buried still buried.
+    other = Database(tmp_path / "other.db")
+    try:
+        report = import_csv(WordList(other), tmp_path / "words.csv", now=T0)
+        assert report.added == 7
+        theirs = _reviewer(other, Clock(T0 + 60))
+        assert theirs.counts() == reviewer.counts() and theirs.due_count() == 3
+        assert sorted(_ask_all(theirs)) == sorted(_ask_all(_reviewer(db, Clock(T0 + 60))))
+        tomorrow = _reviewer(other, Clock(T0 + DAY))
+        assert tomorrow.due_count() == 7
+        asked = _ask_all(tomorrow)
+        assert len(asked) == 7  # 3 learning cards from today's second round, 4 recall cards
+        assert {(w, "recall") for w, _k in first} <= set(asked)  # the buried ones, now due
+    finally:
+        other.close()
+
+    # New words imported into this profile: one more card to ask per word.
+    (tmp_path / "new.csv").write_text(
+        "simplified,pinyin,meanings\n避雷,bì léi,to warn others off\n平替,píng tì,a dupe\n",
+        encoding="utf-8",
+    )
+    assert import_csv(WordList(db), tmp_path / "new.csv", now=T0 + 120).added == 2
+    clock.now = T0 + 180
+    assert reviewer.due_count() == 2
+    assert sorted(_ask_all(reviewer)) == [("平替", "recognition"), ("避雷", "recognition")]
+
+
+def test_buried_siblings_are_held_and_due_the_next_review_day(db: Database) -> None:
+    from companion.learning.review import review_day
+
+    clock = Clock(_local(2025, 6, 15, 23, 0))
+    reviewer = _reviewer(db, clock)
+    _save(db, ("银行", "yín háng", ("bank",)), now=clock.now)
+    assert reviewer.counts() == DueCounts(new=1, held=1)  # recall waits behind recognition
+    reviewer.answer(1, "recognition", 4)  # Easy: days away
+    start, end = review_day(clock.now)
+    assert (start, end) == (_local(2025, 6, 15, 4, 0), _local(2025, 6, 16, 4, 0))
+    assert review_day(_local(2025, 6, 16, 3, 0)) == (start, end)
+    assert reviewer.counts() == DueCounts(held=1)
+    assert reviewer.next_due() == end  # not "now": the buried card is asked tomorrow
+    clock.now = end
+    assert reviewer.counts() == DueCounts(new=1) and reviewer.due_cards()[0].kind == "recall"
+    # A sibling answered "in the future" (another machine's clock) buries nothing for ever.
+    with db.transaction() as conn:
+        conn.execute("UPDATE review_cards SET last_review = ? WHERE kind = 'recognition'",
+                     (round((end + 30 * DAY) * 1000),))  # fmt: skip
+    assert reviewer.due_count() == 1
+
+
+def test_a_word_answered_both_ways_today_is_still_asked_once_at_a_time(db: Database) -> None:
+    clock = Clock(T0)
+    reviewer = _reviewer(db, clock)
+    _save(db, ("银行", "yín háng", ("bank",)))
+    reviewer.answer(1, "recognition", 1)  # both answered today (two windows, or the CLI)
+    reviewer.answer(1, "recall", 1)
+    clock.now += 3600
+    assert reviewer.counts() == DueCounts(learning=1)  # neither is buried, one at a time
+    assert len(_ask_all(reviewer, rating=4)) == 1
+    assert reviewer.due_count() == 1 == len(_ask_all(reviewer, rating=4))
+    assert reviewer.due_count() == 0
 
 
 def test_format_interval() -> None:

@@ -372,36 +372,48 @@ def test_the_due_count_follows_saves_reviews_and_time_in_the_tab_and_the_tray(
             _select(window.pane.input, "银行")
             _saved(window, qtbot, window.learning.action_save.trigger)
         due = Reviewer().due_count()
-        assert due == 2  # a recognition and a recall card
-        qtbot.waitUntil(lambda: _due_title(window) == "Review (2)", timeout=WAIT)
-        assert window.learning.action_review.text() == "Review (2 due)"
-        assert desktop.tray.tooltip == "Companion · 2 cards to review"
+        assert due == 1  # one card per word a day (its recall card waits until tomorrow)
+        qtbot.waitUntil(lambda: _due_title(window) == "Review (1)", timeout=WAIT)
+        assert window.learning.action_review.text() == "Review (1 due)"
+        assert desktop.tray.tooltip == "Companion · 1 card to review"
 
-        # From the tray (or My words' "Review now"): the Review tab, a session started.
+        # From the tray (or My words' "Review now"): the Review tab, a session started that
+        # asks what the tab and the tray said.
         panel_shown = window.learning.review_panel is None
         window.learning.action_review.trigger()
         panel = window.learning.review_panel
         assert panel_shown and panel is not None
         qtbot.waitUntil(lambda: panel.session is not None and not panel.busy, timeout=WAIT)
         assert window.tabs.currentWidget() is window.learning.review_host
+        assert panel.session is not None and panel.session.total == 1
         panel.reveal()
         with qtbot.waitSignal(window.learning.dueCountChanged, timeout=WAIT) as counted:
             panel.rate(3)
-        assert counted.args == [1]
-        assert _due_title(window) == "Review (1)"
-        assert desktop.tray.tooltip == "Companion · 1 card to review"
+        assert counted.args == [0]  # Good: back in 10 minutes; the recall card is buried
+        assert _due_title(window) == "Review" and desktop.tray.tooltip == "Companion"
+        qtbot.waitUntil(lambda: "wait" in panel.done_detail.text(), timeout=WAIT)
+        assert panel.done_detail.text() == (
+            "Nothing else is due now.\n1 word also due the other way round waits until tomorrow"
+            " (one card per word a day)."
+        )
 
-        # Cards that fall due later are counted when they do (a timer, not a change).
+        # Cards that fall due later are counted when they do (a timer, not a change), and
+        # the panel follows the tab: the card answered today, not its buried sibling.
         soon = time.time() + 1.5
         with default_database().transaction() as conn:
             conn.execute("UPDATE review_cards SET due = ?", (round(soon * 1000),))
         with qtbot.waitSignal(window.learning.dueCountChanged, timeout=WAIT) as counted:
-            changes.notify("words", "test")
-        assert counted.args == [0] and _due_title(window) == "Review"
-        with qtbot.waitSignal(window.learning.dueCountChanged, timeout=WAIT) as counted:
-            pass
-        assert counted.args == [2] and time.time() >= soon
-        assert _due_title(window) == "Review (2)"
+            changes.notify("words", "test")  # counted again (0): the timer is set for soon
+        assert counted.args == [1] and time.time() >= soon
+        assert _due_title(window) == "Review (1)"
+        assert desktop.tray.tooltip == "Companion · 1 card to review"
+        # within seconds, not at the panel's own once-a-minute count
+        qtbot.waitUntil(lambda: panel.done_detail.text().startswith("1 more due."), timeout=10_000)
+        assert panel.counts.total == 1
+        with qtbot.waitSignal(panel.cardShown, timeout=WAIT):
+            panel.more_button.click()
+        assert panel.session is not None and panel.session.total == 1
+        assert panel.session.current is not None and panel.session.current.kind == "recognition"
     finally:
         desktop.shutdown()
 

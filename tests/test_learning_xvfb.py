@@ -80,7 +80,7 @@ def test_the_real_app_keeps_history_saves_a_word_and_reopens_it(
         )
         assert word["sentence"] == SENTENCE
         assert word["translation"] == entry["result"].strip()
-        assert _cli(env, "review", "due")["due"] == 2
+        assert _cli(env, "review", "due")["due"] == 1  # one card per word a day
 
         # Clear the pane, find the entry in History by pinyin and open it with Enter.
         key("ctrl+a", "Delete", "ctrl+h")

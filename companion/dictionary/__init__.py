@@ -249,14 +249,40 @@ class Dictionary:
 
     def readings(self, word: str) -> list[str]:
         """Every tone-number reading of ``word`` as a dictionary word, likeliest first: an
-        extra word's own reading alone when it has one (the phrasebook's term decides)."""
+        extra word's own reading alone when it has one (the phrasebook's term decides, in
+        CEDICT's neutral tones where they are all it differs by, since terms are written in
+        citation tones: 消息 xiāoxi), except that our supplement's hand-checked reading
+        stands as written (显白 xiǎnbái, not CEDICT's xiǎnbai), and a term CEDICT lists
+        both in its reading and with a neutral tone keeps both, its own first, for the
+        context to choose (上头: shàngtóu "hooked", shàngtou "above")."""
         own = self.extra_reading(word)
         if not own:
-            return self._index().readings(word)
-        for reading in self._index().readings(word):
+            return self._everyday_first(word, self._index().readings(word))
+        ours = next(
+            (e.pinyin for e in self._extra[word] if e.source == "supplement" and e.pinyin), ""
+        )
+        if ours and (ours.lower() == own.lower() or _same_but_neutral(own, ours)):
+            return [ours]
+        cedict = self._index().readings(word)
+        if any(r.lower() == own.lower() for r in cedict):
+            others = [r for r in cedict if r.lower() != own.lower()]
+            if others and all(_same_but_neutral(own, r) for r in others):
+                return [own, *others]
+        for reading in cedict:
             if _same_but_neutral(own, reading):
                 return [reading]  # the term, with CEDICT's neutral tones (消息 xiāoxi)
         return [own]
+
+    @staticmethod
+    def _everyday_first(word: str, readings: list[str]) -> list[str]:
+        """``readings`` with the everyday one first where CEDICT lists a rare sense's first
+        (``supplement.EVERYDAY_FIRST``: 告诉 gàosu before gàosù)."""
+        from companion.dictionary.supplement import EVERYDAY_FIRST
+
+        first = EVERYDAY_FIRST.get(word)
+        if first is None or first not in readings:
+            return readings
+        return [first, *(r for r in readings if r != first)]
 
     def alternative_reading(self, word: str) -> str | None:
         """Another reading of a CEDICT word that CEDICT lacks, or None: another standard

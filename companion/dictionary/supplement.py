@@ -27,6 +27,13 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("率性", "率性", "shuai4 xing4", "following one's nature; frank and unaffected"),
     ("数钱", "數錢", "shu3 qian2", "to count money"),
     ("得了", "得了", "de2 le5", "all right!; that's enough!"),
+    # cooking: 和 huó, to knead or mix with water (现代汉语词典: 和面, 和泥)
+    ("和面", "和麵", "huo2 mian4", "to knead dough; to mix flour with water"),
+    ("和泥", "和泥", "huo2 ni2", "to mix mud (with water)"),
+    # slang senses read otherwise than CC-CEDICT's entry (显白 there: a variant of 显摆
+    # xiǎnbai, "to show off"); our own readings stand over CEDICT's neutral tones
+    ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
+    ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
     (
         "朝九晚五",
         "朝九晚五",
@@ -51,4 +58,15 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("脯氨酸", "pu2 an1 suan1"): "fu3 an1 suan1",  # proline: 脯 fǔ
     ("楞严", "leng4 yan2"): "leng2 yan2",  # the Śūraṅgama (楞严经 Léngyán jīng)
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
+    ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
+    ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death
+}
+
+
+# Words CC-CEDICT lists with a rare sense's reading first: the everyday one is moved first
+# (the likeliest reading a word starts from; the context may still choose the other)
+EVERYDAY_FIRST: dict[str, str] = {
+    "告诉": "gao4 su5",  # to tell (gàosu); gàosù is the legal "to press charges"
+    "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
+    "矫情": "jiao2 qing5",  # fussy, whiny (jiáoqing, everyday); jiǎoqíng "affected" is literary
 }

@@ -1,11 +1,15 @@
 """Daily review of My words with the fsrs scheduler.
 
 Each word has a recognition card (Chinese -> meaning, pinyin shown on the back) and a recall
-card (meaning -> Chinese; only for words that have a meaning). A session shows at most one
-card per word (the sibling waits for another day, as Anki buries siblings), cards in
-learning first, then reviews, then new cards; a card answered "Again" comes back at the end
-of the session. Every answer is written in one transaction with its log entry before the
-next card is shown, so a crash loses nothing that was answered.
+card (meaning -> Chinese; only for words that have a meaning). As Anki does with "bury
+siblings", a word is asked once a day: once one of its cards has been answered today, its
+sibling is buried until the next day starts (4 a.m. local time, Anki's default) and then
+comes due as scheduled. The due count, the CLI's list and a session's cards all come from
+one query (:meth:`Reviewer._queue_sql`), so the number on the tab and in the tray is the
+number of cards a session will ask: one per word, cards in learning first, then reviews,
+then new cards; a card answered "Again" comes back at the end of the session. Every answer
+is written in one transaction with its log entry before the next card is shown, so a crash
+loses nothing that was answered.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import fsrs
 
@@ -34,6 +38,13 @@ from companion.storage.db import Database, default_database
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_SESSION = 10
+DAY_STARTS_AT = 4  # local hour a review day begins (Anki's "next day starts at")
+# SQL over a card ``{0}``: answered this review day (parameters ``day``, ``tomorrow``, ms).
+_TODAY = "coalesce({0}.last_review >= :day AND {0}.last_review < :tomorrow, 0)"
+# Which words a queue query reads (``c`` is the card): those with a card due now, or
+# those with a card answered today.
+_DUE_WORDS = "c.word_id IN (SELECT word_id FROM review_cards WHERE due <= :at)"
+_ANSWERED_WORDS = f"c.word_id IN (SELECT word_id FROM review_cards r WHERE {_TODAY.format('r')})"
 
 
 def _utc(seconds: float) -> datetime:
@@ -60,11 +71,29 @@ class ReviewCard:
         return self.card.reps == 0
 
 
+def review_day(now: float, starts_at: int = DAY_STARTS_AT) -> tuple[float, float]:
+    """The review day holding ``now`` as (start, end) in seconds: local midnight shifted to
+    ``starts_at`` o'clock, so a late-night session still counts as the evening's."""
+    local = datetime.fromtimestamp(now)  # naive local time; .timestamp() maps it back (DST)
+    start = (local - timedelta(hours=starts_at)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + timedelta(hours=starts_at)
+    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+
 @dataclass(frozen=True, slots=True)
 class DueCounts:
+    """The cards a session would ask now, by kind of work, one card per word.
+
+    ``held`` is not part of ``total``: words whose other card is due too but waits until
+    the next review day, because the word is asked (or was answered) today; a word has two
+    cards at most, so this is both a number of cards and of words.
+    """
+
     new: int = 0
     learning: int = 0  # learning or relearning steps due
     review: int = 0
+    held: int = 0
 
     @property
     def total(self) -> int:
@@ -97,66 +126,111 @@ class Reviewer:
         db: Database | None = None,
         scheduler: fsrs.Scheduler | None = None,
         clock: Callable[[], float] | None = None,
+        day_starts_at: int = DAY_STARTS_AT,
     ) -> None:
         self.db = db or default_database()
         self.scheduler = scheduler or fsrs.Scheduler()
         self._clock = clock or time.time
+        self.day_starts_at = day_starts_at
 
     def now(self) -> float:
         return float(self._clock())
 
     # --- what is due -----------------------------------------------------------------------
 
-    def counts(self, now: float | None = None) -> DueCounts:
-        """Cards due now, by kind of work: the number on the Review tab and in the tray."""
-        at = to_ms(self.now() if now is None else now)
-        rows = self.db.execute(
-            "SELECT sum(c.reps = 0), sum(c.reps > 0 AND c.state != 2), sum(c.reps > 0 AND"
-            " c.state = 2) FROM review_cards c JOIN words w ON w.id = c.word_id"
-            f" WHERE c.due <= ? AND {ACTIVE_CARD}",
-            (at,),
+    def _day(self, at_ms: int) -> tuple[int, int]:
+        start, end = review_day(at_ms / 1000, self.day_starts_at)
+        return to_ms(start), to_ms(end)
+
+    @staticmethod
+    def _queue_sql(select: str, words: str = _DUE_WORDS) -> str:
+        """``select`` over today's queue, the one place that decides what is asked.
+
+        ``words_due`` has a row per word: ``answered`` (one of its cards was answered this
+        review day), ``held`` (its due cards that wait for another day) and ``next_at``
+        (when it can next be asked). Only the cards answered today may be asked again today
+        (their siblings are buried); of those due now, the first by rank (learning, review,
+        new), due time and kind (recognition before recall) is picked: ``key`` orders them in
+        one number whose lowest bit is the kind. ``picked``: that card per word, with its
+        ``rank`` (0 learning, 1 review, 2 new). Parameters ``at``, ``day``, ``tomorrow`` (ms).
+        ``words`` says which words to read (``_DUE_WORDS``: enough for what is due now).
+        """
+        return (
+            "WITH cards AS (SELECT c.word_id, c.due,"
+            f" {_TODAY.format('c')} AS today,"
+            " ((CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END) << 50)"
+            " + (max(c.due, 0) << 1) + (c.kind = 'recall') AS key"
+            " FROM review_cards c JOIN words w ON w.id = c.word_id"
+            f" WHERE {ACTIVE_CARD} AND {words}),"
+            " grouped AS (SELECT word_id, max(today) AS answered,"
+            " min(CASE WHEN due <= :at AND today THEN key END) AS key_today,"
+            " min(CASE WHEN due <= :at THEN key END) AS key_any,"
+            " sum(due <= :at AND NOT today) AS due_waiting,"
+            " min(CASE WHEN today THEN due END) AS next_today,"
+            " min(CASE WHEN NOT today THEN due END) AS next_other"
+            " FROM cards GROUP BY word_id),"
+            " words_due AS (SELECT word_id,"
+            " CASE WHEN answered THEN key_today ELSE key_any END AS pick,"
+            " due_waiting - (NOT answered AND key_any IS NOT NULL) AS held,"
+            " CASE WHEN answered THEN min(coalesce(next_today, max(next_other, :tomorrow)),"
+            " coalesce(max(next_other, :tomorrow), next_today)) ELSE next_other END AS next_at"
+            " FROM grouped),"
+            " picked AS (SELECT p.*, d.pick AS pick,"
+            " CASE WHEN p.reps = 0 THEN 2 WHEN p.state = 2 THEN 1 ELSE 0 END AS rank"
+            " FROM words_due d JOIN review_cards p ON p.word_id = d.word_id"
+            " AND p.kind = CASE WHEN d.pick & 1 THEN 'recall' ELSE 'recognition' END"
+            " WHERE d.pick IS NOT NULL) " + select
         )
-        new, learning, review = (int(v or 0) for v in rows[0])
-        return DueCounts(new, learning, review)
+
+    def counts(self, now: float | None = None) -> DueCounts:
+        """What a session would ask now: the number on the Review tab and in the tray."""
+        at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
+        rows = self.db.execute(
+            self._queue_sql(
+                "SELECT sum(rank = 2), sum(rank = 0), sum(rank = 1),"
+                " (SELECT sum(held) FROM words_due) FROM picked"
+            ),
+            {"at": at, "day": day, "tomorrow": tomorrow},
+        )
+        new, learning, review, held = (int(v or 0) for v in rows[0])
+        return DueCounts(new, learning, review, held)
 
     def due_count(self, now: float | None = None) -> int:
-        """How many cards are due now (new cards included)."""
+        """How many cards a session would ask now (new cards included)."""
         return self.counts(now).total
 
-    def next_due(self) -> float | None:
-        """When the next card falls due (seconds), or None with no cards at all."""
-        rows = self.db.execute(
-            "SELECT min(c.due) FROM review_cards c JOIN words w ON w.id = c.word_id"
-            f" WHERE {ACTIVE_CARD}"
+    def next_due(self, now: float | None = None) -> float | None:
+        """When the next card can be asked (seconds), or None with no cards at all: a
+        buried sibling no sooner than the next review day."""
+        at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
+        params = {"at": at, "day": day, "tomorrow": tomorrow}
+        answered = self.db.execute(  # words answered today: their siblings wait
+            self._queue_sql("SELECT min(next_at) FROM words_due", _ANSWERED_WORDS), params
+        )[0][0]
+        others = self.db.execute(  # every other word: its earliest card (the due index)
+            "SELECT c.due FROM review_cards c JOIN words w ON w.id = c.word_id"
+            f" WHERE {ACTIVE_CARD} AND NOT {_ANSWERED_WORDS} ORDER BY c.due LIMIT 1",
+            params,
         )
-        value = rows[0][0]
-        return None if value is None else value / 1000
+        values = [v for v in (answered, others[0][0] if others else None) if v is not None]
+        return min(values) / 1000 if values else None
 
     def due_cards(self, limit: int = DEFAULT_SESSION, now: float | None = None) -> list[ReviewCard]:
-        """Up to ``limit`` due cards, one per word: learning, then reviews, then new."""
+        """Up to ``limit`` of the cards :meth:`counts` counts: learning, then reviews, then new."""
         at = to_ms(self.now() if now is None else now)
+        day, tomorrow = self._day(at)
         columns = ", ".join("w." + c.strip() for c in WORD_COLUMNS.split(","))
-        card_columns = ", ".join("c." + c.strip() for c in CARD_COLUMNS.split(","))
+        card_columns = ", ".join("p." + c.strip() for c in CARD_COLUMNS.split(","))
         rows = self.db.execute(
-            f"SELECT {columns}, {card_columns} FROM review_cards c"
-            " JOIN words w ON w.id = c.word_id"
-            f" WHERE c.due <= ? AND {ACTIVE_CARD}"
-            " ORDER BY CASE WHEN c.reps = 0 THEN 2 WHEN c.state = 2 THEN 1 ELSE 0 END,"
-            " c.due, c.kind DESC, w.id"
-            " LIMIT ?",
-            (at, max(1, limit) * 4 + 16),
+            self._queue_sql(
+                f"SELECT {columns}, {card_columns} FROM picked p JOIN words w ON w.id = p.word_id"
+                " ORDER BY p.pick, w.id LIMIT :limit"
+            ),
+            {"at": at, "day": day, "tomorrow": tomorrow, "limit": max(1, limit)},
         )
-        out: list[ReviewCard] = []
-        seen: set[int] = set()
-        for row in rows:
-            word_id = int(row["word_id"])
-            if word_id in seen:
-                continue
-            seen.add(word_id)
-            out.append(ReviewCard(word_from_row(row), card_from_row(row)))
-            if len(out) >= limit:
-                break
-        return out
+        return [ReviewCard(word_from_row(row), card_from_row(row)) for row in rows]
 
     # --- answering -------------------------------------------------------------------------
 

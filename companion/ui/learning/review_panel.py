@@ -5,7 +5,9 @@ on each button), Esc ends the session. Recognition cards show the Chinese (with 
 sentence) and reveal pinyin and meaning; recall cards show the meaning and reveal the
 Chinese. Each answer is saved on the TaskRunner before the next card appears, so the GUI
 never waits on the database and nothing answered is lost. ``dueCountChanged`` carries the
-number for the tab and the tray; it is refreshed after every change and once a minute.
+number for the tab and the tray; it is refreshed after every change and once a minute. Every
+number shown is :meth:`Reviewer.counts`, the cards a session asks (one card per word a day),
+and the start page says how many siblings wait until tomorrow.
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ from companion.ui.tasks import TaskRunner
 from companion.untrusted import printable
 
 REFRESH_MS = 60_000
+
+
+def cards_text(count: int) -> str:
+    return f"{count} card{'s' if count != 1 else ''}"
+
+
+def held_text(counts: DueCounts) -> str:
+    """Why due cards are not in the count: a word is asked one way a day (Anki buries the
+    sibling cards), so its other card waits. Empty when none wait."""
+    if not counts.held:
+        return ""
+    words = f"{counts.held} word{'s' if counts.held != 1 else ''}"
+    verb = "waits" if counts.held == 1 else "wait"
+    return (
+        f"{words} also due the other way round {verb} until tomorrow (one card per word a day).\n"
+    )
 
 
 def _label(parent: QWidget, point_scale: float = 1.0, rich: bool = True) -> QLabel:
@@ -280,7 +298,8 @@ class ReviewPanel(QWidget):
 
         def work() -> tuple[DueCounts, float | None, int]:
             size = fixed if fixed is not None else self._read_session_size()
-            return reviewer.counts(), reviewer.next_due(), size
+            counts = reviewer.counts()
+            return counts, None if counts.total else reviewer.next_due(), size  # shown if 0
 
         self.tasks.quick(work, self._counted, self._count_failed)
 
@@ -304,17 +323,18 @@ class ReviewPanel(QWidget):
         counts = self.counts
         size = self.session_size
         self.start_button.setText(f"Review {min(size, counts.total) or size}")
-        self.more_button.setText(f"Review {size} more")
+        self.more_button.setText(f"Review {min(size, counts.total) or size} more")
         self.start_button.setEnabled(counts.total > 0)
         self.all_button.setVisible(counts.total > size)
         self.all_button.setText(f"Review all {counts.total}")
         self.more_button.setVisible(counts.total > 0)
+        held = held_text(counts)
         if counts.total:
-            self.due_label.setText(f"{counts.total} card{'s' if counts.total != 1 else ''} due")
+            self.due_label.setText(cards_text(counts.total) + " due")
             parts = [f"{n} {label}" for n, label in ((counts.new, "new"), (counts.learning,
                      "learning"), (counts.review, "to review")) if n]  # fmt: skip
             self.due_detail.setText(
-                ", ".join(parts) + ". Space shows the answer, 1–4 rate it, Esc stops."
+                ", ".join(parts) + ".\n" + held + "Space shows the answer, 1–4 rate it, Esc stops."
             )
         else:
             self.due_label.setText("Nothing due")
@@ -325,12 +345,11 @@ class ReviewPanel(QWidget):
                     "them here."
                 )
             else:
-                wait = format_interval(max(0.0, next_due - time.time()))
-                self.due_detail.setText(f"The next card is due in {wait}.")
+                wait = format_interval(max(0.0, next_due - self.reviewer.now()))
+                self.due_detail.setText(f"{held}The next card is due in {wait}.")
         if self.pages.currentWidget() is self.done_page:
-            self.done_detail.setText(
-                f"{counts.total} more due." if counts.total else "Nothing else is due now."
-            )
+            more = f"{counts.total} more due." if counts.total else "Nothing else is due now."
+            self.done_detail.setText(f"{more}\n{held}".strip())
 
     # --- a session -------------------------------------------------------------------------
 

@@ -116,7 +116,11 @@ def sentence_of(selection: PaneSelection) -> str:
 class DueCounter(QObject):
     """How many review cards are due, kept current: after every change to My words (the
     "words" topic) and when the next card falls due (a timer, polled at least every few
-    minutes). ``changed(int)`` fires when the number changes (and once at the start)."""
+    minutes). ``changed(int)`` fires when the number changes (and once at the start).
+
+    The number is :meth:`Reviewer.counts` ``.total``: the cards a session asks now, one card
+    per word a day (a word's other card waits until the next review day), so the tab, the
+    tray and the Review panel all show what "Review all" will ask."""
 
     changed = Signal(int)
 
@@ -148,7 +152,8 @@ class DueCounter(QObject):
         def work() -> tuple[int, float | None, float]:
             r = reviewer()
             now = r.now()
-            return r.counts(now).total, r.next_due(), now
+            total = r.counts(now).total
+            return total, None if total else r.next_due(now), now  # waited for only at 0
 
         self.runner.run_quick(work, self._counted, self._failed)
 
@@ -244,6 +249,8 @@ class LearningTabs(QObject):
             return
         self.due = DueCounter(self.runner, self.reviewer, self)
         self.due.changed.connect(self._show_due)
+        if self.review_panel is not None:
+            self.due.changed.connect(self.review_panel.refresh_due)
         self.due.refresh()
 
     def shutdown(self) -> None:
@@ -313,6 +320,8 @@ class LearningTabs(QObject):
 
             speak = getattr(self.window.desktop, "speak_text", None)
             panel = ReviewPanel(self.reviewer(), self.runner, self.review_host, speak=speak)
+            if self.due is not None:  # a card falling due changes the tab: the panel follows
+                self.due.changed.connect(panel.refresh_due)
             self._place(panel, self.review_host)
             self.review_panel = panel
         return self.review_panel
