@@ -25,6 +25,7 @@ NO_DISPLAY_MESSAGE = (
     "or with no window system:    QT_QPA_PLATFORM=offscreen python -m companion"
 )
 APP_ID = "companion-desktop"
+LISTEN_LATEST_MS = 5000  # the instance listens after its first paint, or this long after start
 
 
 def _has_display() -> bool:
@@ -86,6 +87,7 @@ def run_app(args: list[str]) -> int:
     # tracebacks included; --verbose adds DEBUG lines on stderr. Its INFO lines wait in memory
     # until the window has painted (a warning is written at once).
     logs.setup(gui=True, verbose="--verbose" in args, hold=True)
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QFont, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -131,6 +133,8 @@ def run_app(args: list[str]) -> int:
 
         def listen_after_paint() -> None:
             """The lock kept other launches waiting; now they can hand over."""
+            if listening:
+                return  # once: after the first paint, or the fallback below
             from companion.ui.desktop.single_instance import SingleInstance
 
             late = SingleInstance(APP_ID)
@@ -140,6 +144,8 @@ def run_app(args: list[str]) -> int:
             listening.append(late)
 
         window.firstPainted.connect(listen_after_paint)
+        # A window that is never drawn (no expose from the window system) still listens.
+        QTimer.singleShot(LISTEN_LATEST_MS, listen_after_paint)
     window.show()
     if args:
         desktop.handle_arguments(args)
