@@ -42,7 +42,6 @@ INSTALL_HINT = (
 )
 
 
-
 def install_hint() -> str:
     """What to tell someone without the engine: pip for a source run; an OCR-less installed
     build has no pip, so it says OCR is not in this build."""

@@ -51,6 +51,18 @@ characters the words leave open:
   gone to one's head" (太上头了 shàngtóu) against 上头 "above, the higher-ups" (在上头,
   上头说 shàngtou); 作 acting up (别作了, 太作了 zuō; 作精, 作死 zuō in the supplement).
 
+- fifth round, everyday senses by the words around them: 长 to gain or to grow on the
+  body (长见识, 长长见识 zhǎngzhang, 长点记性, 长冻疮 zhǎng); 当 "to treat as" (当我没说,
+  当回事, 就当 dàng); 落 left behind (落在车上, 把伞落在店里, 别落下东西 là); a dozen
+  (一打鸡蛋 dá); 床铺 made (把床铺好 pū); 好学 of a thing (很好学, 好学吗 hǎo) or a
+  person (他很好学 hào), 好 before a habit (他好喝酒 hào); 下头 below (在下头 xiàtou) or
+  the slang turn-off (太下头了 xiàtóu); 应 before an adverb (你应早点来 yīng); 地 the
+  ground after a measure of land (这块地 dì); 发 hair inside a word or after what is done
+  to it (短发, 掉发 fà); 空 leaving free (空出一个位置 kòng); 折 snapped (腿折了 shé);
+  乐 amused (乐坏了 lè); 干 in dried foods (肉干 gān), drinking up (干了这杯 gān);
+  好处 getting along (这人不好处 chǔ); 重重 layered (困难重重 chóng) or heavily
+  (重重地 zhòng); 得 getting a place (他得第一了 dé); 哭号 háo; 难为 wéi.
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
@@ -89,7 +101,7 @@ ADJECTIVE_READINGS = {
     "长": "chang2", "重": "zhong4", "难": "nan2", "干": "gan1", "差": "cha4", "累": "lei4",
     "少": "shao3", "空": "kong1", "薄": "bao2", "晕": "yun1", "卷": "juan3", "背": "bei4",
     "冲": "chong4", "假": "jia3", "凉": "liang2", "散": "san3", "强": "qiang2", "好": "hao3",
-    "大": "da4", "正": "zheng4", "横": "heng4", "挑": "tiao1",
+    "大": "da4", "正": "zheng4", "横": "heng4", "挑": "tiao1", "粘": "nian2",
 }  # fmt: skip
 MEASURE_READINGS = {
     "只": "zhi1", "处": "chu4", "觉": "jiao4", "种": "zhong3", "把": "ba3",
@@ -103,7 +115,7 @@ VERB_READINGS = {
     "数": "shu3", "量": "liang2", "称": "cheng1", "教": "jiao1", "种": "zhong4", "长": "zhang3",
     "缝": "feng2", "钻": "zuan1", "盛": "cheng2", "藏": "cang2", "铺": "pu1", "挑": "tiao1",
     "剥": "bao1", "削": "xiao1", "撒": "sa3", "系": "ji4", "弄": "nong4",
-    "钉": "ding4", "粘": "zhan1",
+    "钉": "ding4", "粘": "zhan1", "塞": "sai1", "扇": "shan1",
 }  # fmt: skip
 # what makes the character a verb when it follows: a result complement or 一下 (aspect
 # markers and measures are checked apart)
@@ -125,26 +137,51 @@ _RETURNED = re.compile(
     "^(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?"
     "(?:钱|书|债|款|贷款|房贷|车贷|花呗|信用卡|账|人情)"
 )
+# what was borrowed or owed after 还 (还上次借的钱, 还欠的钱: huán)
+_OWED = re.compile(
+    "(?:上次|之前|上回|前几天|前天|昨天|上个月|上周|去年|那天)?(?:借|欠)(?:的|了?你|了?我)"
+)
+# what owes: a debt before 还 + a result or the end (信用卡还了吗, 花呗还完了: huán)
+_DEBTS = ("信用卡", "花呗", "房贷", "车贷", "贷款", "借款", "欠款", "网贷", "白条", "钱", "书")
+# adverbs and auxiliaries after the adverb 还 (还真是, 还挺, 还没: hái), never its object
+_STILL_BEFORE = (
+    "真", "挺", "很", "蛮", "比较", "太", "那么", "这么", "没", "不", "在", "是", "能", "会",
+    "可以", "得", "想", "以为", "算", "一直", "又", "也", "都", "再", "早", "就", "才", "可能",
+    "应该", "需要", "记得", "好意思", "差", "行", "不错", "挺好",
+)  # fmt: skip
 _STILL_THEN = ("完成", "完全", "完美", "完整", "清楚", "清醒", "清淡", "清爽")  # 还完成: hái
 _RETURN_TO = re.compile("(?:我们|你们|他们|她们|人家|我|你|他|她|它|您)?")
 _NOT_FOUND = re.compile("没.$")
-_GROWN = ("高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪")
+_GROWN = (
+    "高", "胖", "壮", "痘", "斑", "肉", "出", "满", "歪", "冻疮", "皱纹", "白发", "白头发",
+    "疹", "痱子", "茧", "霉", "智齿", "牙", "蛀牙", "结节", "息肉", "粉刺",
+    "闭口", "黑头", "雀斑", "脂肪",
+)  # fmt: skip
+# what one gains or grows (长见识, 长点记性, 长本事, 长个子, 长肉: zhǎng), not 长头发
+# (long hair) nor 长知识的书 ... all the same verb
+_GAINED = re.compile(
+    "(?:了|点|一点|了点|了不少|不少)?"
+    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧|心(?![情里中意思态灵疼跳脏得]))"
+)
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
 # verbs that take 为 as "as" after their object: 评为, 称他为, 选他当 (wéi)
-_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义")
+_NAMING = frozenset("评称选视当作改变定列立封拜认奉推誉命任聘成以化分合转译名叫设义难")
 _CATCH = ("火", "凉", "迷", "慌", "魔", "了火", "了凉", "了迷", "了魔")  # 着火, 着了凉: zháo
 _ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # 她的穿着打扮: the noun
+_ONLY_LACKING = ("就", "只", "还", "都", "也", "才", "总", "就是", "只是", "还是", "又")
 _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
 _HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
 _TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
 _FRIED = ("一下", "至", "到", "得", "熟", "好", "成", "透", "鸡", "薯", "串", "丸", "油条", "花生")
+_HAIR_TIED = ("头发", "马尾", "辫子", "小辫", "丸子头", "长发")
 _TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|头)"
 # 吐 with no object but a time or a place after it: 吐了一晚上, 吐了一地 (tù, "to vomit")
 _VOMITED = "了?(?:一|整|好几|两|三|半)?(?:个)?(?:晚上|天|夜|次|回|下午|上午|地|身|车)"
 # what one carries on one's back (背着书包 bēi) or looks after (帮我看着行李 kān)
 _CARRIED = ("书包", "背包", "包", "孩子", "宝宝", "娃", "行李", "吉他", "箱子", "篓", "筐")
+_WORN_AS = ("通勤", "单肩", "双肩", "斜", "手提", "日常", "上班", "上学")  # 通勤背: bēi
 _LOOKED_AFTER = ("孩子", "小孩", "宝宝", "娃", "行李", "东西", "包", "店", "门", "家", "摊")
 _LINES_OF = ("字", "代码", "诗", "文字", "小字", "数据", "标题", "注释", "公式", "句")
 _REDONE = tuple("做写来拍装买选考开启建修读画剪练录播")
@@ -155,7 +192,13 @@ _WETTABLE = (
 )  # fmt: skip
 _BEFORE_STATE = ("还没有", "还没", "没有", "没", "都", "已经", "快", "终于", "还", "不", "也", "全")
 _DRYING = tuple("晒吹烘擦风阴烤沥弄抹拧甩")  # 晒干, 吹干, 擦干: the result "dry"
+_DRIED_FOODS = frozenset("肉腐鱼菜笋果梅瓜薯豆虾贝杏桃枣萝")  # 肉干, 笋干: gān
+_SNAPPED = ("腿", "胳膊", "手", "手指", "骨头", "树枝", "枝", "筷子", "竿", "棍", "杆", "腰")
+_LEFT_FREE = "(?:出|一行|一格|两行|几行|一个位|一下|个位|几个位|一天|半天|时间)"
+_AMUSED = ("坏", "死", "了", "得", "开花", "呵呵", "疯", "翻", "出声", "不可支")
 # 发 as hair before what only hair has (发际线, 发夹, 发质, 发量: fà)
+_HAIR_DONE = frozenset("染烫护掉脱")  # what is done to hair: 掉发, 染发 (fà)
+_HAIR_LIKE = frozenset("短卷白黑金棕银秀碎") | _HAIR_DONE  # 短发, 卷发: inside a word
 _OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾", "根", "丝")
 # what one adjusts (调个闹钟, 调一下音量: tiáo)
 _SETTINGS = re.compile(
@@ -214,6 +257,7 @@ def apply_rules(
             lexicon.is_verb,
             alone,
             runs.next_word(k) if i == len(word.simplified) - 1 else word.simplified[i + 1 :],
+            word.simplified[:i],
         )
         if reading:
             keep_capital = word.numbers[i][:1].isupper()
@@ -222,6 +266,7 @@ def apply_rules(
     _doctor(words, open_, runs, settled)
     _given_back(words, open_, runs, settled, lexicon)
     _slang_senses(words, open_, runs, settled)
+    _word_senses(words, runs, settled, lexicon)
     _particle_de(words, settled, lexicon)
     _final_particles(words, runs, settled)
     open_[:] = [slot for slot in open_ if (id(slot[0]), slot[1]) not in settled]
@@ -242,11 +287,17 @@ def _rule_reading(
     is_verb: Callable[[str], bool],
     alone: bool,
     next_word: str = "",
+    own_before: str = "",
 ) -> str:
     """The reading a rule gives ``ch`` between ``before`` and ``after`` (its run of Chinese
     words, a few characters each way), or ''. ``closed``: punctuation or the end follows;
     ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
-    ``next_word``: the word after ``ch`` when ``ch`` ends its word."""
+    ``next_word``: the word after ``ch`` when ``ch`` ends its word; ``own_before``: the
+    characters before ``ch`` inside its own word."""
+    if ch == "长" and _GAINED.match(after.removeprefix("长")):
+        # 长见识, 长点记性, 这次真长本事了: to gain (zhǎng); said twice, the second is
+        # neutral (长长见识 zhǎngzhang)
+        return "zhang5" if before.endswith("长") and not after.startswith("长") else "zhang3"
     if ch == "长" and before.endswith(_MADE_LONG):
         return "chang2"  # 留长了, 变长: the adjective as a result
     doubled = after.startswith(("长的", "长地")) or re.match("长(?:一|两|几)", after) is not None
@@ -296,6 +347,7 @@ def _rule_reading(
             or before.endswith(_PROGRESSIVE)
             or before.endswith("所")  # 所藏佛像, 所种: 所 before a verb
             or (ch == "盛" and after.startswith(_LADLED))  # 盛饭, 盛汤: to ladle
+            or (ch == "扇" and after.startswith(("扇", "风", "巴掌", "耳光", "他", "她", "我")))
         )
     ):
         return VERB_READINGS[ch]
@@ -319,6 +371,10 @@ def _rule_reading(
         and not after.startswith(_STILL_THEN)
     ):
         return "huan2"  # 还完了, 还清: paid back
+    if ch == "还" and alone and (_OWED.match(after) or _debt_paid(before, after, closed)):
+        return "huan2"  # 还上次借的钱; 信用卡还了吗: paying back what is owed
+    if ch == "还" and alone and next_word.startswith(_STILL_BEFORE):
+        return "hai2"  # 还真是, 还挺好, 还没: the adverb before a predicate's adverb
     if ch == "着":
         if before.endswith(("不", "得")) or _NOT_FOUND.search(before):
             return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
@@ -337,6 +393,8 @@ def _rule_reading(
         and "所" not in after[:6]  # 为人所知: the passive, wéi
     ):
         return "wei4"  # 为你准备的, 为大家整理: for
+    if ch == "差" and alone and before.endswith(_ONLY_LACKING):
+        return "cha4"  # 就差出发了, 只差一步: only lacking
     if ch == "差" and alone and (after[:1] in _NUMERAL_START or after.startswith(_SHORT_OF)):
         return "cha4"  # 还差五块钱, 差了五岁, 差太多: short of; poor
     slept = "睡" in before[-6:] or "补" in before[-6:]  # 睡了个好觉, 补了一个觉
@@ -356,6 +414,13 @@ def _rule_reading(
         return "zhong4"  # 重感冒: heavy, serious
     if ch == "弹" and (after.startswith(_INSTRUMENTS) or after.startswith(_ASPECT_AFTER)):
         return "tan2"  # 弹钢琴, 弹得很好: to play
+    if (
+        ch == "背"
+        and alone
+        and (before.endswith(_WORN_AS) or re.search("包|书包|背包", before))
+        and not after.startswith(("单词", "书", "课文", "锅", "叛", "影", "后", "面"))
+    ):
+        return "bei1"  # 这个包通勤背刚好, 双肩背: to carry on one's back
     if ch == "背" and after.removeprefix("着").startswith(_CARRIED):
         return "bei1"  # 背着书包: to carry on one's back
     if (
@@ -372,8 +437,26 @@ def _rule_reading(
         return "ai1"  # 紧挨着, 挨家挨户: next to, one by one (挨打, 挨骂: ái)
     if ch == "朴" and any(c and c in _PLAIN for c in (after[:1], before[-1:])):
         return "pu3"  # 朴拙, 实朴: plain (piáo is a surname)
+    if ch == "发" and before[-1:] in (_HAIR_LIKE if own_before else _HAIR_DONE):
+        # 短发, 卷发 (a word), 掉 + 发, 染 + 发: hair; a word before a lone 发 may end in
+        # such a character otherwise (试卷 + 发下来: to hand out, fā)
+        return "fa4"
+    if ch == "发" and after.startswith("色") and not after.startswith(("色情", "色图")):
+        return "fa4"  # 这个发色好显白: hair colour
     if ch == "发" and after.startswith(_OF_HAIR):
         return "fa4"  # 发际线, 发夹: hair
+    if ch == "干" and re.match("了?(?:这|那)?(?:一)?杯", after):
+        return "gan1"  # 干了这杯: drink it up
+    if ch == "号" and before.endswith(("哭", "哀", "呼", "怒", "嚎")):
+        return "hao2"  # 哭号, 哀号: to wail
+    if ch == "干" and own_before[-1:] in _DRIED_FOODS:
+        return "gan1"  # 肉干, 豆腐干, 笋干 (words the dictionary lacks): dried food
+    if ch == "折" and alone and before.endswith(_SNAPPED) and after.startswith(("了", "断")):
+        return "she2"  # 腿折了, 树枝折了: snapped, broken (折叠, 打折: zhé)
+    if ch == "空" and alone and re.match(_LEFT_FREE, after):
+        return "kong4"  # 空出一个位置, 空一行: to leave free, to leave blank
+    if ch == "乐" and alone and after.startswith(_AMUSED):
+        return "le4"  # 她乐坏了, 乐死我了, 乐得合不拢嘴: amused, happy (音乐: yuè)
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
     if alone:
@@ -417,6 +500,55 @@ _COURSE_OF_EVENTS = (
     "雨", "大雨", "暴雨", "雪", "大雪", "风", "病", "大病", "重病", "梦", "噩梦", "误会",
     "空欢喜", "架", "灾难", "大火", "浩劫", "战争", "官司",
 )  # fmt: skip
+# vices and habits one is fond of (他好喝酒, 好面子: hào) after who has them
+_FOND_OF = (
+    "喝酒", "抽烟", "赌", "面子", "管闲事", "吹牛", "打架", "占便宜", "酒", "色", "吃懒做",
+    "打抱不平", "出风头", "攀比",
+)  # fmt: skip
+_PERSONS_BEFORE = (
+    *_PRONOUNS,
+    "人",
+    "男人",
+    "女人",
+    "老公",
+    "老婆",
+    "男朋友",
+    "女朋友",
+    "爸",
+    "我爸",
+)
+# what follows 应 "should" besides a verb (你应早点来, 应尽快: yīng)
+_SHOULD_THEN = (
+    "早点", "早些", "尽快", "尽早", "及时", "马上", "立即", "立刻", "提前", "先", "多", "少",
+    "好好", "当", "该", "以", "在", "由", "从", "把", "按", "对", "向", "给", "与", "和",
+)  # fmt: skip
+# 当 "to treat as" (dàng): a person then what one pretends (当我没说, 当他是空气), or
+# 当回事, 当耳旁风; 当我是学生的时候 "when" stays dāng
+_TREATED_AS = (
+    "(?:(?:我们|你们|他们|她们|我|你|他|她|它|这|那|这些|那些|自己)"
+    "(?:没[说问来讲看听]|不存在|是空气|是透明|透明|空气|是个?(?:傻子|小孩|朋友|亲人|外人|家人)))"
+    "|回事|耳旁风|耳边风"
+)
+# 落 là: left behind where one forgets it (落在车上, 落家里, 落了东西) or after 把 and
+# what is left (把伞落在), against 落在地上, 落下来 (luò: to fall)
+_FORGOTTEN = ("东西", "手机", "钥匙", "伞", "钱包", "包", "书包", "作业", "课", "卡", "证件")
+_LEFT_IN = re.compile(
+    "^(?:在|到)?(?:家|家里|宿舍|公司|办公室|教室|车上|出租车|地铁|店里|酒店|学校|桌上|那|这|哪)"
+)
+_DOZEN = "(?:鸡蛋|蛋|啤酒|铅笔|笔|毛巾|袜子|玫瑰|花|可乐|纸巾|甜甜圈|面包|饮料|瓶|罐|只|个)"
+
+
+def _left_behind(before: str, after: str) -> bool:
+    """Whether 落 is là "left behind": forgotten somewhere, or after 把 and its object."""
+    if _LEFT_IN.match(after) and not after.startswith(("在地", "到地")):
+        return True
+    if after.removeprefix("了").startswith(_FORGOTTEN):
+        return True
+    return re.search("[把将][^把将落]{1,5}$", before) is not None and not after.startswith(
+        ("下来", "地", "在地", "到地", "满", "水")
+    )
+
+
 _PLANED = ("平", "光", "木", "子", "花", "床", "刀", "板")
 _DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说")
 _LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
@@ -424,6 +556,15 @@ _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得�
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
 _GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
+
+
+def _debt_paid(before: str, after: str, closed: bool) -> bool:
+    """Whether 还 after a debt is paying it back: a result or a question after it
+    (信用卡还了吗, 花呗还完了, 书还了), or nothing (钱什么时候还 is left to the rules
+    above)."""
+    if not before.endswith(_DEBTS):
+        return False
+    return after.startswith(("了", "完", "清", "上", "掉")) or (closed and not after)
 
 
 def _kneads(before: str, after: str) -> bool:
@@ -456,10 +597,27 @@ def _collocation(
     ch: str, before: str, after: str, next_word: str, closed: bool, is_verb: Callable[[str], bool]
 ) -> str:
     """A standalone character's reading by the word next to it (调一下 tiáo, 卡在 qiǎ)."""
+    if ch == "好" and before.endswith(_PERSONS_BEFORE) and after.startswith(_FOND_OF):
+        return "hao4"  # 他好喝酒, 她好面子: to be fond of (好喝 "tasty" is hǎo)
     if ch == "调" and (after.startswith(_TUNED) or _SETTINGS.match(after)):
         return "tiao2"  # 调一下音量, 调成静音: to adjust
-    if ch == "应" and next_word and is_verb(next_word) and not next_word.startswith(("了", "声")):
+    if ch == "应" and (
+        (next_word and is_verb(next_word) and not next_word.startswith(("了", "声")))
+        or next_word.startswith(_SHOULD_THEN)
+    ):
         return "ying1"  # 最早应追溯至, 应令: should (应了一声: yìng, to answer)
+    if ch == "当" and (
+        re.match(_TREATED_AS, after)
+        or (
+            before.endswith(("就", "权", "只", "全"))
+            and not after.startswith(("上", "选", "过", "了", "兵", "官", "年", "天", "时"))
+        )
+    ):
+        return "dang4"  # 当我没说, 不把他当回事, 就当交学费了: to treat as
+    if ch == "落" and _left_behind(before, after):
+        return "la4"  # 手机落在车上了, 把钥匙落家里了, 别落东西: left behind
+    if ch == "打" and before[-1:] in _COUNTERS and re.match(_DOZEN, after):
+        return "da2"  # 一打鸡蛋, 两打啤酒: a dozen
     if ch == "刨" and not after.startswith(_PLANED):
         return "pao2"  # 刨坑, 刨出, 刨土: to dig (刨平, 刨木头: bào, to plane)
     if ch == "蒙" and re.match("(?:了|着|上)?一?(?:层|块|张)", after):
@@ -504,6 +662,10 @@ def _collocation(
         return "qia3"  # 卡在嗓子里: stuck
     if ch == "炸" and after.startswith(_FRIED):
         return "zha2"  # 炸一下, 炸鸡: to deep-fry
+    if ch == "扎" and before.endswith(_HAIR_TIED) and not after.startswith(("针", "手", "心")):
+        return "za1"  # 把头发扎起来, 马尾扎高一点: to tie (扎针, 扎手: zhā)
+    if ch == "粘" and after.startswith("人"):
+        return "nian2"  # 我家狗狗特别粘人: clingy (粘在墙上: zhān)
     if ch == "扎" and re.match(_TIED, after):
         return "za1"  # 扎个马尾: to tie
     if ch == "冲" and next_word in _PRONOUNS:
@@ -617,6 +779,93 @@ def _slang_senses(
         settled.add((id(word), 1))
 
 
+# 床铺 the verb phrase "make the bed" (chuáng pū) before a result: 把床铺好, 床铺平整
+_BED_MADE = re.compile("(?:好(?:$|[了吗没啊呀吧再就后之])|平|一下|整齐|干净|上)")
+# 好学 "easy to learn" (hǎoxué) said of a thing, "studious" (hàoxué) of a person
+_EASY_BEFORE = re.compile("(?:不|很|挺|太|超|真|特别|比较|蛮|还挺|也太|不太)$")
+_PERSONS = re.compile("我|你|他|她|您|孩子|学生|人|宝宝|娃|同学|女儿|儿子|姐|哥|弟|妹")
+_EASY_AFTER = ("吗", "吧", "么", "不", "啊", "呀", "的语言", "的乐器", "的技能")
+_LEFT_OUT_AFTER = (
+    "东西", "什么", "课", "作业", "进度", "一节", "一门", "手机", "钥匙", "不少", "很多",
+)  # fmt: skip
+_LEFT_OUT_BEFORE = ("别", "不要", "没", "没有", "千万别", "可别", "怕", "不会", "把", "被")
+
+
+# what comes layer upon layer (困难重重, 重重关卡: chóngchóng)
+_OBSTACLES = (
+    "困难", "关卡", "阻碍", "障碍", "危机", "矛盾", "问题", "顾虑", "疑虑", "疑点", "心事",
+    "险阻", "包围", "迷雾", "难关", "考验", "叠叠", "山", "门", "阻力", "压力", "防守",
+)  # fmt: skip
+
+
+def _word_senses(
+    words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]], lexicon: Lexicon
+) -> None:
+    """Dictionary words whose reading the words around them decide, whether or not the
+    dictionary gives that reading: 下头 "below" (xiàtou) against the slang "a turn-off"
+    (xiàtóu), 好学 easy to learn (hǎo) or studious (hào), 一打 a dozen (dá) before goods,
+    床铺 "to make the bed" (chuáng pū) before a result, 落下 left behind (là)."""
+    for k, word in enumerate(words):
+        if not word.is_chinese:
+            continue
+        key = word.simplified
+        numbers: list[str] | None = None
+        if key == "下头":
+            before, after = runs.context(k, 0)
+            if before.endswith(_PLACE_BEFORE) or after[1:].startswith(("的人", "有人")):
+                numbers = [word.numbers[0], "tou5"]  # 在下头等你: below, underneath
+            elif before.endswith(_HOOKED_BEFORE) or after[1:].startswith(("了", "啊", "死")):
+                numbers = [word.numbers[0], "tou2"]  # 太下头了: a turn-off
+        elif key == "好学":
+            before, after = runs.context(k, 0)
+            easy = after[1:].startswith(_EASY_AFTER) or (
+                _EASY_BEFORE.search(before) is not None and not _PERSONS.search(before)
+            )
+            numbers = ["hao3" if easy else "hao4", "xue2"]
+        elif re.fullmatch("[一两三四五六七八九十几半]打", key):
+            after = runs.context(k, len(key) - 1)[1]
+            if re.match(_DOZEN, after) or (runs.next_word(k) == "" and runs.closed(k)):
+                numbers = [word.numbers[0], "da2"]  # 一打鸡蛋: a dozen
+        elif key == "床铺" and _BED_MADE.match(runs.context(k, 1)[1]):
+            numbers = ["chuang2", "pu1"]  # 把床铺好: to make the bed
+        elif key == "落下":
+            before, after = runs.context(k, 1)
+            if after.removeprefix("了").startswith(_LEFT_OUT_AFTER) or (
+                before[:-1].endswith(_LEFT_OUT_BEFORE) and not after.startswith("来")
+            ):
+                numbers = ["la4", "xia4"]  # 别落下东西, 落下了一节课: left behind
+        elif key in ("好处", "难处") and (id(word), 1) not in settled:
+            before, after = runs.context(k, 1)
+            if before[:-1].endswith(("不", *DEGREE_ADVERBS)) and (
+                (not after and runs.closed(k)) or after.startswith(_STATE_AFTER)
+            ):
+                numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
+        elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
+            numbers = [*word.numbers[:-1], "de5"]  # 重重地摔了一跤: the adverbial particle
+        if "壳" in key and (len(key) == 1 or not lexicon.contains(key)):
+            # 鸡蛋壳, 手机壳 + 壳 (not dictionary words): a shell, ké; the dictionary's
+            # words keep theirs (贝壳 bèiké, 地壳 dìqiào)
+            base = numbers if numbers is not None else list(word.numbers)
+            numbers = ["ke2" if c == "壳" else n for c, n in zip(key, base, strict=True)]
+        if "重重" in key:
+            at = key.index("重重")
+            before, after = runs.context(k, at + 1)
+            layered: tuple[str, ...] = ("chong2", "chong2")
+            if after.startswith("地"):
+                layered = ("zhong4", "zhong4")  # 重重地摔: heavily
+            elif not (before[:-1].endswith(_OBSTACLES) or after.startswith(_OBSTACLES)):
+                layered = ()
+            if layered:
+                base = numbers if numbers is not None else list(word.numbers)
+                numbers = [*base[:at], *layered, *base[at + 2 :]]
+        if numbers is not None:
+            word.numbers = [
+                n.capitalize() if old[:1].isupper() else n
+                for n, old in zip(numbers, word.numbers, strict=True)
+            ]
+            settled.update((id(word), i) for i in range(len(key)))
+
+
 # Sentence-final particles, whose other readings are an interjection or a word (哦 ò "oh",
 # 咯 gē, 呗 bài "chant", 哩 lǐ "mile"): closing a clause after a word, the particle
 FINAL_PARTICLES = {
@@ -637,6 +886,10 @@ def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, in
         settled.add((id(word), 0))
 
 
+# what one gets after 得 dé (我得了感冒, 他得第一了, 得冠军, 得满分), not "must" (děi)
+_GOT = frozenset(
+    ["第一", "第二", "第三", "第一名", "第二名", "冠军", "亚军", "季军", "奖", "满分", "金牌"]
+)
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
 _MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
 
@@ -655,7 +908,9 @@ def _particle_de(
         if word.simplified == "得":
             if prev is not None and prev.simplified in _DEI_BEFORE:
                 # 我得走 "must"; 我得了感冒 "got"
-                got = nxt is not None and nxt.simplified.startswith(("了", "到"))
+                got = nxt is not None and (
+                    nxt.simplified.startswith(("了", "到")) or nxt.simplified in _GOT
+                )
                 reading = "de2" if got else "dei3"
             elif prev is not None:
                 reading = "de5"  # 跑得快: the complement particle
@@ -665,11 +920,45 @@ def _particle_de(
                 and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
             ):
                 reading = "dei3"  # ，得改短: must
-        elif prev is not None and nxt is not None and len(prev.text) >= 2:
-            reading = "de5"  # 慢慢地走: the adverbial particle
+        elif (
+            prev is not None
+            and _a_plot_of_land(prev.simplified)
+            and not _doubled(_text_before(words, k)[-4:])  # 一块一块地: piece by piece
+        ):
+            reading = "di4"  # 这块地好大, 一片地, 我家的地: the ground, a plot of land
+        elif prev is not None and (
+            (nxt is not None and len(prev.text) >= 2)
+            or _doubled(prev.simplified)
+            or _doubled(_text_before(words, k)[-4:])
+        ):
+            reading = "de5"  # 慢慢地走, 慢慢地，: the adverbial particle
         if reading:
             word.numbers = [reading]
             settled.add((id(word), 0))
+
+
+def _text_before(words: Sequence[RuledWord], k: int) -> str:
+    """The Chinese text of up to four words before word ``k`` in its run (大把大把)."""
+    parts: list[str] = []
+    j = k - 1
+    while j >= 0 and k - j <= 4 and words[j].is_chinese:
+        parts.insert(0, words[j].simplified)
+        j -= 1
+    return "".join(parts)
+
+
+def _a_plot_of_land(word: str) -> bool:
+    """Whether 地 after ``word`` is the noun dì: after a measure of land (这块, 一片, 亩),
+    a demonstrative or 的 (我家的地)."""
+    return word in ("的", "这", "那", "哪") or (word[-1:] in "块片亩" and len(word) <= 3)
+
+
+def _doubled(word: str) -> bool:
+    """慢慢, 偷偷, 高高兴兴: a doubled word, which 地 after it makes an adverb."""
+    half = len(word) // 2
+    return len(word) in (2, 4) and (
+        word[:half] == word[half:] or (len(word) == 4 and word[0] == word[1] and word[2] == word[3])
+    )
 
 
 def _verb_reduplication(words: Sequence[RuledWord], lexicon: Lexicon) -> None:

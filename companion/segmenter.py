@@ -76,6 +76,8 @@ MODALS = frozenset(
 # 比 X 还/更 Y: in a comparison the adverb and the adjective are two words (比我英语还好,
 # "even better than my English"), not the word 还好 ("not bad").
 _COMPARATIVE_ADVERBS = "还更"
+# verbs of remembering and feeling ending in 得, which take a clause after them
+_THINKING = frozenset(["记得", "觉得", "晓得", "懂得", "认得"])
 
 
 class Segmenter:
@@ -122,7 +124,35 @@ class Segmenter:
         """
         excluded = frozenset((without,)) if without else frozenset()
         lengths = self._solve(run, excluded, use_extra)[1]
+        lengths = self._verbs_of_thinking(run, lengths)
         return self._split_comparatives(run, lengths, excluded, use_extra)
+
+    def _verbs_of_thinking(self, run: str, lengths: list[int]) -> list[int]:
+        """A noun then a lone 得 where the noun's last character and 得 make a verb of
+        remembering or feeling: that verb, not the noun (图书馆的书记得还: 书 + 记得, not
+        书记 + 得). The particle 得 follows a verb or an adjective, never a noun such as
+        书记; 得 "must" or "got" after one is kept (书记得了奖: 了 follows)."""
+        at = 0
+        out = list(lengths)
+        for n in range(len(out) - 1):
+            size = out[n]
+            end = at + size
+            if (
+                size >= 2
+                and out[n + 1] == 1
+                and run[end] == "得"
+                and run[end - 1] + "得" in _THINKING
+                and run[end + 1 : end + 2] not in ("了", "到", "出", "")
+                and not self._is_verb(run[at:end])
+                and self.base_cost(run[at : end - 1]) is not None
+            ):
+                out[n], out[n + 1] = size - 1, 2
+            at += out[n]
+        return out
+
+    def _is_verb(self, word: str) -> bool:
+        value = self.index.get(word)
+        return value is not None and bool(value & VERB)
 
     def path_cost(self, run: str, *, without: str = "", use_extra: bool = False) -> int:
         """The total cost of the best path over ``run``."""

@@ -379,7 +379,10 @@ def build_index(
     entries: Iterable[Entry], frequencies: Iterable[tuple[str, int, str]] = ()
 ) -> CompactIndex:
     """The compact index of ``entries``, with segmentation costs from ``frequencies``
-    (jieba's (word, count, tag) rows; without them every CEDICT word costs the same)."""
+    (jieba's (word, count, tag) rows; without them every CEDICT word costs the same).
+    Verbs are the words jieba tags so, plus ``supplement.JIEBA_UNTAGGED_VERBS``."""
+    from companion.dictionary.supplement import JIEBA_UNTAGGED_VERBS
+
     all_entries = list(entries)
     groups: dict[str, list[int]] = {}
     simplified: dict[str, bool] = {}  # simplified form -> is a proper noun (every entry)
@@ -404,7 +407,8 @@ def build_index(
             tags[word] = tag
     total = float(sum(counts.values())) or 1.0
     verbs = {word for word, tag in tags.items() if tag.startswith("v")}
-    verb_share = sum(counts[word] for word in verbs) / total
+    verb_share = sum(counts[word] for word in verbs) / total  # as jieba tags its corpus
+    verbs |= {word for word in JIEBA_UNTAGGED_VERBS if word in counts}
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -494,9 +498,9 @@ def corrections_key() -> str:
     """``supplement.CEDICT_CORRECTIONS`` as text (a few hundred bytes), kept in the cache: a
     cache built with other corrections is rebuilt, so editing the table needs no version
     bump."""
-    from companion.dictionary.supplement import CEDICT_CORRECTIONS
+    from companion.dictionary.supplement import CEDICT_CORRECTIONS, JIEBA_UNTAGGED_VERBS
 
-    return repr(sorted(CEDICT_CORRECTIONS.items()))
+    return repr((sorted(CEDICT_CORRECTIONS.items()), sorted(JIEBA_UNTAGGED_VERBS)))
 
 
 def save_index(

@@ -33,6 +33,7 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     # slang senses read otherwise than CC-CEDICT's entry (显白 there: a variant of 显摆
     # xiǎnbai, "to show off"); our own readings stand over CEDICT's neutral tones
     ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
+    ("得劲", "得勁", "de2 jin4", "(colloquial) feeling good; comfortable; handy"),
     ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
     (
         "朝九晚五",
@@ -60,6 +61,7 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
     ("拖拽", "tuo1 ye4"): "tuo1 zhuai4",  # 拽 yè is the archaic 曳; to drag is tuōzhuài
     ("真是", "zhen1 shi5"): "zhen1 shi4",  # 现代汉语词典: 真是 zhēnshì, no neutral tone
     ("作死", "zuo4 si3"): "zuo1 si3",  # 现代汉语词典: 作死 zuōsǐ, to court death
+    ("卡住", "ka3 zhu4"): "qia3 zhu4",  # 现代汉语词典: 卡 qiǎ, stuck (鱼刺卡住了, 卡住了)
 }
 
 
@@ -68,5 +70,17 @@ CEDICT_CORRECTIONS: dict[tuple[str, str], str] = {
 EVERYDAY_FIRST: dict[str, str] = {
     "告诉": "gao4 su5",  # to tell (gàosu); gàosù is the legal "to press charges"
     "本事": "ben3 shi5",  # ability (běnshi); běnshì is a story's source material
+    "重名": "chong2 ming2",  # sharing a name (chóngmíng); zhòngmíng "great fame" is literary
     "矫情": "jiao2 qing5",  # fussy, whiny (jiáoqing, everyday); jiǎoqíng "affected" is literary
 }
+
+
+# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家 and 毕业 "n", 长胖 "a"):
+# flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
+# (孩子都会长大的: 会 + 长大, not 会长 "club president" + 大) and the rules know them
+JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
+    [
+        "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
+        "种草", "上车", "回国", "住院", "出院",
+    ]
+)  # fmt: skip
