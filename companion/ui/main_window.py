@@ -32,7 +32,6 @@ from companion.settings import Settings
 from companion.storage import notices
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.learning.wiring import LearningTabs
-from companion.ui.lens.wiring import LensTools
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox  # dialogs only: its type is made on first use
 
     from companion.session import Session, SessionResult
+    from companion.ui.lens.wiring import LensTools  # built after the first paint
     from companion.wordlist import WordToSave  # its import loads the dictionary: not at start
 
 _log = logging.getLogger(__name__)
@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
         self.pane.wordSaveRequested.connect(self.save_word)
         self.pane.saveSelectionRequested.connect(self.learning.save_selection)
         self.firstPainted.connect(lambda: QTimer.singleShot(LEARNING_START_MS, self.learning.start))
-        self.lens = LensTools(self)  # Tools > Lens; nothing of it is loaded before first use
+        # Tools > Lens: built after the first paint (or when first asked for, see ``lens``).
+        self._lens: LensTools | None = None
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
@@ -172,6 +173,37 @@ class MainWindow(QMainWindow):
         # frame as its text). Not its viewport(): the first wrapper of a widget made in C++
         # costs PySide6 ~25 ms of type discovery.
         self.pane.input.installEventFilter(self)
+
+    @property
+    def lens(self) -> LensTools:
+        """The Lens's actions and controller: built after the first paint, when its Tools menu
+        first opens, or when first asked for (its module is not needed to draw the window).
+        Its actions go first in Tools and, through the desktop integration, in the tray."""
+        if self._lens is None:
+            from companion.ui.lens.wiring import LensTools
+
+            lens = LensTools(self)
+            self._lens = lens
+            self._tools_menu.insertActions(self._tools_separator, lens.actions)
+            if isinstance(self.desktop, LensDesktop):
+                for action in lens.actions:
+                    self.desktop.add_tray_entry(action)
+        return self._lens
+
+    def _ensure_lens(self) -> None:
+        _ = self.lens
+
+    def _lens_region(self) -> None:
+        self.lens.start_region()
+
+    def _lens_image(self, path: str) -> None:
+        self.lens.open_image(path)
+
+    @property
+    def tools_menu(self) -> QMenu:
+        """The Tools menu, with the Lens's entries in it."""
+        self._ensure_lens()
+        return self._tools_menu
 
     @property
     def session(self) -> Session:
@@ -231,9 +263,11 @@ class MainWindow(QMainWindow):
             [learning.action_history, learning.action_words, learning.action_review]
         )
         self.view_menu.addSeparator()
-        self.tools_menu = menu.addMenu("&Tools")
-        self.tools_menu.addActions(self.lens.actions)
-        self.tools_menu.addSeparator()  # the desktop integration's entries follow
+        self._tools_menu = menu.addMenu("&Tools")
+        # The Lens's entries go before this separator when it is built (see ``lens``); the
+        # desktop integration's entries follow it.
+        self._tools_separator = self._tools_menu.addSeparator()
+        self._tools_menu.aboutToShow.connect(self._ensure_lens)
 
         help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
@@ -247,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def menu_for(self, name: str) -> QMenu:
         """The window's "view" or "tools" menu, for the desktop integration's actions."""
-        return self.view_menu if name == "view" else self.tools_menu
+        return self.view_menu if name == "view" else self._tools_menu
 
     def add_desktop_actions(self, actions: list[QAction | None], menu: str = "tools") -> None:
         """Put the desktop integration's actions (overlay, OCR, speech...) in a menu."""
@@ -264,10 +298,11 @@ class MainWindow(QMainWindow):
             desktop.add_review_entry(self.learning.action_review)
             self.learning.dueCountChanged.connect(desktop.show_due_count)
         if isinstance(desktop, LensDesktop):  # the Lens's shortcut, --lens and tray entries
-            for action in self.lens.actions:
-                desktop.add_tray_entry(action)
-            desktop.lensRequested.connect(self.lens.start_region)
-            desktop.lensImageRequested.connect(self.lens.open_image)
+            if self._lens is not None:  # else added when it is built
+                for action in self._lens.actions:
+                    desktop.add_tray_entry(action)
+            desktop.lensRequested.connect(self._lens_region)
+            desktop.lensImageRequested.connect(self._lens_image)
 
     # First paint and background warm-up ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -275,9 +310,6 @@ class MainWindow(QMainWindow):
         if not self._first_paint_done:
             self.pane.input.setFocus()
             self._fit_to_screen()
-            handle = self.windowHandle()
-            if handle is not None:
-                handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The first real paint of the window (not a zero timer, which runs before it)."""
@@ -295,6 +327,12 @@ class MainWindow(QMainWindow):
         """
         from companion import packs
 
+        # Moved to another screen: fit it (the window's QWindow wrapper costs ~1 ms under X,
+        # not needed to draw the first frame).
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
+        self._ensure_lens()  # Tools > Lens and its tray entries, before the tray is built
         self.firstPainted.emit()
         self.show_notices()  # e.g. the database was set aside while the app started
         installed = bool(packs.list_installed())
@@ -612,7 +650,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe_notices()
         self.changes.close()
         self.learning.shutdown()
-        self.lens.shutdown()
+        if self._lens is not None:
+            self._lens.shutdown()
         if self._session is not None:
             self._session.close()
         if self.desktop is not None:
