@@ -48,9 +48,10 @@ DEFERRED = ("companion.session", "companion.translator", "companion.text",
             "companion.ui.desktop.region_capture", "companion.ui.reading.ruby_view",
             "companion.cli", "hashlib", "html", "logging.handlers",
             # Built on first use or after the first paint: the Lens's wiring, the clipboard
-            # watch, speech and OCR workers of the desktop integration.
+            # watch, speech and OCR workers of the desktop integration, the OCR check.
             "companion.ui.lens.wiring", "companion.ui.desktop.clipboard_watch",
-            "companion.ui.desktop.speech", "companion.ui.desktop.ocr_worker")
+            "companion.ui.desktop.speech", "companion.ui.desktop.ocr_worker", "companion.ocr",
+            "companion.untrusted")
 from companion.settings import Settings
 from companion.ui.app import build_window
 settings = Settings()

@@ -88,9 +88,10 @@ class DesktopIntegration(QObject):
 
     Only what the first window needs is built here (the actions for its menus). The clipboard
     watch, the hotkeys, speech and OCR are built on first use, each with its module.
-    :meth:`start`, which the app calls after the first paint, starts the global hotkeys
-    (pynput connects to X) and shows the tray icon (entries and counts given before that wait
-    for it); the overlay window is built the first time it is shown.
+    :meth:`start`, which the app calls after the first paint, greys out the OCR entries in a
+    build without OCR, starts the global hotkeys (pynput connects to X) and shows the tray
+    icon (entries and counts given before that wait for it); the overlay window is built the
+    first time it is shown.
 
     ``lensRequested`` (the Lens's global shortcut, ``--lens``) and ``lensImageRequested(path)``
     (``--lens=IMAGE``) are for the window's Lens (MainWindow.attach_desktop connects them).
@@ -134,12 +135,6 @@ class DesktopIntegration(QObject):
         a.show_hide.triggered.connect(self.window.toggle_visible)
         a.translate_clipboard.triggered.connect(self.translate_clipboard)
         a.quit.triggered.connect(self.window.quit_app)
-        from companion.ocr import engine_available  # cheap: finds the packages, imports none
-
-        if not engine_available():
-            for action in (a.ocr_region, a.ocr_image):
-                action.setEnabled(False)
-                action.setToolTip("Offline OCR is not installed in this build")
 
         if isinstance(window, QWidget):
             window.setAcceptDrops(True)
@@ -158,8 +153,19 @@ class DesktopIntegration(QObject):
         """Start what can wait for the first paint: the global hotkeys (pynput connects to X)
         and the tray icon."""
         self._started = True
+        self._show_ocr_availability()
         self.restart_hotkeys()
         _ = self.tray
+
+    def _show_ocr_availability(self) -> None:
+        """The OCR entries greyed out in a build without offline OCR (its module is read
+        after the first paint: the entries are in closed menus until then)."""
+        from companion.ocr import engine_available  # finds the packages, imports none
+
+        if not engine_available():
+            for action in (self.actions.ocr_region, self.actions.ocr_image):
+                action.setEnabled(False)
+                action.setToolTip("Offline OCR is not installed in this build")
 
     @property
     def clipboard(self) -> ClipboardWatcher:
