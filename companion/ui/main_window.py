@@ -139,14 +139,8 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
-        self.busy_label = QLabel("", self)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)  # busy: no known end
-        self.busy_bar.setMaximumWidth(120)
-        self.busy_bar.setMaximumHeight(14)
-        self.statusBar().addPermanentWidget(self.busy_label)
-        self.statusBar().addPermanentWidget(self.busy_bar)
-        self.show_busy("")
+        # The busy indicator (hidden until slow work starts) is made on first use.
+        self._busy: tuple[QLabel, QProgressBar] | None = None
         self._build_menus()
         self.apply_font_size()
         self._restore_geometry()
@@ -216,9 +210,54 @@ class MainWindow(QMainWindow):
         return self._session
 
     # Construction ------------------------------------------------------------------------
+    # The menu entries the window makes itself, filled in by _fill_menus.
+    MENU_ENTRIES = frozenset(
+        {
+            "action_packs",
+            "action_install_file",
+            "action_quit",
+            "action_translate",
+            "action_copy",
+            "action_swap",
+            "action_settings",
+            "action_phrasebook",
+        }
+    )
+
     def _build_menus(self) -> None:
+        """The menu bar as the first frame shows it: the menus' titles. Their entries are
+        filled in after the first paint (:meth:`_fill_menus`), when a menu first opens, or
+        when one of them is asked for (``window.action_quit``): they are not drawn before."""
         menu = self.menuBar()
-        self.file_menu = file_menu = menu.addMenu("&File")
+        self.file_menu = menu.addMenu("&File")
+        self._edit_menu = menu.addMenu("&Edit")
+        self.view_menu = menu.addMenu("&View")
+        # The window's own View entries go before this separator; the desktop integration's
+        # follow it.
+        self._view_separator = self.view_menu.addSeparator()
+        self._tools_menu = menu.addMenu("&Tools")
+        # The Lens's entries go before this separator when it is built (see ``lens``); the
+        # desktop integration's entries follow it.
+        self._tools_separator = self._tools_menu.addSeparator()
+        self._tools_menu.aboutToShow.connect(self._ensure_lens)
+        self._help_menu = menu.addMenu("&Help")
+        self._menus_filled = False
+        for each in (self.file_menu, self._edit_menu, self.view_menu, self._help_menu):
+            each.aboutToShow.connect(self._fill_menus)
+
+    def __getattr__(self, name: str) -> object:
+        """A menu entry asked for before the menus were filled: fill them now."""
+        if name in MainWindow.MENU_ENTRIES and not self.__dict__.get("_menus_filled", True):
+            self._fill_menus()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _fill_menus(self) -> None:
+        """The menus' entries and their shortcuts (once)."""
+        if self._menus_filled:
+            return
+        self._menus_filled = True
+        file_menu = self.file_menu
         self.action_packs = QAction("Language packs…", self)
         self.action_packs.triggered.connect(self.open_packs_dialog)
         self.action_install_file = QAction("Install language pack from file…", self)
@@ -231,7 +270,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = self._edit_menu
         self.action_translate = QAction("Translate now", self)
         self.action_translate.setShortcuts(
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
@@ -253,26 +292,23 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.action_settings)
 
-        self.view_menu = menu.addMenu("&View")
         self.action_phrasebook = QAction("Phrasebook", self)
         self.action_phrasebook.setShortcut(QKeySequence("Ctrl+P"))
         self.action_phrasebook.triggered.connect(lambda: self.open_phrasebook(""))
-        self.view_menu.addAction(self.action_phrasebook)
         learning = self.learning
-        self.view_menu.addActions(
-            [learning.action_history, learning.action_words, learning.action_review]
+        self.view_menu.insertActions(
+            self._view_separator,
+            [
+                self.action_phrasebook,
+                learning.action_history,
+                learning.action_words,
+                learning.action_review,
+            ],
         )
-        self.view_menu.addSeparator()
-        self._tools_menu = menu.addMenu("&Tools")
-        # The Lens's entries go before this separator when it is built (see ``lens``); the
-        # desktop integration's entries follow it.
-        self._tools_separator = self._tools_menu.addSeparator()
-        self._tools_menu.aboutToShow.connect(self._ensure_lens)
 
-        help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
         about.triggered.connect(self._show_about)
-        help_menu.addAction(about)
+        self._help_menu.addAction(about)
 
     def _show_about(self) -> None:
         from companion.ui.about import show_about  # with its credits, on first use
@@ -332,6 +368,7 @@ class MainWindow(QMainWindow):
         handle = self.windowHandle()
         if handle is not None:
             handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
+        self._fill_menus()  # the menus' entries and shortcuts
         self._ensure_lens()  # Tools > Lens and its tray entries, before the tray is built
         self.firstPainted.emit()
         self.show_notices()  # e.g. the database was set aside while the app started
@@ -564,11 +601,38 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = STATUS_MS) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
+    def _busy_widgets(self) -> tuple[QLabel, QProgressBar]:
+        if self._busy is None:
+            label = QLabel("", self)
+            bar = QProgressBar(self)
+            bar.setRange(0, 0)  # busy: no known end
+            bar.setMaximumWidth(120)
+            bar.setMaximumHeight(14)
+            label.setVisible(False)
+            bar.setVisible(False)
+            self.statusBar().addPermanentWidget(label)
+            self.statusBar().addPermanentWidget(bar)
+            self._busy = (label, bar)
+        return self._busy
+
+    @property
+    def busy_label(self) -> QLabel:
+        """The stage of slow work, at the right of the status bar."""
+        return self._busy_widgets()[0]
+
+    @property
+    def busy_bar(self) -> QProgressBar:
+        """The busy indicator beside :attr:`busy_label`."""
+        return self._busy_widgets()[1]
+
     def show_busy(self, message: str) -> None:
         """A stage of slow work with a busy indicator in the status bar ("" ends it)."""
-        self.busy_label.setText(message)
-        self.busy_label.setVisible(bool(message))
-        self.busy_bar.setVisible(bool(message))
+        if not message and self._busy is None:
+            return  # nothing shown yet, nothing to hide
+        label, bar = self._busy_widgets()
+        label.setText(message)
+        label.setVisible(bool(message))
+        bar.setVisible(bool(message))
 
     def quit_app(self) -> None:
         """File > Quit, Ctrl+Q and the tray's Quit: leave, tray or not."""
