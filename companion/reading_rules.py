@@ -63,6 +63,18 @@ characters the words leave open:
   好处 getting along (这人不好处 chǔ); 重重 layered (困难重重 chóng) or heavily
   (重重地 zhòng); 得 getting a place (他得第一了 dé); 哭号 háo; 难为 wéi.
 
+- sixth round, from fresh 6's blind misses, as classes: 还 "even" after 比 + what is
+  compared (比男主还帅 hái: the context model read huán there, 90%, where nothing after
+  还 told it the adverb); 得 "must" after a time word or a subject noun before a verb
+  (明天得早起, 妈妈得上班 děi; 宝宝得了肺炎 dé); 处 getting along before 得 + a
+  judgement (处得挺好 chǔ); 调 adjusting before 得 or a filter (调得太过, 调滤镜 tiáo);
+  薄 the colloquial adjective standing alone (涂得薄一点, 很薄 báo; bó lives in 薄弱,
+  单薄, 刻薄); 分量 a portion (fènliang) unless a vector's; 累 after 再/多 (再累也要
+  lèi); 假 leave after 年/病/事... when the words cut them apart (年 + 假 jià); 待 staying
+  with a place or a duration (待了七年, 待在家 dāi); the noun suffix 子 after a noun the
+  dictionary lacks with it (狗子 zi); 精神 vigour after having or lacking it or a degree
+  (没精神, 很有精神 jīngshen; 精神上, 精神病 jīngshén).
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
@@ -464,10 +476,14 @@ def _rule_reading(
         return "le4"  # 她乐坏了, 乐死我了, 乐得合不拢嘴: amused, happy (音乐: yuè)
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
-    if ch == "薄" and alone and (
-        before.endswith(("得", "不", "太", "很", "好", "超", "那么", "这么"))
-        or after.startswith(_THIN_AFTER)
-        or (closed and not after)
+    if (
+        ch == "薄"
+        and alone
+        and (
+            before.endswith(("得", "不", "太", "很", "好", "超", "那么", "这么"))
+            or after.startswith(_THIN_AFTER)
+            or (closed and not after)
+        )
     ):
         return "bao2"  # 涂得薄一点, 这件很薄, 薄了: thin, the colloquial adjective
     if ch == "假" and alone and before[-1:] in _LEAVE_KINDS and not after.startswith(_FAKE_AFTER):
@@ -587,7 +603,9 @@ _DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说
 _LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
 _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
 # 处得 + a judgement of how people get on (处得挺好, 处得还行, 处得不太好, 处得融洽: chǔ)
-_GOT_ALONG_AS = re.compile("得(?:挺|很|蛮|还|不|太|特别|非常|真|超|好|融洽|愉快|像|跟|和|久|怎么样|如何)")
+_GOT_ALONG_AS = re.compile(
+    "得(?:挺|很|蛮|还|不|太|特别|非常|真|超|好|融洽|愉快|像|跟|和|久|怎么样|如何)"
+)
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
 _GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
