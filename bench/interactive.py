@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +46,8 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-HEARTBEAT_MS = 5
-DEADLINE_S = 600.0
+from bench.heartbeat import HEARTBEAT_MS, Heartbeat, all_shown, spin  # noqa: E402
+
 LINES = [
     "姐妹们，今天给大家分享一家超好吃的火锅店，环境很出片，服务也很好，yyds！",
     "这家店的咖啡绝绝子，强烈推荐。",
@@ -181,7 +180,6 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
         os.environ[key] = str(home / sub)
     os.environ["COMPANION_MULTI_INSTANCE"] = "1"
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from companion.packs import install_pack
@@ -215,11 +213,7 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
     window.controller.pinyinShown.connect(lambda: stamps.arm("pinyin"))
     window.controller.resultShown.connect(lambda _r: stamps.arm("result"))
 
-    clock = QElapsedTimer()
-    beats: list[int] = []
-    heartbeat = QTimer()
-    heartbeat.setInterval(HEARTBEAT_MS)
-    heartbeat.timeout.connect(lambda: beats.append(clock.elapsed()))
+    heartbeat = Heartbeat()
 
     def one_paste(text: str) -> dict[str, float]:
         pane.set_text("")
@@ -228,18 +222,17 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
         window.session.invalidate()
         spin(lambda: True, "")
         stamps.painted.clear()
-        beats.clear()
-        clock.start()
         heartbeat.start()
         started = _now()
         pane.set_text(text)
         editor = (_now() - started) * 1000  # Qt laying the text out in the input box
-        spin(lambda: done(window, text) and {"pinyin", "result"} <= set(stamps.painted), "result")
-        heartbeat.stop()
-        elapsed = clock.elapsed()
-        marks = [0, *beats, elapsed]
+        spin(
+            lambda: all_shown(window, text) and {"pinyin", "result"} <= set(stamps.painted),
+            "result",
+        )
+        block = heartbeat.stop()
         return {
-            "block": float(max(b - a for a, b in itertools.pairwise(marks))),
+            "block": block,
             "pinyin": (stamps.painted["pinyin"] - started) * 1000,
             "result": (stamps.painted["result"] - started) * 1000,
             "editor": editor,
@@ -275,30 +268,6 @@ def hotkey_show(window: MainWindow, desktop: DesktopIntegration, stamps: Stamps)
     spin(lambda: "window" in stamps.painted, "the window to show")
     thread.join()
     return (stamps.painted["window"] - started) * 1000
-
-
-def done(window: MainWindow, text: str) -> bool:
-    result = window.controller.last_result
-    return (
-        window.runner.pending == 0
-        and result is not None
-        and result.complete
-        and window.pane.text() == text
-    )
-
-
-def spin(condition: Callable[[], bool], what: str) -> None:
-    """Run the event loop until ``condition`` holds (the GUI thread stays the app's)."""
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"interactive: gave up waiting for {what}")
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        time.sleep(0.0005)
-    QApplication.processEvents()
 
 
 def spread(values: list[float]) -> str:

@@ -17,23 +17,18 @@ work starts) is shown in its own column: Qt lays out a paragraph whole, so a sin
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from companion.ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import quiet_qt  # noqa: E402
+from bench.heartbeat import HEARTBEAT_MS, Heartbeat, all_shown, spin  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -44,8 +39,6 @@ TEXTS = {
     "no punctuation (100,000 chars)": ("今天去打卡了一家超好吃的火锅店环境很出片" * 5000)[:100_000],
 }
 AIM_MS = 100.0
-HEARTBEAT_MS = 5
-DEADLINE_S = 600.0
 
 
 def main() -> int:
@@ -69,7 +62,6 @@ def main() -> int:
         (home / sub).mkdir()
         os.environ[key] = str(home / sub)
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from companion.packs import install_pack
@@ -87,35 +79,26 @@ def main() -> int:
     window = MainWindow(settings)
     window.resize(900, 700)
     window.show()
-    _spin(lambda: window.status_label.text().startswith("Ready"), "warm-up")
+    spin(lambda: window.status_label.text().startswith("Ready"), "warm-up")
 
-    clock = QElapsedTimer()
-    beats: list[int] = []
-    heartbeat = QTimer()
-    heartbeat.setInterval(HEARTBEAT_MS)
-    heartbeat.timeout.connect(lambda: beats.append(clock.elapsed()))
+    heartbeat = Heartbeat()
     gaps: dict[str, list[float]] = {name: [] for name in texts}
     shown: dict[str, list[float]] = {name: [] for name in texts}
     editor: dict[str, list[float]] = {name: [] for name in texts}
     for _round in range(args.rounds):
         for name, text in texts.items():  # interleaved: drift hits every text alike
             window.pane.set_text("")
-            _spin(lambda: window.runner.pending == 0, "the pane to clear")
+            spin(lambda: window.runner.pending == 0, "the pane to clear")
             window.session.cache = type(window.session.cache)()  # translate, not recall
             window.session.invalidate()
             started = time.perf_counter()
             window.pane.set_text(text)
             QApplication.processEvents()  # the editor lays the paste out
             editor[name].append((time.perf_counter() - started) * 1000)
-            beats.clear()
-            clock.start()
             heartbeat.start()
-            _spin(lambda text=text: _done(window, text), "the result")
-            heartbeat.stop()
-            elapsed = clock.elapsed()
-            stamps = [0, *beats, elapsed]
-            gaps[name].append(float(max(b - a for a, b in itertools.pairwise(stamps))))
-            shown[name].append(float(elapsed))
+            spin(lambda text=text: all_shown(window, text), "the result")
+            gaps[name].append(heartbeat.stop())
+            shown[name].append(heartbeat.elapsed_ms)
     window.shutdown()
 
     print(f"GUI thread while a paste is shown (offscreen, {args.rounds} interleaved rounds,")
@@ -142,28 +125,6 @@ def main() -> int:
         )
     print("editor: Qt laying out the pasted text in the input box (median), before the app's work")
     return 1 if failed else 0
-
-
-def _done(window: MainWindow, text: str) -> bool:
-    result = window.controller.last_result
-    return (
-        window.runner.pending == 0
-        and result is not None
-        and result.complete
-        and window.pane.text() == text
-    )
-
-
-def _spin(condition: Callable[[], bool], what: str) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"pane_gap: gave up waiting for {what}")
-        QApplication.processEvents()
-        time.sleep(0.001)
-    QApplication.processEvents()
 
 
 if __name__ == "__main__":

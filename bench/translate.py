@@ -12,9 +12,16 @@ Two tables, both with the aims of issue 14 beside the figures:
      Timed to the translation (the pinyin and terms come from the reading aids, computed
      apart: argos has none);
    - argos: ``argostranslate.translate.translate`` with the same pack;
-   - floor: the least a script can do: CTranslate2's compiled core loaded alone (its ``_ext``
-     module, as Companion does, not the whole package) and SentencePiece, one
-     ``translate_batch`` with Companion's decoding settings.
+   - floor: the least a script can do with Companion's engine settings: CTranslate2's
+     compiled core loaded alone (its ``_ext`` module, as Companion does, not the whole
+     package) and SentencePiece, one ``translate_batch`` with Companion's decoding settings,
+     its threads (every core but one: ``default_threads`` in companion/engines/offline.py)
+     its unpacked int8 weights and heap settings, the model built on a thread that then ends
+     while the tokenizer loads. app - floor is Companion's own cost. (Built on the main thread, as
+     argos does, libgomp keeps the builder's OpenMP team, holds more threads than cores and
+     sleeps at every barrier: ~0.2 s more for one sentence. With every core a script can be
+     faster on a quiet machine, ~0.2 s against ~0.27 s for one sentence here, but it stalls
+     whenever anything else runs: 0.9-6.5 s in the same runs.)
 
    Figures are from the parent's ``Popen`` to the translation in the child (one monotonic
    clock), and the child's peak RSS (VmHWM) after it; ratio = median of the per-round
@@ -147,11 +154,22 @@ for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         )
         loader.exec_module(module)
         break
-import sentencepiece
+import sentencepiece, threading
+os.environ.setdefault('CT2_PACKED_GEMM', '0')  # Companion's setting (read at the first load)
+import ctypes
+ctypes.CDLL('libc.so.6').mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD, as Companion sets it
 root = sys.argv[2]
+threads = max(1, len(os.sched_getaffinity(0)) - 1)  # Companion's default_threads()
+built = {}
+def build():  # on a thread that ends: libgomp then keeps no team of the builder's (see above)
+    built['tr'] = module.Translator(os.path.join(root, 'model'), device='cpu',
+                                    compute_type='int8', inter_threads=1, intra_threads=threads)
+builder = threading.Thread(target=build)
+builder.start()
 sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(root, 'sentencepiece.model'))
-tr = module.Translator(os.path.join(root, 'model'), device='cpu', compute_type='int8',
-                       inter_threads=1, intra_threads=len(os.sched_getaffinity(0)))
+builder.join()
+ctypes.CDLL('libc.so.6').malloc_trim(0)  # as Companion does after a load
+tr = built['tr']
 rows = [sp.encode(s, out_type=str) for s in re.findall(r'[^。！？!?]+[。！？!?]*', TEXT)]
 cap = min(512, int(max(len(r) for r in rows) * 2.5) + 10)
 res = tr.translate_batch(rows, beam_size=4, length_penalty=0.2, replace_unknowns=True,

@@ -17,7 +17,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -185,6 +185,34 @@ def known_latin_terms() -> frozenset[str]:
     return latin_terms()
 
 
+class _KnownLatin(Collection[str]):
+    """:func:`known_latin_terms`, read on the first question (thread-safe).
+
+    Direction detection asks only about a Latin word that is not an initialism, so a
+    Chinese text without one never reads the phrasebook for it: the first translation's model
+    starts loading before the phrasebook is read (see ``Translator``), not after.
+    """
+
+    def __init__(self) -> None:
+        self._terms: frozenset[str] | None = None
+        self._lock = threading.Lock()
+
+    def terms(self) -> frozenset[str]:
+        with self._lock:
+            if self._terms is None:
+                self._terms = known_latin_terms()
+            return self._terms
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.terms()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.terms())
+
+    def __len__(self) -> int:
+        return len(self.terms())
+
+
 class _Lru:
     """A few recent values by key (the reading aids of the last texts), thread-safe."""
 
@@ -244,7 +272,7 @@ class Session:
         self._lock = threading.RLock()
         self._translator: Translator | None = None
         self._glossary: PhrasebookGlossary | None = None
-        self._known_latin: frozenset[str] | None = None
+        self._known_latin = _KnownLatin()
         self._aids = _Lru(8)
         self._unsubscribe: Callable[[], None] | None = None
         if follow_changes:
@@ -295,10 +323,7 @@ class Session:
             return self._glossary
 
     def known_latin(self) -> frozenset[str]:
-        with self._lock:
-            if self._known_latin is None:
-                self._known_latin = known_latin_terms()
-            return self._known_latin
+        return self._known_latin.terms()
 
     def translator(self) -> Translator:
         """The translator for the current settings, built on first use (loads the phrasebook)."""
@@ -318,7 +343,7 @@ class Session:
             online=online,
             glossary=self.glossary() if self.use_glossary else None,
             cache=self.cache,
-            known_latin=self.known_latin(),
+            known_latin=self._known_latin,  # read when a text first has a Latin word
         )
 
     def uses_network(self) -> bool:
@@ -340,6 +365,7 @@ class Session:
                 warm(*pair)
                 loaded += 1
         self.translator()
+        self.known_latin()
         self.glossary().find_terms("预热")  # builds its tables in this thread, not the next paste's
         return loaded
 

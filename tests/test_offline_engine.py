@@ -202,3 +202,46 @@ def test_load_errors_are_plain_words() -> None:
     for raw, words in cases.items():
         plain = plain_load_error(RuntimeError(raw))
         assert words in plain and "exception" not in plain and "INTERNAL" not in plain
+
+
+def test_default_threads_leave_a_core_for_the_window() -> None:
+    from companion.engines.offline import default_threads
+
+    assert [default_threads(cores) for cores in (1, 2, 4, 16)] == [1, 1, 3, 15]
+    assert OfflineEngine()._threads == default_threads()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts /proc/self/task")
+def test_loading_leaves_no_openmp_team_on_the_calling_thread(installed_packs: list[Path]) -> None:
+    """Built on a long-lived thread, a model's OpenMP helpers outlive the load (libgomp keeps
+    a team per thread) and throttle every later translation: the model is built on a thread
+    that ends. In a fresh process loading and translating with 2 threads adds CTranslate2's
+    worker and its one OpenMP helper, nothing more."""
+    code = (
+        "import os; from companion.engines.offline import OfflineEngine\n"
+        "engine = OfflineEngine(threads=2)\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "out = engine.translate_batch(['你好。', '今天天气很好。'], 'zh', 'en')\n"
+        "print(len(out), len(os.listdir('/proc/self/task')) - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["2", "2"], out.stderr
+
+
+def test_prefetch_loads_in_the_background_once(installed_packs: list[Path]) -> None:
+    engine = OfflineEngine(threads=1)
+    engine.prefetch("zh", "fr")  # no such pack: nothing to do
+    engine.prefetch("zh", "en")
+    engine.prefetch("zh", "en")  # already loading: no second load
+    loaders = [t for t in threading.enumerate() if t.name == "companion-prefetch-model"]
+    assert len(loaders) <= 1
+    # The translation waits for the load the prefetch started instead of starting its own.
+    assert len(engine.translate_batch(ZH[:2], "zh", "en")) == 2
+    for thread in loaders:
+        thread.join(timeout=60)
+    assert [p.name for p in engine.loaded()] == [installed_packs[0].name]
+    assert not engine._prefetching
+    engine.prefetch("zh", "en")  # loaded: returns at once, no thread
+    assert not [t for t in threading.enumerate() if t.name == "companion-prefetch-model"]

@@ -292,3 +292,86 @@ def test_a_sentence_with_nothing_left_to_translate_never_goes_online() -> None:
     assert online.calls == [["好看！"]]  # the English line was not sent anywhere
     assert result.text == "<deepl:好看！>\nI love it!"
     assert [s.online for s in result.sentences] == [True, False]
+
+
+class PrefetchingEngine(BracketEngine):
+    """An offline engine that can load its model ahead; notes each event in ``events``."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    def prefetch(self, source: str, target: str) -> None:
+        self.events.append(f"prefetch {source}->{target}")
+
+    def translate_batch(self, sentences, source, target, cancel=None):
+        self.events.append("translate")
+        return super().translate_batch(sentences, source, target, cancel)
+
+
+class AskedWords(frozenset[str]):
+    """Known Latin words that note when direction detection first asks about one."""
+
+    events: list[str]
+
+    def __contains__(self, word: object) -> bool:
+        self.events.append("known words asked")
+        return super().__contains__(word)
+
+    def __len__(self) -> int:
+        self.events.append("known words asked")
+        return super().__len__()
+
+
+def _prefetch_events(
+    text: str, online: BracketEngine | None = None, source: str = "auto", target: str | None = None
+) -> list[str]:
+    events: list[str] = []
+    known = AskedWords({"yyds"})
+    known.events = events
+    Translator(PrefetchingEngine(events), online=online, known_latin=known).translate(
+        text, source, target
+    )
+    return list(dict.fromkeys(events))  # each kind of event once, in first-seen order
+
+
+def test_the_offline_model_is_prefetched_before_the_phrasebook_is_read() -> None:
+    # Chinese without the phrasebook's words is Chinese with them: no need to wait for them.
+    assert _prefetch_events("新人报到，我是从TikTok来的美国人，yyds！") == [
+        "prefetch zh->en",
+        "known words asked",
+        "translate",
+    ]
+    # English might turn out Chinese once its Latin words are known: prefetched after.
+    assert _prefetch_events("yyds yyds 好") == ["known words asked", "prefetch zh->en", "translate"]
+    assert _prefetch_events("Hello there, friends.") == [
+        "known words asked",
+        "prefetch en->zh",
+        "translate",
+    ]
+    assert _prefetch_events("Hello there.", source="en", target="zh")[0] == "prefetch en->zh"
+
+
+def test_no_model_is_prefetched_when_none_will_translate() -> None:
+    assert _prefetch_events("😀😀 123 !!") == []  # kept as written
+    assert _prefetch_events("今天很好。", online=BracketEngine("deepl", online=True)) == []
+
+
+class FailsOnSecondCall(BracketEngine):
+    def translate_batch(self, sentences, source, target, cancel=None):
+        if self.calls:
+            raise EngineError("offline", ErrorKind.INTERNAL, "offline translation failed")
+        return super().translate_batch(sentences, source, target, cancel)
+
+
+def test_a_long_text_prepares_ahead_and_leaves_no_thread_behind() -> None:
+    import threading
+
+    text = "".join(f"第{i}句。" for i in range(30))
+    engine = BracketEngine()
+    result = Translator(engine).translate(text, chunk_sentences=6)
+    assert [len(call) for call in engine.calls] == [6, 6, 6, 6, 6]  # in order, each once
+    assert result.text.startswith("<offline:第0句。>") and result.done == 30
+    with pytest.raises(EngineError):
+        Translator(FailsOnSecondCall()).translate(text, chunk_sentences=6)
+    assert not [t for t in threading.enumerate() if t.name.startswith("companion-prepare")]

@@ -116,6 +116,18 @@ class _Model:
 
 
 _malloc_tuned = False
+_libc: Any = None
+
+
+def _trim_heap() -> None:
+    """Give the heap's free pages back to the OS now (glibc only), after a model load.
+
+    Building a model frees its read buffers in the building thread's malloc arena, which glibc
+    does not shrink by itself: ~7 MB that stayed resident for as long as the process lived, and
+    added to the peak of the first translation (a post's peak RSS 6 MB lower with the trim).
+    """
+    if _libc is not None and hasattr(_libc, "malloc_trim"):
+        _libc.malloc_trim(0)
 
 
 def _tune_malloc() -> None:
@@ -126,7 +138,7 @@ def _tune_malloc() -> None:
     process keeps ~10-20 MB it no longer uses, and the peak grows. A fixed 1 MiB threshold
     returns those buffers at once; small allocations stay in the heap (no page-fault cost).
     """
-    global _malloc_tuned
+    global _malloc_tuned, _libc
     if _malloc_tuned or not sys.platform.startswith("linux"):
         return
     _malloc_tuned = True
@@ -135,6 +147,7 @@ def _tune_malloc() -> None:
 
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD: 1 MiB, score rows and up
+        _libc = libc
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
 
@@ -203,6 +216,22 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_threads(cores: int | None = None) -> int:
+    """OpenMP threads for a model: every core but one, and at least one.
+
+    A CTranslate2 model splits each layer across its OpenMP threads and waits at a barrier
+    until all of them are done, thousands of times a sentence. While a paste is shown, the GUI
+    thread (the ruby view, the editor) wants a core too; with as many threads as cores, every
+    time it takes one an OpenMP thread waits for its next time slice, and so does the whole
+    team. Measured on 2 cores (the tiny fixture model, 5,000 characters, a thread doing 15 ms
+    of Python every 20 ms beside it): 1 thread 0.24-0.28 s, 2 threads 0.75-12.7 s; the
+    zh->en-shaped model, 600 characters: 1.0-1.3 s against 2.0-10.8 s. Quiet, 2 threads are
+    up to twice as fast on the large model, but a translation the user waits for seldom runs
+    on a quiet machine: the window is painting it.
+    """
+    return max(1, (cores or _cores()) - 1)
+
+
 def clean_output(text: str, target: str) -> str:
     """Tidy decoded text: unknown-token marks, stray spaces, no gaps between Han characters."""
     text = text.replace(_UNK_MARK, " ").replace("▁", " ")
@@ -218,10 +247,12 @@ class OfflineEngine:
     info = EngineInfo(name="offline", label="Offline (Argos)", online=False)
 
     def __init__(self, threads: int | None = None) -> None:
-        self._threads = threads or _cores()
+        self._threads = threads or default_threads()
         self._models: dict[str, _Model] = {}
         self._models_lock = threading.Lock()  # guards the dict; each model has its own lock
         self._load_locks: dict[str, threading.Lock] = {}
+        self._prefetching: set[str] = set()  # pack folders a prefetch thread is loading
+        self._packs: dict[tuple[str, str, str], tuple[int, Any]] = {}  # see _pack_for
 
     # ---------------------------------------------------------------------------------------
     def supports(self, source: str, target: str) -> bool:
@@ -239,11 +270,70 @@ class OfflineEngine:
         self._model_for(pack.path)
         return True
 
+    def prefetch(self, source: str, target: str) -> None:
+        """Start loading this direction's model in the background and return at once.
+
+        The translator calls it as soon as it knows the direction, so the model (C++, no GIL)
+        loads while Python still prepares the text (the phrasebook loads on first use); the
+        translation then waits only for what is left of the load. Nothing happens when there
+        is no pack or the model is loaded or loading; a load that fails here is tried again,
+        and reported, by the translation that needs it.
+        """
+        pack = self._pack_for(source, target)
+        if pack is None:
+            return
+        name = str(pack.path)
+        with self._models_lock:
+            if name in self._models or name in self._prefetching:
+                return
+            self._prefetching.add(name)
+
+        def load() -> None:
+            try:
+                self._model_for(pack.path)
+            except (EngineError, OSError) as exc:
+                _log.debug("prefetching %s failed: %s", pack.path, exc)
+            finally:
+                with self._models_lock:
+                    self._prefetching.discard(name)
+
+        # Not a daemon: a process that ends meanwhile waits for the load instead of tearing
+        # down the interpreter under it.
+        threading.Thread(target=load, name="companion-prefetch-model").start()
+
     def forget(self) -> None:
         """Drop loaded models (after a pack was installed or removed)."""
         with self._models_lock:
             self._models.clear()
             self._load_locks.clear()
+            self._packs.clear()
+
+    def _pack_for(self, source: str, target: str) -> Any:
+        """``find_pack``, remembered while the packs folder is unchanged.
+
+        Listing the packs reads every pack's metadata (~0.25 ms): once per chunk, that was
+        ~0.2 s of a 100,000-character text. Installing or removing a pack adds or removes a
+        folder there, which changes the folder's mtime; a pack replaced in place is caught by
+        the model file's own stamp (``_key``).
+        """
+        from companion import paths
+        from companion.packs import find_pack
+
+        root = paths.argos_packages_dir()
+        try:
+            stamp = root.stat().st_mtime_ns
+        except OSError:
+            return find_pack(source, target)
+        lookup = (str(root), source, target)
+        with self._models_lock:
+            known = self._packs.get(lookup)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        pack = find_pack(source, target)
+        if pack is not None:
+            with self._models_lock:
+                self._packs[lookup] = (stamp, pack)
+        return pack
 
     def loaded(self) -> list[Path]:
         """Pack folders whose model is in memory (for diagnostics and tests)."""
@@ -309,21 +399,6 @@ class OfflineEngine:
                 ErrorKind.NO_PACK,
                 f"the pack {path.name} uses a tokenizer Companion does not support",
             )
-        # Both loaders release the GIL: the tokenizer loads beside the model, not after it.
-        tokenizer_box: dict[str, Any] = {}
-
-        def load_tokenizer() -> None:
-            try:
-                tokenizer_box["tokenizer"] = sentencepiece.SentencePieceProcessor(
-                    model_file=str(sp_path)
-                )
-            except Exception as exc:  # raised below, in the loading thread
-                tokenizer_box["error"] = exc
-
-        tokenizer_thread = threading.Thread(
-            target=load_tokenizer, name="companion-load-tokenizer", daemon=True
-        )
-        tokenizer_thread.start()
         try:
             meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
             prefix = meta.get("target_prefix", "") if isinstance(meta, dict) else ""
@@ -332,31 +407,57 @@ class OfflineEngine:
         compute_type = (
             "int8" if "int8" in ctranslate2.get_supported_compute_types("cpu") else ("default")
         )
-        translator = None
-        errors = []
-        for attempt in dict.fromkeys((compute_type, "default")):
-            try:
-                translator = ctranslate2.Translator(
-                    str(path / "model"),
-                    device="cpu",
-                    compute_type=attempt,
-                    inter_threads=1,
-                    intra_threads=self._threads,
-                )
-                compute_type = attempt
-                break
-            except (RuntimeError, ValueError, OSError) as exc:
-                errors.append(str(exc))
-        tokenizer_thread.join()
+        loaded: dict[str, Any] = {}
+        errors: list[str] = []
+
+        def load_model() -> None:
+            for attempt in dict.fromkeys((compute_type, "default")):
+                try:
+                    loaded["translator"] = ctranslate2.Translator(
+                        str(path / "model"),
+                        device="cpu",
+                        compute_type=attempt,
+                        inter_threads=1,
+                        intra_threads=self._threads,
+                    )
+                    loaded["compute_type"] = attempt
+                    return
+                except (RuntimeError, ValueError, OSError) as exc:
+                    errors.append(str(exc))
+                except BaseException as exc:  # raised below, in the calling thread
+                    loaded["error"] = exc
+                    return
+
+        # The model is built on a thread of its own that then ends, and the tokenizer loads
+        # meanwhile in this one (both release the GIL). Building a model runs OpenMP work in
+        # the thread that builds it, and libgomp keeps that thread's team for its lifetime:
+        # built on a long-lived thread (the GUI's model worker, a script's main thread), the
+        # process then holds more OpenMP threads than cores, libgomp stops spinning at its
+        # barriers, and every layer of every step sleeps and wakes on a futex instead (with 2
+        # threads on 2 cores, 5,000 characters on the tiny model: ~600,000 context switches
+        # and 0.6-4.9 s, against ~4,000 and 0.2-0.3 s when the building thread has ended).
+        model_thread = threading.Thread(target=load_model, name="companion-load-model")
+        model_thread.start()
+        tokenizer: Any = None
+        problem: BaseException | None = None
+        try:
+            tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+        except Exception as exc:  # reported once the model thread is done
+            problem = exc
+        finally:
+            model_thread.join()
+        _trim_heap()
+        if "error" in loaded:
+            raise loaded["error"]
+        translator = loaded.get("translator")
+        compute_type = loaded.get("compute_type", compute_type)
         if translator is None:
             _log.warning("loading %s failed: %s", path, errors[-1][:500])
             reason = plain_load_error(
                 RuntimeError(errors[-1]), "the model file (model/model.bin) is damaged"
             )
             raise PackLoadError(self.info.name, path, reason)
-        tokenizer = tokenizer_box.get("tokenizer")
         if tokenizer is None:
-            problem = tokenizer_box.get("error")
             if not isinstance(problem, (RuntimeError, OSError)):
                 raise problem if problem is not None else RuntimeError("no tokenizer loaded")
             _log.warning("loading the tokenizer of %s failed: %s", path, problem)
@@ -380,15 +481,13 @@ class OfflineEngine:
         target: str,
         cancel: CancelToken | None = None,
     ) -> list[str]:
-        from companion.packs import find_pack
-
         if cancel is not None:
             cancel.raise_if_cancelled()
         results = [""] * len(sentences)
         todo = [i for i, s in enumerate(sentences) if s.strip()]
         if not todo:
             return results
-        pack = find_pack(source, target)
+        pack = self._pack_for(source, target)
         if pack is None:
             raise self._no_pack(source, target)
         try:
