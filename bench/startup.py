@@ -266,12 +266,15 @@ def main() -> int:
 def profile_env(work: Path, name: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
+    # The user's own folders, as a user has them (XDG_*): not COMPANION_HOME, which would spare
+    # the app the platform-folder lookup a user's start pays.
+    env.pop("COMPANION_HOME", None)
     for key, sub in (
-        ("COMPANION_HOME", "home"),
         ("ARGOS_PACKAGES_DIR", "argos"),
         ("XDG_DATA_HOME", "data"),
         ("XDG_CONFIG_HOME", "config"),
         ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
     ):
         folder = work / name / sub
         folder.mkdir(parents=True, exist_ok=True)

@@ -23,10 +23,13 @@ def main(argv: list[str] | None = None) -> int:
         from companion.selftest import main as self_test
 
         return self_test([arg for arg in args if arg != "--self-test"], started=_STARTED)
-    from companion.cli import COMMANDS, dispatch
+    # A command is a word; the app's own arguments are flags (--show, --ocr IMAGE): those go
+    # straight to the app without importing the command line (argparse and all).
+    if first in ("-h", "--help") or (first and not first.startswith("-")):
+        from companion.cli import COMMANDS, dispatch
 
-    if first in COMMANDS or first in ("-h", "--help"):
-        return dispatch(args)
+        if first in COMMANDS or first in ("-h", "--help"):
+            return dispatch(args)
     from companion.ui.app import run_app
 
     return run_app(args)

@@ -7,11 +7,14 @@ carries :class:`ScrubFilter`, which removes every form of every key in use (see
 :mod:`companion.scrubber`) from messages, tracebacks and stack dumps, even if a careless line
 somewhere logs one. Module loggers log what support needs (engine, status, duration), never the
 user's text or a key. The file is opened on the first record, so a command that logs nothing
-(``lookup``) pays nothing.
+(``lookup``) pays nothing. The app holds its records below WARNING in memory until its window
+has been drawn (:func:`release_held`): opening the file (and importing ``logging.handlers``)
+is not needed to draw it. A warning, an error or closing the log writes the held ones at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -27,6 +30,7 @@ MAX_BYTES = 1_000_000
 BACKUPS = 3  # companion.log plus .1 .. .3: at most ~4 MB
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore", "urllib3", "PIL", "asyncio")  # WARNING unless verbose
+MAX_HELD = 1000  # records held before the release; beyond that the file opens
 
 _lock = threading.Lock()
 _installed: list[logging.Handler] = []
@@ -90,15 +94,19 @@ class _QuietLibraries(logging.Filter):
 class _LazyRotatingFile(logging.Handler):
     """A RotatingFileHandler made on the first record: no import or open until needed.
 
+    With ``hold``, records below WARNING wait in memory (in order, at most ``MAX_HELD``) until
+    :meth:`write_held`; a WARNING or worse, ``flush`` or ``close`` releases them first.
     If the folder cannot be written (read-only home, full disk) the records are dropped
     after one line on stderr: a log must never stop the app.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, hold: bool = False) -> None:
         super().__init__()
         self.path = path
         self._inner: logging.Handler | None = None
         self._failed = False
+        self._holding = hold
+        self._held: list[logging.LogRecord] = []
 
     def _open(self) -> logging.Handler | None:
         if self._inner is None and not self._failed:
@@ -121,32 +129,53 @@ class _LazyRotatingFile(logging.Handler):
         return self._inner
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self._holding:
+            if record.levelno < logging.WARNING and len(self._held) < MAX_HELD:
+                self._held.append(record)
+                return
+            self.write_held()
         inner = self._open()
         if inner is not None:
             inner.handle(record)
 
+    def write_held(self) -> None:
+        """Stop holding: write the held records (opening the file if there are any)."""
+        with self.lock or contextlib.nullcontext():  # in order, before any newer record
+            self._holding = False
+            held, self._held = self._held, []
+            if held:
+                inner = self._open()
+                if inner is not None:
+                    for record in held:
+                        inner.handle(record)
+
     def flush(self) -> None:
+        self.write_held()
         if self._inner is not None:
             self._inner.flush()
 
     def close(self) -> None:
+        self.write_held()
         if self._inner is not None:
             self._inner.close()
             self._inner = None
         super().close()
 
 
-def setup(gui: bool = False, verbose: bool = False, to_file: bool = True) -> Path | None:
+def setup(
+    gui: bool = False, verbose: bool = False, to_file: bool = True, hold: bool = False
+) -> Path | None:
     """Install the log handlers (again: replaces the previous ones); returns the log file.
 
     ``gui`` also logs uncaught exceptions (main thread, Qt slots, worker threads) with their
     tracebacks before the usual handling. ``verbose`` logs DEBUG lines to stderr too.
+    ``hold`` keeps the file's records below WARNING in memory until :func:`release_held`.
     """
     path = log_file() if to_file else None
     formatter = logging.Formatter(FORMAT)
     handlers: list[logging.Handler] = []
     if path is not None:
-        handlers.append(_LazyRotatingFile(path))
+        handlers.append(_LazyRotatingFile(path, hold=hold))
     if verbose:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
@@ -178,6 +207,15 @@ def setup(gui: bool = False, verbose: bool = False, to_file: bool = True) -> Pat
         sys.platform,
     )
     return path
+
+
+def release_held() -> None:
+    """Write the records :func:`setup` was told to hold (the app, once its window is up)."""
+    with _lock:
+        handlers = list(_installed)
+    for handler in handlers:
+        if isinstance(handler, _LazyRotatingFile):
+            handler.write_held()
 
 
 def shutdown() -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 _APP = "companion"
 
 
@@ -22,7 +20,12 @@ def _root_override() -> Path | None:
 def data_dir() -> Path:
     """User data: the SQLite database, user phrasebook, saved words."""
     root = _root_override()
-    path = root / "data" if root else Path(platformdirs.user_data_dir(_APP, appauthor=False))
+    if root:
+        path = root / "data"
+    else:
+        import platformdirs  # not needed (nor imported) when COMPANION_HOME is set
+
+        path = Path(platformdirs.user_data_dir(_APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -30,7 +33,12 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """Disposable files: downloads in progress, dictionary index."""
     root = _root_override()
-    path = root / "cache" if root else Path(platformdirs.user_cache_dir(_APP, appauthor=False))
+    if root:
+        path = root / "cache"
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir(_APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

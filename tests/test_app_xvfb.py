@@ -36,6 +36,12 @@ def test_real_app_translates_typed_chinese(
 ) -> None:
     with companion_app(xvfb_display, tmp_path / "app.log") as running:
         app, window_id, env = running.process, running.window, running.env
+        # Its log holds its first lines until the window has painted, then writes them.
+        log_file = Path(env["COMPANION_HOME"]) / "logs" / "companion.log"
+        hello = _wait_for(
+            lambda: log_file.exists() and "(app)" in log_file.read_text(), timeout=30
+        )
+        assert hello, "the app's log has no start line once its window is up"
         _run(["xdotool", "type", "--delay", "60", "小红书上的家人们好。"], env, timeout=30)
         _run(["xdotool", "key", "ctrl+Return"], env)
 

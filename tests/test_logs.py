@@ -158,3 +158,47 @@ def test_a_malformed_log_call_neither_crashes_nor_leaks() -> None:
     )
     assert logs.ScrubFilter().filter(record) is True
     assert record.getMessage() == "unformattable log call at /src/x.py:7"
+
+
+def test_held_records_wait_for_the_release_then_come_first(isolated_user_dirs: Path) -> None:
+    path = logs.setup(gui=True, hold=True)
+    assert path is not None
+    log = logging.getLogger("companion.test")
+    log.info("before the first paint")
+    assert not path.exists()  # the app's start opens no file
+    logs.release_held()
+    log.info("after it")
+    logs.shutdown()
+    text = path.read_text(encoding="utf-8")
+    assert text.index("Companion 0.1.0 (app)") < text.index("before the first paint")
+    assert text.index("before the first paint") < text.index("after it")
+
+
+def test_a_warning_writes_the_held_records_at_once(isolated_user_dirs: Path) -> None:
+    path = logs.setup(gui=True, hold=True)
+    assert path is not None
+    log = logging.getLogger("companion.test")
+    log.info("held line")
+    log.warning("something went wrong")
+    text = path.read_text(encoding="utf-8")  # no release, no shutdown: already there
+    assert text.index("held line") < text.index("something went wrong")
+
+
+def test_held_records_are_written_when_the_log_closes(
+    isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logs, "MAX_HELD", 3)
+    path = logs.setup(hold=True)
+    assert path is not None
+    log = logging.getLogger("companion.test")
+    for n in range(3):
+        log.info("held %d", n)
+    assert not path.exists()
+    log.info("one too many")  # beyond MAX_HELD the file opens
+    assert "held 2" in path.read_text(encoding="utf-8")
+    logs.setup(hold=True)  # a new set-up closes the old handlers
+    log.info("held again")
+    logs.shutdown()
+    text = path.read_text(encoding="utf-8")
+    assert [text.count(f"held {n}") for n in range(3)] == [1, 1, 1]
+    assert "one too many" in text and "held again" in text

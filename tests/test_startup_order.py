@@ -43,7 +43,8 @@ class App(QApplication):
 app = App([])
 DEFERRED = ("companion.session", "companion.translator", "companion.text",
             "companion.engines.base", "companion.ui.about",
-            "companion.ui.desktop.region_capture")
+            "companion.ui.desktop.region_capture", "companion.ui.reading.ruby_view",
+            "companion.cli", "hashlib", "html", "logging.handlers")
 from companion.settings import Settings
 from companion.ui.app import build_window
 settings = Settings()

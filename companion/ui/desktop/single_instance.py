@@ -5,30 +5,29 @@ people on one machine each get their own instance. The message is one JSON list 
 followed by a newline; the first instance answers ``ok`` once it has taken it, so the second
 only exits when the hand-off really happened. This is also how Wayland desktop shortcuts reach
 the app: ``companion --show`` / ``companion --translate-clipboard``.
+
+The first instance listens once its window is drawn; until then the lock it took at start
+(:class:`~companion.ui.desktop.instance_lock.InstanceLock`) tells other launches to wait for it
+(:meth:`SingleInstance.forward_when_ready`) rather than open a window of their own.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
+import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from companion.ui.desktop.instance_lock import InstanceLock, server_name
+
 CONNECT_TIMEOUT_MS = 1000
 REPLY_TIMEOUT_MS = 3000
 MAX_MESSAGE = 64 * 1024
+STARTING_TIMEOUT_S = 30.0  # how long a launch waits for a starting instance to listen
+POLL_S = 0.05
 
-
-def server_name(app_id: str) -> str:
-    """Short (macOS limits socket paths) and per user."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "user"
-    digest = hashlib.sha1(f"{app_id}\0{user}".encode()).hexdigest()[:12]
-    return f"{app_id}-{digest}"
+__all__ = ["InstanceLock", "SingleInstance", "decode_message", "server_name"]
 
 
 def decode_message(data: bytes) -> list[str] | None:
@@ -69,6 +68,23 @@ class SingleInstance(QObject):
             reply += bytes(socket.readAll().data())
         socket.disconnectFromServer()
         return reply.strip() == b"ok"
+
+    def forward_when_ready(
+        self, args: list[str], lock: InstanceLock, timeout_s: float = STARTING_TIMEOUT_S
+    ) -> bool | None:
+        """Hand ``args`` to the instance that holds ``lock``, waiting for it to listen (it
+        does once its window is drawn). True: handed over. False: that instance ended, so
+        this process is the instance now (it holds the lock, or locks stopped working here:
+        then it listens before its window). None: the holder never listened in time."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.try_forward(args):
+                return True
+            if lock.acquire() is not False:  # the holder is gone
+                return False
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(POLL_S)  # it is between taking the lock and listening
 
     def listen(self) -> bool:
         """Become the instance others forward to; clears a socket left by a crashed run."""

@@ -14,20 +14,20 @@ translation is appended, not re-set, and the term list and highlights are capped
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFont,
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
-    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -49,12 +49,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.ui.reading.ruby_view import RubyView
-
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData, QUrl  # annotations only: no type made at start
+
     from companion.glossary_api import TermHit
     from companion.pinyin import Word
     from companion.session import SessionResult
+    from companion.ui.reading.ruby_view import RubyView
 
 DIRECTIONS = [
     ("auto", "Auto-detect"),
@@ -71,6 +72,8 @@ WIDE_AT = 880  # pane width from which source and translation sit side by side
 # (the copied translation is the real text); the user's own text is never changed.
 DISPLAY_LINE_CHARS = 3000
 NOTE_CHARS = 140  # a note is one line; the whole text is in its tooltip
+ERROR_STYLE = "color: #b00020;"
+NOTES_STYLE = "color: #b35900;"
 
 Highlight = tuple[int, int]  # Qt (UTF-16) start and end of a term in the input
 QWIDGETSIZE_MAX = (1 << 24) - 1
@@ -128,6 +131,8 @@ class NoPackBanner(QFrame):
         layout.addLayout(buttons)
 
     def show_for(self, message: str) -> None:
+        import html  # with the first message, not at start
+
         self.message.setText(
             f"<b>{html.escape(message)}.</b><br>Companion translates offline with free "
             "language packs. Pinyin and word meanings below work without one."
@@ -158,10 +163,23 @@ class ElidedLabel(QLabel):
 
 
 def _section_label(text: str, parent: QWidget, elided: bool = False) -> QLabel:
+    """A section's title: semi-bold in the palette's mid colour. A palette role and a font,
+    not a style sheet (the first style sheet costs the first paint a few milliseconds)."""
     label = ElidedLabel(text, parent) if elided else QLabel(text, parent)
     label.setObjectName("sectionLabel")
-    label.setStyleSheet("color: palette(mid); font-weight: 600;")
+    label.setForegroundRole(QPalette.ColorRole.Mid)
+    font = QFont(label.font())
+    font.setWeight(QFont.Weight.DemiBold)  # 600
+    label.setFont(font)
     return label
+
+
+def _show_in_color(label: QLabel, sheet: str) -> None:
+    """Show a message label with its style sheet, set the first time it is shown: hidden
+    labels need none to draw the first frame."""
+    if label.styleSheet() != sheet:
+        label.setStyleSheet(sheet)
+    label.show()
 
 
 def _text_box(parent: QWidget, name: str, lines: int) -> QPlainTextEdit:
@@ -226,6 +244,7 @@ class TranslationPane(QWidget):
     copyRequested = Signal()
     termOpened = Signal(str)  # a phrasebook term clicked in the term list
     saveSelectionRequested = Signal(object)  # a PaneSelection: "Save to My words"
+    wordSaveRequested = Signal(object)  # the pinyin popup's "Save word" (a WordToSave)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -287,12 +306,10 @@ class TranslationPane(QWidget):
         self.error_label = QLabel("", self.result_panel)
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         result_layout.addWidget(self.error_label)
         self.notes_label = ElidedLabel("", self.result_panel)
         self.notes_label.setObjectName("notesLabel")
-        self.notes_label.setStyleSheet("color: #b35900;")
         result_layout.addWidget(self.notes_label)
         self.back_label = _section_label(
             "What your Chinese says (back-translation)", self.result_panel
@@ -306,11 +323,13 @@ class TranslationPane(QWidget):
         self.pinyin_panel, pinyin_layout = _panel(self)
         self.pinyin_label = _section_label("Pinyin and word meanings", self.pinyin_panel, True)
         pinyin_layout.addWidget(self.pinyin_label)
-        self.ruby = RubyView(self.pinyin_panel)
+        # The pinyin view itself is built with the first words (see ``ruby``): the section is
+        # hidden until then, and its modules and fonts are not needed to draw the window.
+        self._ruby: RubyView | None = None
+        self._ruby_style: tuple[str, str] | None = None
         ruby_scroll = QScrollArea(self.pinyin_panel)
         ruby_scroll.setWidgetResizable(True)
         ruby_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        ruby_scroll.setWidget(self.ruby)
         ruby_scroll.setMinimumHeight(48)
         ruby_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.ruby_scroll = ruby_scroll
@@ -356,6 +375,28 @@ class TranslationPane(QWidget):
         self._back_text = ""
         self._has_result = False
         self.clear_result()
+
+    # The pinyin view ---------------------------------------------------------------------------
+    @property
+    def ruby(self) -> RubyView:
+        """The pinyin view (tone-coloured pinyin over the hanzi, word popups), made on first use
+        in the pinyin section's scroll area. Its "Save word" is :attr:`wordSaveRequested`."""
+        if self._ruby is None:
+            from companion.ui.reading.ruby_view import RubyView
+
+            ruby = RubyView(self.pinyin_panel)
+            if self._ruby_style is not None:
+                ruby.set_style(*self._ruby_style)
+            ruby.saveRequested.connect(self.wordSaveRequested)
+            self.ruby_scroll.setWidget(ruby)
+            self._ruby = ruby
+        return self._ruby
+
+    def set_ruby_style(self, tone_palette: str, pinyin_style: str) -> None:
+        """The pinyin view's tone colours and pinyin style (kept for a view not made yet)."""
+        self._ruby_style = (tone_palette, pinyin_style)
+        if self._ruby is not None:
+            self._ruby.set_style(tone_palette, pinyin_style)
 
     # Layout ------------------------------------------------------------------------------------
     @property
@@ -568,11 +609,12 @@ class TranslationPane(QWidget):
         more = f" (+{len(notes) - 1})" if len(notes) > 1 else ""
         self.notes_label.setText("⚠ " + _one_line(short, NOTE_CHARS) + more)
         self.notes_label.setToolTip("\n".join(notes))
-        self.notes_label.show()
+        _show_in_color(self.notes_label, NOTES_STYLE)
 
     def show_pinyin(self, words: Sequence[Word], truncated: bool, problem: str) -> None:
         """The ruby view of the Chinese side (empty hides the section)."""
-        self.ruby.set_words(list(words))
+        if words or self._ruby is not None:  # no view to empty before the first words
+            self.ruby.set_words(list(words))
         if problem:
             self.pinyin_label.setText(f"Pinyin unavailable: {problem}")
         elif truncated:
@@ -605,6 +647,8 @@ class TranslationPane(QWidget):
             self.terms_panel.hide()
             self._sync_sections()
             return
+        import html  # with the first terms, not at start
+
         rows: list[str] = []
         seen: set[str] = set()
         self._links = []
@@ -641,6 +685,10 @@ class TranslationPane(QWidget):
         of terms never hold the window."""
         self._highlight_run += 1
         run = self._highlight_run
+        if not self._highlights and not self._highlighted:
+            return  # nothing to mark and nothing marked (the empty pane at start)
+        from PySide6.QtGui import QTextCharFormat  # its type is made here, not at start
+
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 226, 140, 140))
         document = self.input.document()
@@ -703,7 +751,7 @@ class TranslationPane(QWidget):
         self._has_result = False
         self._set_output("")
         self.error_label.setText(_one_line(message, 600))
-        self.error_label.show()
+        _show_in_color(self.error_label, ERROR_STYLE)
 
     def result_text(self) -> str:
         """The translation shown, or "" when there is a message instead."""
