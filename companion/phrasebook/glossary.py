@@ -55,7 +55,7 @@ class _Tables:
     lengths: dict[str, int]  # first character -> bit mask of usable form lengths
     en: dict[str, Entry]  # English phrases (entry.en_terms) -> entry, for English->Chinese
     en_lengths: dict[str, int]
-    # The matcher's index, from the maps above (a few thousand forms, ~1 ms to build, no
+    # The matcher's index, from the maps above (a few thousand forms, ~2 ms to build, no
     # entry decoded): the forms the pass probes (their length is in their first character's
     # mask); the lengths of those of two characters or more, longest first, under their
     # first two characters; the one-character ones. One probe per position then rules out
