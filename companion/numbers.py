@@ -244,15 +244,18 @@ def _number(text: str) -> float | None:
     return None if value is None else float(value)
 
 
+_APPROX = {"几十": "dozens of", "几百": "a few hundred", "几千": "a few thousand",
+           "几万": "tens of thousands of", "几十万": "hundreds of thousands of",
+           "几百万": "millions of", "几千万": "tens of millions of", "十几": "a dozen or so",
+           "几亿": "hundreds of millions of"}  # fmt: skip
+_APPROX_TENS = re.compile(r"([二三四五六七八九])十几")
+
+
 def _approx(text: str) -> str | None:
     """几 numbers in words: 几千 -> "a few thousand", 二十几 -> "20-something"."""
-    fixed = {"几十": "dozens of", "几百": "a few hundred", "几千": "a few thousand",
-             "几万": "tens of thousands of", "几十万": "hundreds of thousands of",
-             "几百万": "millions of", "几千万": "tens of millions of", "十几": "a dozen or so",
-             "几亿": "hundreds of millions of"}  # fmt: skip
-    if text in fixed:
-        return fixed[text]
-    match = re.fullmatch(r"([二三四五六七八九])十几", text)
+    if text in _APPROX:
+        return _APPROX[text]
+    match = _APPROX_TENS.fullmatch(text)
     if match:
         return f"{_DIGIT[match.group(1)]}0-something"
     return None
@@ -647,8 +650,14 @@ def _height(text: str, m: _Match) -> NumberHit | None:
     return _hit(m, "measure", value, f"{m.group(0)}: 1米6 = 1.6 metres")
 
 
+_MULTIPLIED = re.compile(r"[十百千万亿wWkK]")
+
+
 def _plain(text: str, m: _Match) -> NumberHit | None:
-    raw, more, about = m.group("n"), m.group("more"), m.group("about")
+    raw, more = m.group("n"), m.group("more")
+    if not more and raw[0].isdigit() and not _MULTIPLIED.search(raw):
+        return None  # 12000 reads the same in English (the commonest match: checked first)
+    about = m.group("about")
     before = text[m.start() - 1 : m.start()] if m.start() else ""
     after = text[m.end() : m.end() + 1]
     approx = _approx(raw)
@@ -792,18 +801,23 @@ def _compiled(index: int, source: str) -> re.Pattern[str]:
     return pattern
 
 
+_ANY_NUMBER = re.compile(r"[\d０-９" + _CN + "几周星礼拜百¥￥]")
+_TRIGGERS = [frozenset(triggers) for triggers, _source, _make in _RULES]
+
+
 def find_numbers(text: str) -> list[NumberHit]:
     """Numbers in ``text`` that an English reader needs explained, in text order.
 
     Offsets point into ``text`` as given (folding keeps every character in place).
     """
-    if not text or not re.search(r"[\d０-９" + _CN + "几周星礼拜百¥￥]", text):
+    if not text or not _ANY_NUMBER.search(text):
         return []
     folded = text.translate(_FOLD)
     coded = folded.translate(_CODE_TEXT)
     present = set(folded)
     candidates: list[NumberHit] = []
-    for index, (triggers, source, make) in enumerate(_RULES):
+    for index, (_triggers, source, make) in enumerate(_RULES):
+        triggers = _TRIGGERS[index]
         if triggers and present.isdisjoint(triggers):
             continue
         pattern = _compiled(index, source)

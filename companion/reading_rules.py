@@ -63,6 +63,18 @@ characters the words leave open:
   好处 getting along (这人不好处 chǔ); 重重 layered (困难重重 chóng) or heavily
   (重重地 zhòng); 得 getting a place (他得第一了 dé); 哭号 háo; 难为 wéi.
 
+- sixth round, from fresh 6's blind misses, as classes: 还 "even" after 比 + what is
+  compared (比男主还帅 hái: the context model read huán there, 90%, where nothing after
+  还 told it the adverb); 得 "must" after a time word or a subject noun before a verb
+  (明天得早起, 妈妈得上班 děi; 宝宝得了肺炎 dé); 处 getting along before 得 + a
+  judgement (处得挺好 chǔ); 调 adjusting before 得 or a filter (调得太过, 调滤镜 tiáo);
+  薄 the colloquial adjective standing alone (涂得薄一点, 很薄 báo; bó lives in 薄弱,
+  单薄, 刻薄); 分量 a portion (fènliang) unless a vector's; 累 after 再/多 (再累也要
+  lèi); 假 leave after 年/病/事... when the words cut them apart (年 + 假 jià); 待 staying
+  with a place or a duration (待了七年, 待在家 dāi); the noun suffix 子 after a noun the
+  dictionary lacks with it (狗子 zi); 精神 vigour after having or lacking it or a degree
+  (没精神, 很有精神 jīngshen; 精神上, 精神病 jīngshén).
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
@@ -173,7 +185,7 @@ _ATTIRE = ("打扮", "得体", "讲究", "品味", "风格", "要", "上")  # �
 _ONLY_LACKING = ("就", "只", "还", "都", "也", "才", "总", "就是", "只是", "还是", "又")
 _SHORT_OF = ("了", "点", "一点", "太", "很", "得", "远", "不多", "多少", "些", "一些")
 _HIT = frozenset("考猜选射打击抽投踢砸")  # 考中, 猜中: zhòng, "hit"
-_TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音")  # 调一下 tiáo
+_TUNED = ("一下", "好", "高", "低", "大", "小", "成", "整", "色", "味", "音", "得")  # 调得 tiáo
 _FRIED = ("一下", "至", "到", "得", "熟", "好", "成", "透", "鸡", "薯", "串", "丸", "油条", "花生")
 _HAIR_TIED = ("头发", "马尾", "辫子", "小辫", "丸子头", "长发")
 _TIED = "^了?(?:一?个)?(?:高|双|低)?(?:马尾|辫|小辫|头发|丸子头|头)"
@@ -202,7 +214,8 @@ _HAIR_LIKE = frozenset("短卷白黑金棕银秀碎") | _HAIR_DONE  # 短发, �
 _OF_HAIR = ("际", "夹", "箍", "梢", "质", "量", "胶", "蜡", "膜", "尾", "根", "丝")
 # what one adjusts (调个闹钟, 调一下音量: tiáo)
 _SETTINGS = re.compile(
-    "^(?:个|一个|一下|好|了)?(?:闹钟|音量|亮度|温度|空调|频道|模式|参数|焦距|座椅|声音|颜色|口味)"
+    "^(?:个|一个|一下|好|了)?(?:闹钟|音量|亮度|温度|空调|频道|模式|参数|焦距|座椅|声音|颜色|口味"
+    "|滤镜|曝光|对比度|饱和度|色温|白平衡|光线|滤色|设置|字体|字号|妆容)"
 )
 _FRUIT = "(?:了|满|出)?(?:很多|好多|一些|不少|一树|一串|几个)?(?:果子|果实|果|籽|瓜|穗)"
 _PLAIN = "拙实素质厚淳简古俭"  # 朴 next to these is pǔ, "plain"
@@ -375,6 +388,10 @@ def _rule_reading(
         return "huan2"  # 还上次借的钱; 信用卡还了吗: paying back what is owed
     if ch == "还" and alone and next_word.startswith(_STILL_BEFORE):
         return "hai2"  # 还真是, 还挺好, 还没: the adverb before a predicate's adverb
+    if ch == "还" and alone and _COMPARED.search(before):
+        # 比男主还帅, 比正文还好笑: 比 + what is compared + the adverb "even" (the
+        # returning readings above have had their say: 比我先还钱 stays huán)
+        return "hai2"
     if ch == "着":
         if before.endswith(("不", "得")) or _NOT_FOUND.search(before):
             return "zhao2"  # 睡不着, 找得着, 没找着: the result "reach", not the particle
@@ -459,17 +476,49 @@ def _rule_reading(
         return "le4"  # 她乐坏了, 乐死我了, 乐得合不拢嘴: amused, happy (音乐: yuè)
     if ch == "干" and alone and _dries(before):
         return "gan1"  # 头发干了, 衣服还没干, 晒干: dry
+    if (
+        ch == "薄"
+        and alone
+        and (
+            before.endswith(("得", "不", "太", "很", "好", "超", "那么", "这么"))
+            or after.startswith(_THIN_AFTER)
+            or (closed and not after)
+        )
+    ):
+        return "bao2"  # 涂得薄一点, 这件很薄, 薄了: thin, the colloquial adjective
+    if ch == "假" and alone and before[-1:] in _LEAVE_KINDS and not after.startswith(_FAKE_AFTER):
+        return "jia4"  # 年假攒了五天, 事假: leave (年假 cut 年 + 假 by the words)
+    if ch == "待" and alone and _STAYED.match(after):
+        return "dai1"  # 在这行待了七年, 待在家, 待一会儿: to stay (对待, 期待: dài)
     if alone:
         return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
 
+
+# 比 + what is compared (a few characters, no 比 again) before 还 "even"; not 比赛, 比如...
+_COMPARED = re.compile("比(?![赛如方例分较率值重喻划拼])[^比]{1,6}$")
+# 薄 báo "thin" (colloquial) before a degree, a change or a question; bó is in words
+# (薄弱, 单薄, 刻薄, 淡薄), which are not alone
+_THIN_AFTER = ("一点", "一些", "点", "些", "了", "的", "得", "吗", "啊", "呀", "不", "薄", "到")
+# kinds of leave before 假 (jià) when the words cut them apart (年 + 假)
+_LEAVE_KINDS = frozenset("年病产婚事丧寒暑春休")
+_FAKE_AFTER = ("的", "货", "话", "装", "如", "设", "使")  # 一年假的: fake (jiǎ)
+# 待 dāi "to stay": a duration, a place or staying on after it (待到春天 "until": dài)
+_STAYED = re.compile(
+    "(?:了|过|着)?(?:"
+    "在|家|着|不住|不下去|下去|多久|很久|好久|这么久|那么久|一会|一下|一阵|会儿|几"
+    "|[一两二三四五六七八九十半]+(?:个)?(?:年|天|月|小时|分钟|周|星期|晚|夜|阵)"
+    ")"
+)
 
 # what follows 累 "tired" (累得, 累死了, 累趴了, 累不累) and what precedes it (又累又饿, 怕累)
 _TIRED_AFTER = (
     "得", "了", "死", "坏", "成", "趴", "瘫", "垮", "惨", "哭", "晕", "疯", "麻", "到", "不",
     "吗", "啊", "呀", "吧", "呢", "啦", "的话", "又", "并",
 )  # fmt: skip
-_TIRED_BEFORE = ("又", "也", "都", "怕", "喊", "嫌", "说", "会", "觉得", "感觉", "就", "不")
+_TIRED_BEFORE = (
+    "又", "也", "都", "怕", "喊", "嫌", "说", "会", "觉得", "感觉", "就", "不", "再", "多",
+)  # fmt: skip
 # 和 huó: dough or mud right after it (and a result before them), or before it and a
 # result after it; never 面包, 面条, 面前, 面试 ("and" before a word beginning with 面)
 _KNEADED = re.compile(
@@ -553,6 +602,10 @@ _PLANED = ("平", "光", "木", "子", "花", "床", "刀", "板")
 _DAZED_BY = ("搞", "弄", "打", "吓", "听", "看", "整", "绕", "问", "说")
 _LADLED = ("饭", "米饭", "汤", "粥", "菜", "一碗", "碗")
 _GOT_ALONG = ("对象", "朋友", "关系", "不来", "得来", "得很", "得不错", "久了", "了几年", "了三年")
+# 处得 + a judgement of how people get on (处得挺好, 处得还行, 处得不太好, 处得融洽: chǔ)
+_GOT_ALONG_AS = re.compile(
+    "得(?:挺|很|蛮|还|不|太|特别|非常|真|超|好|融洽|愉快|像|跟|和|久|怎么样|如何)"
+)
 # 把 + what is given back + 还 + a result or the end: 把钱还了, 把书还回去 (the adverb hái
 # comes before 把, never after its object)
 _GIVEN_BACK_AFTER = ("回", "给", "了", "完", "清", "掉", "上", "一下")
@@ -632,7 +685,7 @@ def _collocation(
         and ((closed and after in ("", "了", "啊", "呀", "吧")) or after.startswith("了"))
     ) or (ch == "作" and after.startswith("死")):
         return "zuo1"  # 她太作了, 别作了: (slang) to act up (作业, 工作: zuò)
-    if ch == "处" and after.startswith(_GOT_ALONG):
+    if ch == "处" and (after.startswith(_GOT_ALONG) or _GOT_ALONG_AS.match(after)):
         return "chu3"  # 处对象, 处不来, 处得很好: to get along (a place, 处: chù)
     if ch == "划" and re.match(_LINE_DRAWN, after):
         return "hua4"  # 划一条线, 划重点, 划清界限: to draw, to mark off
@@ -798,6 +851,27 @@ _OBSTACLES = (
 )  # fmt: skip
 
 
+# 精神 jīngshen "vigour" after having or lacking it, or a degree (没精神, 很有精神, 挺精神);
+# jīngshén "spirit, mind" before what belongs to the mind (精神上, 精神状态)
+_VIGOUR_BEFORE = (*DEGREE_ADVERBS, "没", "有", "不", "没有", "没什么", "打起", "提起", "来")
+_MIND_AFTER = ("上", "状态", "世界", "层面", "支柱", "食粮", "生活", "分裂", "压力", "问题", "疾病")
+# what is never a noun taking the suffix 子 (一子, 生子, 的子...)
+_NOT_NOUNS = frozenset("的了是在有和与跟给把被这那哪个一二两三四五六七八九十百千万几每半之其")
+
+
+def _noun_suffix(prev: RuledWord, lexicon: Lexicon) -> bool:
+    """Whether 子 after the one-character word ``prev`` is the neutral noun suffix (狗子,
+    slang the dictionary lacks): ``prev`` a noun, not a verb (生子) nor a function word."""
+    ch = prev.simplified
+    return (
+        prev.is_chinese
+        and len(ch) == 1
+        and ch not in _NOT_NOUNS
+        and not lexicon.contains(ch + "子")
+        and not lexicon.is_verb(ch)
+    )
+
+
 def _word_senses(
     words: Sequence[W], runs: _Runs, settled: set[tuple[int, int]], lexicon: Lexicon
 ) -> None:
@@ -840,6 +914,16 @@ def _word_senses(
                 (not after and runs.closed(k)) or after.startswith(_STATE_AFTER)
             ):
                 numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
+        elif key == "精神":
+            before, after = runs.context(k, 1)
+            if before[:-1].endswith(_VIGOUR_BEFORE) and not after.startswith(_MIND_AFTER):
+                numbers = ["jing1", "shen5"]  # 没精神, 很有精神: vigour (精神病, 精神上: shén)
+        elif key == "分量":
+            before = runs.context(k, 0)[0]
+            if not re.search("向量|矢量|坐标|方向|电场|磁场|力的", before):
+                numbers = ["fen4", "liang5"]  # 分量好足: a portion, weight (a vector's: fēnliàng)
+        elif key == "子" and k and _noun_suffix(words[k - 1], lexicon):
+            numbers = ["zi5"]  # 狗子, 猫子: the noun suffix on a word the dictionary lacks
         elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
             numbers = [*word.numbers[:-1], "de5"]  # 重重地摔了一跤: the adverbial particle
         if "壳" in key and (len(key) == 1 or not lexicon.contains(key)):
@@ -890,6 +974,21 @@ def _final_particles(words: Sequence[W], runs: _Runs, settled: set[tuple[int, in
 _GOT = frozenset(
     ["第一", "第二", "第三", "第一名", "第二名", "冠军", "亚军", "季军", "奖", "满分", "金牌"]
 )
+# when something must be done, before 得 "must" and a verb (明天得早起, 今晚得加班: děi)
+_WHEN = frozenset(
+    [
+        "今天", "明天", "后天", "今晚", "明晚", "今早", "明早", "早上", "晚上", "下午", "上午",
+        "中午", "周末", "下周", "下个月", "明年", "今年", "以后", "现在", "待会儿", "一会儿",
+        "回头", "到时候", "这周", "这周末", "月底", "年底", "过年", "下班", "下班后", "马上",
+    ]
+)  # fmt: skip
+# who must do something, before 得 and a verb (妈妈得上班 děi; 宝宝得了肺炎 dé)
+_WHO = frozenset(
+    [
+        "妈妈", "爸爸", "孩子", "宝宝", "老板", "老师", "学生", "自己", "室友", "老公", "老婆",
+        "男朋友", "女朋友", "家长", "姐妹们", "打工人", "医生", "同事",
+    ]
+)  # fmt: skip
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
 _MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
 
@@ -906,7 +1005,18 @@ def _particle_de(
         nxt = words[k + 1] if k + 1 < len(words) and words[k + 1].is_chinese else None
         reading = ""
         if word.simplified == "得":
-            if prev is not None and prev.simplified in _DEI_BEFORE:
+            if prev is not None and (
+                prev.simplified in _DEI_BEFORE
+                or (
+                    (prev.simplified in _WHEN or prev.simplified in _WHO)
+                    and nxt is not None
+                    and (
+                        nxt.simplified.startswith(("了", "到", *_MUST_THEN))
+                        or nxt.simplified in _GOT
+                        or lexicon.is_verb(nxt.simplified)
+                    )
+                )
+            ):
                 # 我得走 "must"; 我得了感冒 "got"
                 got = nxt is not None and (
                     nxt.simplified.startswith(("了", "到")) or nxt.simplified in _GOT
