@@ -462,14 +462,10 @@ class Translator:
             result.engine_label = " + ".join(label for _name, label in used)
         result.online = assembler.online
         if on_progress is not None and partial:
-            on_progress(
-                replace(
-                    result,
-                    sentences=list(result.sentences),
-                    notes=list(result.notes),
-                    used_terms=list(result.used_terms),
-                )
-            )
+            # The sentence and term lists were built fresh above and are only ever rebound,
+            # never changed in place, so the partial shares them (copying them again per
+            # partial grew with the square of a long text); notes are appended to, so copied.
+            on_progress(replace(result, notes=list(result.notes)))
 
 
 def _prepared_ahead(

@@ -102,6 +102,9 @@ def test_long_text_streams_in_chunks_with_progress() -> None:
     assert all(not p.complete for p in partials)
     assert partials[0].text.startswith("<offline:第0句。>")
     assert result.done == 20 and result.complete
+    # A partial is a snapshot: what the translation did next never changes what it showed.
+    assert [len(p.sentences) for p in partials] == [6, 12, 18]
+    assert len(result.sentences) == 20
 
 
 def test_a_post_goes_to_the_engine_in_one_call_and_a_longer_text_streams() -> None:
