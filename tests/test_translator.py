@@ -97,11 +97,14 @@ def test_long_text_streams_in_chunks_with_progress() -> None:
     text = "".join(f"第{i}句。" for i in range(20))
     partials: list[TranslationResult] = []
     result = Translator(engine).translate(text, on_progress=partials.append, chunk_sentences=6)
-    assert [len(c) for c in engine.calls] == [6, 6, 6, 2]
-    assert [p.done for p in partials] == [6, 12, 18]
+    assert [len(c) for c in engine.calls] == [6, 12, 2]  # the top early, then larger calls
+    assert [p.done for p in partials] == [6, 18]
     assert all(not p.complete for p in partials)
     assert partials[0].text.startswith("<offline:第0句。>")
     assert result.done == 20 and result.complete
+    # A partial is a snapshot: what the translation did next never changes what it showed.
+    assert [len(p.sentences) for p in partials] == [6, 18]
+    assert len(result.sentences) == 20
 
 
 def test_a_post_goes_to_the_engine_in_one_call_and_a_longer_text_streams() -> None:
@@ -370,8 +373,21 @@ def test_a_long_text_prepares_ahead_and_leaves_no_thread_behind() -> None:
     text = "".join(f"第{i}句。" for i in range(30))
     engine = BracketEngine()
     result = Translator(engine).translate(text, chunk_sentences=6)
-    assert [len(call) for call in engine.calls] == [6, 6, 6, 6, 6]  # in order, each once
+    assert [len(call) for call in engine.calls] == [6, 12, 12]  # in order, each once
     assert result.text.startswith("<offline:第0句。>") and result.done == 30
     with pytest.raises(EngineError):
         Translator(FailsOnSecondCall()).translate(text, chunk_sentences=6)
     assert not [t for t in threading.enumerate() if t.name.startswith("companion-prepare")]
+
+
+def test_a_long_text_is_cut_into_chunks_that_grow_and_a_post_into_one() -> None:
+    from companion.translator import CHUNK_GROWTH, _chunks
+
+    sentences = [f"s{i}" for i in range(200)]
+    chunks = _chunks(sentences, 8, 6)
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[:3] == [6, 12, 24] and max(sizes) == 6 * CHUNK_GROWTH
+    assert [s for chunk in chunks for s in chunk] == sentences  # all, in order, once
+    assert _chunks(sentences[:8], 8, 6) == [sentences[:8]]  # a post: one engine call
+    assert _chunks([], 8, 6) == []
+    assert [len(c) for c in _chunks(sentences[:9], 0, 1)] == [1, 2, 4, 2]

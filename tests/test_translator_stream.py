@@ -136,7 +136,9 @@ def test_a_long_text_streams_every_sentence_once_in_order() -> None:
     assert result.text == reference_text(result.source_text, result.sentences, "en")
     assert [h.term for h in result.glossary_terms] == ["种草"]
     assert len(result.sentences) == 800 and result.complete
-    assert len(partials) == result.total - 1  # one per chunk but the last (not partial)
+    # One per chunk but the last (not partial); chunks of 1, 2, then 4 sentences.
+    assert [p.done for p in partials][:4] == [1, 3, 7, 11]
+    assert len(partials) == 2 + (result.total - 3 + 3) // 4 - 1
     # Each partial is a snapshot: later chunks did not change what an earlier one holds.
     assert partials and all(p.text == reference_text(text, p.sentences, "en") for p in partials)
     assert all(result.text.startswith(p.text.rstrip()) for p in partials)

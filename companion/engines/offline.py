@@ -319,7 +319,7 @@ class OfflineEngine:
         from companion import paths
         from companion.packs import find_pack
 
-        root = paths.argos_packages_dir()
+        root = paths.argos_packages_dir(create=False)
         try:
             stamp = root.stat().st_mtime_ns
         except OSError:
