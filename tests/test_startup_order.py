@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 events = []
+at_paint = []  # the modules of DEFERRED imported when the first paint returned
 
 class App(QApplication):
     def notify(self, receiver, event):
@@ -38,13 +39,19 @@ class App(QApplication):
             and "paint returned" not in events
         ):
             events.append("paint returned")
+            at_paint.extend(sorted(m for m in DEFERRED if m in sys.modules))
         return handled
 
 app = App([])
 DEFERRED = ("companion.session", "companion.translator", "companion.text",
             "companion.engines.base", "companion.ui.about",
             "companion.ui.desktop.region_capture", "companion.ui.reading.ruby_view",
-            "companion.cli", "hashlib", "html", "logging.handlers")
+            "companion.cli", "hashlib", "html", "logging.handlers",
+            # Built on first use or after the first paint: the Lens's wiring, the clipboard
+            # watch, speech and OCR workers of the desktop integration, the OCR check.
+            "companion.ui.lens.wiring", "companion.ui.desktop.clipboard_watch",
+            "companion.ui.desktop.speech", "companion.ui.desktop.ocr_worker", "companion.ocr",
+            "companion.untrusted")
 from companion.settings import Settings
 from companion.ui.app import build_window
 settings = Settings()
@@ -53,24 +60,27 @@ settings.set("hotkey_show", "<ctrl>+<alt>+c")
 window = None
 window, desktop = build_window(settings)
 before = {
+    # Not needed to draw the window: imported with their first use (read first: the
+    # figures below build what they ask for).
+    "deferred": sorted(m for m in DEFERRED if m in sys.modules),
+    "lens": window._lens is not None,
     "started": desktop._started,
     "tray": desktop._tray is not None,
     "hotkeys": desktop.hotkeys.status,
     "pynput": "pynput" in sys.modules,
     "wordlist": "companion.wordlist" in sys.modules,
-    # Not needed to draw the window: imported with their first use.
-    "deferred": sorted(m for m in DEFERRED if m in sys.modules),
     "session": window._session is not None,
 }
 after = {}
 
 def hook():
     events.append("hook")
-    after.update(started=desktop._started, tray=desktop._tray is not None,
+    after.update(lens=window._lens is not None, started=desktop._started,
+                 tray=desktop._tray is not None,
                  hotkeys=desktop.hotkeys.status, pynput="pynput" in sys.modules)
 
 window.firstPainted.connect(hook)
-out = {"before": before, "after": after, "events": events}
+out = {"before": before, "after": after, "events": events, "at_paint": at_paint}
 
 def warmed():
     from companion.dictionary import get_dictionary
@@ -114,17 +124,20 @@ def test_start_up_defers_hotkeys_tray_and_dictionary_until_after_the_first_frame
     assert out["code"] == 0
     before, after = out["before"], out["after"]
     assert before == {
+        "deferred": [],
+        "lens": False,
         "started": False,
         "tray": False,
         "hotkeys": "off",
         "pynput": False,
         "wordlist": False,
-        "deferred": [],
         "session": False,
     }
     # The hook ran once, after a paint of the window had returned.
     assert out["events"][:2] == ["paint returned", "hook"]
+    assert out["at_paint"] == []  # nor did showing the window import them
     assert after["started"] is True and after["tray"] is True and after["pynput"] is True
+    assert after["lens"] is True  # Tools > Lens and its tray entries, once the window is up
     assert str(after["hotkeys"]).startswith("on: Ctrl+Alt+C")
     assert out["dictionary_at_idle"] is False and out["wordlist_at_idle"] is False
     assert out["session_at_idle"] is True

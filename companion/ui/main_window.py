@@ -32,7 +32,6 @@ from companion.settings import Settings
 from companion.storage import notices
 from companion.ui.change_relay import ChangeRelay
 from companion.ui.learning.wiring import LearningTabs
-from companion.ui.lens.wiring import LensTools
 from companion.ui.tasks import TaskRunner
 from companion.ui.translate.controller import TranslationController
 from companion.ui.translate.pane import TranslationPane
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox  # dialogs only: its type is made on first use
 
     from companion.session import Session, SessionResult
+    from companion.ui.lens.wiring import LensTools  # built after the first paint
     from companion.wordlist import WordToSave  # its import loads the dictionary: not at start
 
 _log = logging.getLogger(__name__)
@@ -134,18 +134,13 @@ class MainWindow(QMainWindow):
         self.pane.wordSaveRequested.connect(self.save_word)
         self.pane.saveSelectionRequested.connect(self.learning.save_selection)
         self.firstPainted.connect(lambda: QTimer.singleShot(LEARNING_START_MS, self.learning.start))
-        self.lens = LensTools(self)  # Tools > Lens; nothing of it is loaded before first use
+        # Tools > Lens: built after the first paint (or when first asked for, see ``lens``).
+        self._lens: LensTools | None = None
 
         self.status_label = QLabel("", self)
         self.statusBar().addWidget(self.status_label, 1)
-        self.busy_label = QLabel("", self)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setRange(0, 0)  # busy: no known end
-        self.busy_bar.setMaximumWidth(120)
-        self.busy_bar.setMaximumHeight(14)
-        self.statusBar().addPermanentWidget(self.busy_label)
-        self.statusBar().addPermanentWidget(self.busy_bar)
-        self.show_busy("")
+        # The busy indicator (hidden until slow work starts) is made on first use.
+        self._busy: tuple[QLabel, QProgressBar] | None = None
         self._build_menus()
         self.apply_font_size()
         self._restore_geometry()
@@ -174,6 +169,37 @@ class MainWindow(QMainWindow):
         self.pane.input.installEventFilter(self)
 
     @property
+    def lens(self) -> LensTools:
+        """The Lens's actions and controller: built after the first paint, when its Tools menu
+        first opens, or when first asked for (its module is not needed to draw the window).
+        Its actions go first in Tools and, through the desktop integration, in the tray."""
+        if self._lens is None:
+            from companion.ui.lens.wiring import LensTools
+
+            lens = LensTools(self)
+            self._lens = lens
+            self._tools_menu.insertActions(self._tools_separator, lens.actions)
+            if isinstance(self.desktop, LensDesktop):
+                for action in lens.actions:
+                    self.desktop.add_tray_entry(action)
+        return self._lens
+
+    def _ensure_lens(self) -> None:
+        _ = self.lens
+
+    def _lens_region(self) -> None:
+        self.lens.start_region()
+
+    def _lens_image(self, path: str) -> None:
+        self.lens.open_image(path)
+
+    @property
+    def tools_menu(self) -> QMenu:
+        """The Tools menu, with the Lens's entries in it."""
+        self._ensure_lens()
+        return self._tools_menu
+
+    @property
     def session(self) -> Session:
         """The translation session, built on first use: the first text, or the warm-up after
         the first paint (importing it and its engines is not needed to draw the window)."""
@@ -184,9 +210,54 @@ class MainWindow(QMainWindow):
         return self._session
 
     # Construction ------------------------------------------------------------------------
+    # The menu entries the window makes itself, filled in by _fill_menus.
+    MENU_ENTRIES = frozenset(
+        {
+            "action_packs",
+            "action_install_file",
+            "action_quit",
+            "action_translate",
+            "action_copy",
+            "action_swap",
+            "action_settings",
+            "action_phrasebook",
+        }
+    )
+
     def _build_menus(self) -> None:
+        """The menu bar as the first frame shows it: the menus' titles. Their entries are
+        filled in after the first paint (:meth:`_fill_menus`), when a menu first opens, or
+        when one of them is asked for (``window.action_quit``): they are not drawn before."""
         menu = self.menuBar()
-        self.file_menu = file_menu = menu.addMenu("&File")
+        self.file_menu = menu.addMenu("&File")
+        self._edit_menu = menu.addMenu("&Edit")
+        self.view_menu = menu.addMenu("&View")
+        # The window's own View entries go before this separator; the desktop integration's
+        # follow it.
+        self._view_separator = self.view_menu.addSeparator()
+        self._tools_menu = menu.addMenu("&Tools")
+        # The Lens's entries go before this separator when it is built (see ``lens``); the
+        # desktop integration's entries follow it.
+        self._tools_separator = self._tools_menu.addSeparator()
+        self._tools_menu.aboutToShow.connect(self._ensure_lens)
+        self._help_menu = menu.addMenu("&Help")
+        self._menus_filled = False
+        for each in (self.file_menu, self._edit_menu, self.view_menu, self._help_menu):
+            each.aboutToShow.connect(self._fill_menus)
+
+    def __getattr__(self, name: str) -> object:
+        """A menu entry asked for before the menus were filled: fill them now."""
+        if name in MainWindow.MENU_ENTRIES and not self.__dict__.get("_menus_filled", True):
+            self._fill_menus()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _fill_menus(self) -> None:
+        """The menus' entries and their shortcuts (once)."""
+        if self._menus_filled:
+            return
+        self._menus_filled = True
+        file_menu = self.file_menu
         self.action_packs = QAction("Language packs…", self)
         self.action_packs.triggered.connect(self.open_packs_dialog)
         self.action_install_file = QAction("Install language pack from file…", self)
@@ -199,7 +270,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
-        edit_menu = menu.addMenu("&Edit")
+        edit_menu = self._edit_menu
         self.action_translate = QAction("Translate now", self)
         self.action_translate.setShortcuts(
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
@@ -221,24 +292,23 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.action_settings)
 
-        self.view_menu = menu.addMenu("&View")
         self.action_phrasebook = QAction("Phrasebook", self)
         self.action_phrasebook.setShortcut(QKeySequence("Ctrl+P"))
         self.action_phrasebook.triggered.connect(lambda: self.open_phrasebook(""))
-        self.view_menu.addAction(self.action_phrasebook)
         learning = self.learning
-        self.view_menu.addActions(
-            [learning.action_history, learning.action_words, learning.action_review]
+        self.view_menu.insertActions(
+            self._view_separator,
+            [
+                self.action_phrasebook,
+                learning.action_history,
+                learning.action_words,
+                learning.action_review,
+            ],
         )
-        self.view_menu.addSeparator()
-        self.tools_menu = menu.addMenu("&Tools")
-        self.tools_menu.addActions(self.lens.actions)
-        self.tools_menu.addSeparator()  # the desktop integration's entries follow
 
-        help_menu = menu.addMenu("&Help")
         about = QAction("About Companion", self)
         about.triggered.connect(self._show_about)
-        help_menu.addAction(about)
+        self._help_menu.addAction(about)
 
     def _show_about(self) -> None:
         from companion.ui.about import show_about  # with its credits, on first use
@@ -247,7 +317,7 @@ class MainWindow(QMainWindow):
 
     def menu_for(self, name: str) -> QMenu:
         """The window's "view" or "tools" menu, for the desktop integration's actions."""
-        return self.view_menu if name == "view" else self.tools_menu
+        return self.view_menu if name == "view" else self._tools_menu
 
     def add_desktop_actions(self, actions: list[QAction | None], menu: str = "tools") -> None:
         """Put the desktop integration's actions (overlay, OCR, speech...) in a menu."""
@@ -264,10 +334,11 @@ class MainWindow(QMainWindow):
             desktop.add_review_entry(self.learning.action_review)
             self.learning.dueCountChanged.connect(desktop.show_due_count)
         if isinstance(desktop, LensDesktop):  # the Lens's shortcut, --lens and tray entries
-            for action in self.lens.actions:
-                desktop.add_tray_entry(action)
-            desktop.lensRequested.connect(self.lens.start_region)
-            desktop.lensImageRequested.connect(self.lens.open_image)
+            if self._lens is not None:  # else added when it is built
+                for action in self._lens.actions:
+                    desktop.add_tray_entry(action)
+            desktop.lensRequested.connect(self._lens_region)
+            desktop.lensImageRequested.connect(self._lens_image)
 
     # First paint and background warm-up ------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -275,9 +346,6 @@ class MainWindow(QMainWindow):
         if not self._first_paint_done:
             self.pane.input.setFocus()
             self._fit_to_screen()
-            handle = self.windowHandle()
-            if handle is not None:
-                handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The first real paint of the window (not a zero timer, which runs before it)."""
@@ -295,6 +363,13 @@ class MainWindow(QMainWindow):
         """
         from companion import packs
 
+        # Moved to another screen: fit it (the window's QWindow wrapper costs ~1 ms under X,
+        # not needed to draw the first frame).
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.screenChanged.connect(lambda _screen: self._fit_to_screen())
+        self._fill_menus()  # the menus' entries and shortcuts
+        self._ensure_lens()  # Tools > Lens and its tray entries, before the tray is built
         self.firstPainted.emit()
         self.show_notices()  # e.g. the database was set aside while the app started
         installed = bool(packs.list_installed())
@@ -526,11 +601,38 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = STATUS_MS) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
+    def _busy_widgets(self) -> tuple[QLabel, QProgressBar]:
+        if self._busy is None:
+            label = QLabel("", self)
+            bar = QProgressBar(self)
+            bar.setRange(0, 0)  # busy: no known end
+            bar.setMaximumWidth(120)
+            bar.setMaximumHeight(14)
+            label.setVisible(False)
+            bar.setVisible(False)
+            self.statusBar().addPermanentWidget(label)
+            self.statusBar().addPermanentWidget(bar)
+            self._busy = (label, bar)
+        return self._busy
+
+    @property
+    def busy_label(self) -> QLabel:
+        """The stage of slow work, at the right of the status bar."""
+        return self._busy_widgets()[0]
+
+    @property
+    def busy_bar(self) -> QProgressBar:
+        """The busy indicator beside :attr:`busy_label`."""
+        return self._busy_widgets()[1]
+
     def show_busy(self, message: str) -> None:
         """A stage of slow work with a busy indicator in the status bar ("" ends it)."""
-        self.busy_label.setText(message)
-        self.busy_label.setVisible(bool(message))
-        self.busy_bar.setVisible(bool(message))
+        if not message and self._busy is None:
+            return  # nothing shown yet, nothing to hide
+        label, bar = self._busy_widgets()
+        label.setText(message)
+        label.setVisible(bool(message))
+        bar.setVisible(bool(message))
 
     def quit_app(self) -> None:
         """File > Quit, Ctrl+Q and the tray's Quit: leave, tray or not."""
@@ -612,7 +714,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe_notices()
         self.changes.close()
         self.learning.shutdown()
-        self.lens.shutdown()
+        if self._lens is not None:
+            self._lens.shutdown()
         if self._session is not None:
             self._session.close()
         if self.desktop is not None:

@@ -13,22 +13,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QImage, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from companion.ocr import OcrResult, engine_available
 from companion.settings import Settings
 from companion.ui.change_relay import ChangeRelay
-from companion.ui.desktop.clipboard_watch import ClipboardWatcher
-from companion.ui.desktop.hotkeys import HotkeyManager, chord_label
-from companion.ui.desktop.ocr_worker import OcrWorker
-from companion.ui.desktop.speech import Speaker
-from companion.ui.tasks import TaskRunner
+from companion.ui.desktop.hotkeys import chord_label
 
 if TYPE_CHECKING:  # built when first needed, not before the first paint
+    from PySide6.QtGui import QImage
+
+    from companion.ocr import OcrResult
+    from companion.ui.desktop.clipboard_watch import ClipboardWatcher
+    from companion.ui.desktop.hotkeys import HotkeyManager
+    from companion.ui.desktop.ocr_worker import OcrWorker
     from companion.ui.desktop.overlay import OverlayController
     from companion.ui.desktop.region_capture import RegionPicker
+    from companion.ui.desktop.speech import Speaker
     from companion.ui.desktop.tray import Tray
+    from companion.ui.tasks import TaskRunner
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp *.gif *.tif *.tiff);;All files (*)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
@@ -83,11 +86,12 @@ class DesktopActions:
 class DesktopIntegration(QObject):
     """Builds every desktop feature around ``window`` and keeps their settings in sync.
 
-    Only what the first window needs is built here (actions, the clipboard watch, the OCR
-    and speech workers, which cost nothing until used). :meth:`start`, which the app calls
-    after the first paint, starts the global hotkeys (pynput connects to X) and shows the
-    tray icon (entries and counts given before that wait for it); the overlay window is built
-    the first time it is shown.
+    Only what the first window needs is built here (the actions for its menus). The clipboard
+    watch, the hotkeys, speech and OCR are built on first use, each with its module.
+    :meth:`start`, which the app calls after the first paint, greys out the OCR entries in a
+    build without OCR, starts the global hotkeys (pynput connects to X) and shows the tray
+    icon (entries and counts given before that wait for it); the overlay window is built the
+    first time it is shown.
 
     ``lensRequested`` (the Lens's global shortcut, ``--lens``) and ``lensImageRequested(path)``
     (``--lens=IMAGE``) are for the window's Lens (MainWindow.attach_desktop connects them).
@@ -109,21 +113,13 @@ class DesktopIntegration(QObject):
         self._grab_pending = False
         self._started = False
         self._reported_hotkeys = ""
-
-        self.clipboard = ClipboardWatcher(self)
-        self.clipboard.chineseCopied.connect(self._clipboard_text)
-        self.hotkeys = HotkeyManager(self)
-        self.hotkeys.showRequested.connect(self.window.toggle_visible)
-        self.hotkeys.translateClipboardRequested.connect(self.translate_clipboard)
-        self.hotkeys.lensRequested.connect(self.lensRequested)
-        self.hotkeys.statusChanged.connect(self._hotkeys_changed)
-        self.speaker = Speaker(self)
-        self.speaker.unavailable.connect(self._say)
-        self.ocr = OcrWorker(self, runner)
-        self.ocr.started.connect(lambda: self.window.show_busy("Reading text from the image…"))
-        self.ocr.progress.connect(self.window.show_busy)
-        self.ocr.finished.connect(self._ocr_done)
-        self.ocr.failed.connect(self._ocr_failed)
+        # The clipboard watch, the hotkeys, speech and OCR are built on first use (their
+        # modules are not needed to draw the first window): see the properties below.
+        self._runner = runner
+        self._clipboard: ClipboardWatcher | None = None
+        self._hotkeys: HotkeyManager | None = None
+        self._speaker: Speaker | None = None
+        self._ocr: OcrWorker | None = None
         self._overlay: OverlayController | None = None
         self._tray: Tray | None = None
         self._tray_entries: list[QAction] = []  # given before the tray was built
@@ -139,10 +135,6 @@ class DesktopIntegration(QObject):
         a.show_hide.triggered.connect(self.window.toggle_visible)
         a.translate_clipboard.triggered.connect(self.translate_clipboard)
         a.quit.triggered.connect(self.window.quit_app)
-        if not engine_available():
-            for action in (a.ocr_region, a.ocr_image):
-                action.setEnabled(False)
-                action.setToolTip("Offline OCR is not installed in this build")
 
         if isinstance(window, QWidget):
             window.setAcceptDrops(True)
@@ -161,8 +153,69 @@ class DesktopIntegration(QObject):
         """Start what can wait for the first paint: the global hotkeys (pynput connects to X)
         and the tray icon."""
         self._started = True
+        self._show_ocr_availability()
         self.restart_hotkeys()
         _ = self.tray
+
+    def _show_ocr_availability(self) -> None:
+        """The OCR entries greyed out in a build without offline OCR (its module is read
+        after the first paint: the entries are in closed menus until then)."""
+        from companion.ocr import engine_available  # finds the packages, imports none
+
+        if not engine_available():
+            for action in (self.actions.ocr_region, self.actions.ocr_image):
+                action.setEnabled(False)
+                action.setToolTip("Offline OCR is not installed in this build")
+
+    @property
+    def clipboard(self) -> ClipboardWatcher:
+        """The clipboard watch (built when first turned on or asked for)."""
+        if self._clipboard is None:
+            from companion.ui.desktop.clipboard_watch import ClipboardWatcher
+
+            clipboard = ClipboardWatcher(self)
+            clipboard.chineseCopied.connect(self._clipboard_text)
+            self._clipboard = clipboard
+        return self._clipboard
+
+    @property
+    def hotkeys(self) -> HotkeyManager:
+        """The global shortcuts (built by :meth:`start`, or when first asked for)."""
+        if self._hotkeys is None:
+            from companion.ui.desktop.hotkeys import HotkeyManager
+
+            hotkeys = HotkeyManager(self)
+            hotkeys.showRequested.connect(self.window.toggle_visible)
+            hotkeys.translateClipboardRequested.connect(self.translate_clipboard)
+            hotkeys.lensRequested.connect(self.lensRequested)
+            hotkeys.statusChanged.connect(self._hotkeys_changed)
+            self._hotkeys = hotkeys
+        return self._hotkeys
+
+    @property
+    def speaker(self) -> Speaker:
+        """Text to speech (built the first time something is read aloud)."""
+        if self._speaker is None:
+            from companion.ui.desktop.speech import Speaker
+
+            speaker = Speaker(self)
+            speaker.unavailable.connect(self._say)
+            self._speaker = speaker
+        return self._speaker
+
+    @property
+    def ocr(self) -> OcrWorker:
+        """Screenshot and image OCR (built the first time an image is read)."""
+        if self._ocr is None:
+            from companion.ui.desktop.ocr_worker import OcrWorker
+
+            ocr = OcrWorker(self, self._runner)
+            ocr.started.connect(lambda: self.window.show_busy("Reading text from the image…"))
+            ocr.progress.connect(self.window.show_busy)
+            ocr.finished.connect(self._ocr_done)
+            ocr.failed.connect(self._ocr_failed)
+            self._ocr = ocr
+        return self._ocr
 
     @property
     def overlay(self) -> OverlayController:
@@ -321,6 +374,8 @@ class DesktopIntegration(QObject):
 
     def translate_clipboard(self) -> None:
         """Hotkey / ``--translate-clipboard``: whatever text is on the clipboard, now."""
+        from PySide6.QtGui import QClipboard
+
         text = QGuiApplication.clipboard().text(QClipboard.Mode.Clipboard).strip()
         if not text:
             image = QGuiApplication.clipboard().image()
@@ -431,6 +486,8 @@ class DesktopIntegration(QObject):
                 if paths:
                     self.ocr_file(paths[0])
                 else:
+                    from PySide6.QtGui import QImage
+
                     self.ocr.run_image(QImage(mime.imageData()))
             return True
         return False
@@ -476,14 +533,18 @@ class DesktopIntegration(QObject):
     def shutdown(self) -> None:
         """Stop listeners and background work; called once before the process exits."""
         self._changes.close()
-        self.hotkeys.stop()
-        self.clipboard.set_enabled(False)
-        self.speaker.stop()
+        if self._hotkeys is not None:
+            self._hotkeys.stop()
+        if self._clipboard is not None:
+            self._clipboard.set_enabled(False)
+        if self._speaker is not None:
+            self._speaker.stop()
         overlay = self._overlay
         if overlay is not None:
             if overlay.is_visible():
                 overlay.remember_position()
             overlay.close()
-        self.ocr.wait(10_000)
+        if self._ocr is not None:
+            self._ocr.wait(10_000)
         if self._tray is not None:
             self._tray.close()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from companion.ui.learning.relay import ChangeRelay
 from companion.ui.tasks import TaskRunner
-from companion.untrusted import printable
 
 if TYPE_CHECKING:
     from companion.learning.history import History, HistoryEntry
@@ -65,6 +64,8 @@ class SaveOutcome:
 def save_message(outcome: SaveOutcome) -> str:
     """ "种草 saved to My words" / "种草 is already in My words" (+ the warning when the
     database lives in memory only)."""
+    from companion.untrusted import printable  # with the first save, not before the paint
+
     name = printable(outcome.word.simplified, 40)
     text = f"{name} saved to My words" if outcome.added else f"{name} is already in My words"
     return text + ("." + NOT_PERSISTENT if not outcome.persistent else "")
@@ -496,6 +497,8 @@ class LearningTabs(QObject):
             self._save_refused(f"Not saved: {exc}. Select a word or a short phrase.")
             return
         _log.error("saving a word failed", exc_info=exc)
+        from companion.untrusted import printable
+
         self._save_refused(f"Not saved: {printable(exc, 200)}")
 
     def _save_refused(self, message: str) -> None:
