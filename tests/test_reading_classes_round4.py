@@ -16,15 +16,7 @@ import pytest
 
 from companion.dictionary import Dictionary, get_dictionary, prepare_dictionary
 from companion.pinyin import annotate
-
-
-def _syllables_of(text: str, char: str) -> list[str]:
-    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
-    out: list[str] = []
-    for word in annotate(text):
-        if word.is_chinese:
-            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
-    return out
+from tests.reading_helpers import syllables_of
 
 
 @pytest.mark.parametrize(
@@ -50,7 +42,7 @@ def _syllables_of(text: str, char: str) -> list[str]:
     ],
 )
 def test_lei_tired_against_lei_in_compounds(text: str, readings: list[str]) -> None:
-    assert _syllables_of(text, "累") == readings, text
+    assert syllables_of(text, "累") == readings, text
 
 
 @pytest.mark.parametrize(
@@ -73,7 +65,7 @@ def test_lei_tired_against_lei_in_compounds(text: str, readings: list[str]) -> N
     ],
 )
 def test_huan_giving_back_to_a_person(text: str, reading: str | None) -> None:
-    found = _syllables_of(text, "还")
+    found = syllables_of(text, "还")
     if reading is None:  # the adverb, then the verb
         assert found == ["hái", "huán"], (text, found)
         return
@@ -96,7 +88,7 @@ def test_huan_giving_back_to_a_person(text: str, reading: str | None) -> None:
     ],
 )
 def test_he_kneading_dough_or_mud_is_huo(text: str, reading: str) -> None:
-    assert _syllables_of(text, "和")[0] == reading, text
+    assert syllables_of(text, "和")[0] == reading, text
 
 
 def test_kneading_words_are_whole_with_their_gloss() -> None:
@@ -176,7 +168,7 @@ def test_a_term_cedict_also_reads_with_a_neutral_tone_keeps_its_own(text: str) -
     [("她在处对象", "chǔ"), ("我们俩处不来", "chǔ"), ("这处风景很美", "chù")],
 )
 def test_chu_getting_along(text: str, reading: str) -> None:
-    assert _syllables_of(text, "处") == [reading], text
+    assert syllables_of(text, "处") == [reading], text
 
 
 def test_zhenshi_has_no_neutral_tone() -> None:
@@ -220,7 +212,7 @@ def test_zhenshi_has_no_neutral_tone() -> None:
     ],
 )
 def test_reading_classes_of_the_blind_set_fresh5(text: str, char: str, reading: str) -> None:
-    assert _syllables_of(text, char) == [reading], text
+    assert syllables_of(text, char) == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -258,7 +250,7 @@ def test_the_everyday_reading_of_a_word_comes_first(text: str, word: str, expect
     ],
 )
 def test_reading_classes_from_cpp_dev(text: str, char: str, reading: str) -> None:
-    assert _syllables_of(text, char) == [reading], text
+    assert syllables_of(text, char) == [reading], text
 
 
 @pytest.mark.parametrize(

@@ -16,15 +16,7 @@ import pytest
 
 from companion.dictionary import Dictionary, get_dictionary, prepare_dictionary
 from companion.pinyin import annotate
-
-
-def _syllables_of(text: str, char: str) -> list[str]:
-    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
-    out: list[str] = []
-    for word in annotate(text):
-        if word.is_chinese:
-            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
-    return out
+from tests.reading_helpers import syllables_of
 
 
 @pytest.mark.parametrize(
@@ -42,7 +34,7 @@ def _syllables_of(text: str, char: str) -> list[str]:
     ],
 )
 def test_zhang_to_gain(text: str, readings: list[str]) -> None:
-    assert _syllables_of(text, "长") == readings, text
+    assert syllables_of(text, "长") == readings, text
 
 
 @pytest.mark.parametrize(
@@ -61,7 +53,7 @@ def test_zhang_to_gain(text: str, readings: list[str]) -> None:
     ],
 )
 def test_dang_to_treat_as(text: str, reading: str) -> None:
-    assert _syllables_of(text, "当")[0] == reading, text
+    assert syllables_of(text, "当")[0] == reading, text
 
 
 @pytest.mark.parametrize(
@@ -81,7 +73,7 @@ def test_dang_to_treat_as(text: str, reading: str) -> None:
     ],
 )
 def test_la_left_behind(text: str, reading: str) -> None:
-    assert _syllables_of(text, "落")[0] == reading, text
+    assert syllables_of(text, "落")[0] == reading, text
 
 
 @pytest.mark.parametrize(
@@ -95,7 +87,7 @@ def test_la_left_behind(text: str, reading: str) -> None:
     ],
 )
 def test_da_a_dozen(text: str, reading: str) -> None:
-    assert _syllables_of(text, "打")[0] == reading, text
+    assert syllables_of(text, "打")[0] == reading, text
 
 
 @pytest.mark.parametrize(
@@ -108,7 +100,7 @@ def test_da_a_dozen(text: str, reading: str) -> None:
     ],
 )
 def test_chuangpu_make_the_bed_or_the_bed(text: str, reading: str) -> None:
-    assert _syllables_of(text, "铺") == [reading], text
+    assert syllables_of(text, "铺") == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -125,7 +117,7 @@ def test_chuangpu_make_the_bed_or_the_bed(text: str, reading: str) -> None:
     ],
 )
 def test_hao_fond_of_or_easy_to(text: str, reading: str) -> None:
-    assert _syllables_of(text, "好")[-1] == reading, text
+    assert syllables_of(text, "好")[-1] == reading, text
 
 
 @pytest.mark.parametrize(
@@ -152,11 +144,11 @@ def test_xiatou_below_or_a_turn_off(text: str, reading: str) -> None:
     ],
 )
 def test_ying_should_before_an_adverb(text: str, reading: str) -> None:
-    assert _syllables_of(text, "应") == [reading], text
+    assert syllables_of(text, "应") == [reading], text
 
 
 def test_kazhu_is_qia() -> None:
-    assert _syllables_of("拉链卡住了", "卡") == ["qiǎ"]
+    assert syllables_of("拉链卡住了", "卡") == ["qiǎ"]
     assert get_dictionary().readings("卡住") == ["qia3 zhu4"]
 
 
@@ -188,7 +180,7 @@ def test_a_noun_before_a_lone_de_yields_to_jide(text: str, words: list[str]) -> 
     ],
 )
 def test_di_the_ground_or_de_the_adverbial_particle(text: str, reading: str) -> None:
-    assert _syllables_of(text, "地") == [reading], text
+    assert syllables_of(text, "地") == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -201,7 +193,7 @@ def test_di_the_ground_or_de_the_adverbial_particle(text: str, reading: str) -> 
     ],
 )
 def test_fa_hair_inside_a_word_or_after_what_is_done_to_it(text: str, reading: str) -> None:
-    assert _syllables_of(text, "发")[-1] == reading, text
+    assert syllables_of(text, "发")[-1] == reading, text
 
 
 @pytest.mark.parametrize(
@@ -214,12 +206,12 @@ def test_fa_hair_inside_a_word_or_after_what_is_done_to_it(text: str, reading: s
     ],
 )
 def test_hao_fond_of_a_habit(text: str, reading: str) -> None:
-    assert _syllables_of(text, "好") == [reading], text
+    assert syllables_of(text, "好") == [reading], text
 
 
 @pytest.mark.parametrize("text", ["一到冬天就长冻疮", "最近在长智齿", "脸上又长闭口了"])
 def test_zhang_growing_on_the_body(text: str) -> None:
-    assert _syllables_of(text, "长") == ["zhǎng"], text
+    assert syllables_of(text, "长") == ["zhǎng"], text
 
 
 @pytest.mark.parametrize(
@@ -246,7 +238,7 @@ def test_zhang_growing_on_the_body(text: str) -> None:
     ],
 )
 def test_verbs_known_by_what_follows(text: str, char: str, reading: str) -> None:
-    assert _syllables_of(text, char) == [reading], text
+    assert syllables_of(text, char) == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -264,7 +256,7 @@ def test_verbs_known_by_what_follows(text: str, char: str, reading: str) -> None
     ],
 )
 def test_readings_by_the_word_around_them(text: str, char: str, readings: list[str]) -> None:
-    assert _syllables_of(text, char) == readings, text
+    assert syllables_of(text, char) == readings, text
 
 
 @pytest.mark.parametrize(
@@ -277,7 +269,7 @@ def test_readings_by_the_word_around_them(text: str, char: str, readings: list[s
     ],
 )
 def test_de_got_a_place_or_dei_must(text: str, reading: str) -> None:
-    assert _syllables_of(text, "得") == [reading], text
+    assert syllables_of(text, "得") == [reading], text
 
 
 def test_verbs_jieba_tags_otherwise_are_verbs() -> None:
@@ -320,7 +312,7 @@ def test_a_cache_built_with_other_untagged_verbs_is_rebuilt(
     ],
 )
 def test_sai_stuffing_and_ke_a_shell(text: str, char: str, readings: list[str]) -> None:
-    assert _syllables_of(text, char) == readings, text
+    assert syllables_of(text, char) == readings, text
 
 
 @pytest.mark.parametrize(
@@ -333,7 +325,7 @@ def test_sai_stuffing_and_ke_a_shell(text: str, char: str, readings: list[str]) 
     ],
 )
 def test_bei_carrying_a_bag(text: str, reading: str) -> None:
-    assert _syllables_of(text, "背") == [reading], text
+    assert syllables_of(text, "背") == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -351,7 +343,7 @@ def test_bei_carrying_a_bag(text: str, reading: str) -> None:
     ],
 )
 def test_huan_paying_back_what_is_owed_hai_before_an_adverb(text: str, readings: list[str]) -> None:
-    assert _syllables_of(text, "还") == readings, text
+    assert syllables_of(text, "还") == readings, text
 
 
 @pytest.mark.parametrize(
@@ -376,7 +368,7 @@ def test_everyday_readings_of_words(text: str, word: str, reading: str) -> None:
     ],
 )
 def test_shan_to_fan_or_slap_against_the_measure(text: str, readings: list[str]) -> None:
-    assert _syllables_of(text, "扇") == readings, text
+    assert syllables_of(text, "扇") == readings, text
 
 
 @pytest.mark.parametrize(
@@ -389,7 +381,7 @@ def test_shan_to_fan_or_slap_against_the_measure(text: str, readings: list[str])
     ],
 )
 def test_cha_only_lacking_and_fa_hair_colour(text: str, char: str, readings: list[str]) -> None:
-    assert _syllables_of(text, char) == readings, text
+    assert syllables_of(text, char) == readings, text
 
 
 @pytest.mark.parametrize(
@@ -402,7 +394,7 @@ def test_cha_only_lacking_and_fa_hair_colour(text: str, char: str, readings: lis
     ],
 )
 def test_de_after_a_repeated_measure(text: str, reading: str) -> None:
-    assert _syllables_of(text, "地") == [reading], text
+    assert syllables_of(text, "地") == [reading], text
 
 
 @pytest.mark.parametrize(
@@ -417,4 +409,4 @@ def test_de_after_a_repeated_measure(text: str, reading: str) -> None:
     ],
 )
 def test_za_tying_hair_and_nian_sticky(text: str, char: str, readings: list[str]) -> None:
-    assert _syllables_of(text, char) == readings, text
+    assert syllables_of(text, char) == readings, text

@@ -12,17 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.pinyin import annotate
-
-
-def _syllables_of(text: str, char: str) -> list[str]:
-    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
-    out: list[str] = []
-    for word in annotate(text):
-        if word.is_chinese:
-            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
-    return out
-
+from tests.reading_helpers import syllables_of
 
 CASES = [
     # 比 + what is compared + 还 "even" + a predicate
@@ -130,7 +120,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "char", "readings"), CASES)
 def test_reading_in_context(text: str, char: str, readings: list[str]) -> None:
-    assert _syllables_of(text, char) == readings
+    assert syllables_of(text, char) == readings
 
 
 def test_cases_cover_every_class_with_its_contrast() -> None:

@@ -16,15 +16,7 @@ import pytest
 from companion.dictionary import Dictionary, get_dictionary
 from companion.dictionary.supplement import CEDICT_CORRECTIONS
 from companion.pinyin import annotate
-
-
-def _syllables_of(text: str, char: str) -> list[str]:
-    """The pinyin (marks) of every occurrence of ``char`` in ``text``."""
-    out: list[str] = []
-    for word in annotate(text):
-        if word.is_chinese:
-            out.extend(p for ch, p in zip(word.text, word.pinyin, strict=True) if ch == char)
-    return out
+from tests.reading_helpers import syllables_of
 
 
 @pytest.mark.parametrize(
@@ -82,7 +74,7 @@ def _syllables_of(text: str, char: str) -> list[str]:
     ],
 )
 def test_reading_classes_of_the_third_round(text: str, char: str, reading: str | None) -> None:
-    found = _syllables_of(text, char)
+    found = syllables_of(text, char)
     if reading is None:  # 钉子 the noun dīng, then the verb dìng
         assert found == ["dīng", "dìng"], (text, found)
         return
@@ -90,7 +82,7 @@ def test_reading_classes_of_the_third_round(text: str, char: str, reading: str |
 
 
 def test_grown_long_is_zhang_then_chang() -> None:
-    assert _syllables_of("头发长长了", "长") == ["zhǎng", "cháng"]
+    assert syllables_of("头发长长了", "长") == ["zhǎng", "cháng"]
 
 
 @pytest.mark.parametrize("text", ["大夫说要多喝水", "我去看大夫了", "快去找大夫"])
@@ -103,7 +95,7 @@ def test_cedict_corrections_reach_lookup_and_annotate() -> None:
     dictionary = get_dictionary()
     assert dictionary.lookup("产仔")[0].pinyin == "chan3 zai3"
     assert dictionary.readings("脯氨酸") == ["fu3 an1 suan1"]
-    assert _syllables_of("这种动物每年春天产仔", "仔") == ["zǎi"]
+    assert syllables_of("这种动物每年春天产仔", "仔") == ["zǎi"]
 
 
 def test_corrections_are_applied_when_the_cache_is_built(tmp_path: Path) -> None:
