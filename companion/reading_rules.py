@@ -1171,7 +1171,7 @@ def _directional_complements(words: Sequence[RuledWord], lexicon: Lexicon) -> No
         if (
             prev is None
             or not prev.is_chinese
-            or prev.simplified in _NOT_ACTIONS
+            or (prev.simplified in _NOT_ACTIONS and not _thought_of(words, k, prev))
             or not lexicon.is_verb(prev.simplified[-1:])
         ):
             continue  # 还没出来: the word is the main verb, chū lái
@@ -1218,6 +1218,21 @@ _HOW_COUNTED = (
     "再次",
     "偷偷",
     "默默",
+)
+# what is said of a number (评论数好多, 点赞数破万)
+_AMOUNT_AFTER = (
+    "好多",
+    "很多",
+    "不少",
+    "破",
+    "涨",
+    "过万",
+    "上万",
+    "太少",
+    "很少",
+    "才",
+    "只有",
+    "超过",
 )
 # what is owed before 还上 (欠朋友的两千块终于还上了, 钱还上了: huán); 还上了热搜 hái
 _OWED_BEFORE = re.compile("欠|借|钱|块|元|债|贷|花呗|信用卡|账|白条|分期")
@@ -1275,6 +1290,7 @@ _INVOLUTED_BEFORE = (
     "别", "又", "在", "太", "很", "好", "越来越", "互相", "疯狂", "开始", "不想", "继续",
     "天天", "一直", "都", "真", "也",
 )  # fmt: skip
+_ROLLS = ("纸", "卫生纸", "胶带", "保鲜膜", "布", "毛线", "铁丝", "绳", "地毯", "凉席", "海报")
 _NEGATED_BEFORE_GUO = (
     "没", "没有", "从没", "从来没", "从来没有", "从未", "未", "还没", "还没有", "都没", "也没",
     "曾", "曾经",
@@ -1369,6 +1385,13 @@ def _round8_reading(
         )
         if noun and not _COUNTED_AFTER.match(after):
             return "shu4"  # 步数, 粉丝数涨了: the number of
+        if (
+            prev is not None
+            and len(prev.simplified) >= 2
+            and prev.simplified not in (*_PRONOUNS, *_HOW_COUNTED)
+            and after.startswith(_AMOUNT_AFTER)
+        ):
+            return "shu4"  # 评论数好多, 播放数破万: the number of (after a verb-noun too)
     paid_up = after in ("上", "上了") and closed and _OWED_BEFORE.search(before) is not None
     if ch == "还" and (paid_up or _OWED_AFTER.match(after)):
         return "huan2"  # 两千块终于还上了, 还上这笔钱: paid back (还上了热搜: hái)
@@ -1388,6 +1411,8 @@ def _round8_reading(
         return "dao4"  # 把垃圾倒在门口, 倒杯水: to pour, to dump (倒在地上: dǎo)
     if ch == "倒" and after.startswith("在") and not re.search("|".join(_POURED), before):
         return "dao3"  # 他倒在地上: to fall (水倒在杯子里: dào)
+    if ch == "卷" and before[-1:] in _COUNTERS and after.startswith(_ROLLS):
+        return "juan3"  # 这卷纸, 一卷胶带: a roll (三卷本, 第三卷: juàn, volumes)
     if (
         ch == "卷"
         and not re.search("(?:第.{1,3}|[试答考书画上下全])$", before)
@@ -1453,6 +1478,11 @@ def _complement_head(words: Sequence[RuledWord], k: int) -> RuledWord | None:
     if prev.is_chinese and prev.simplified.endswith(_RELEASED):
         return None
     return prev
+
+
+def _thought_of(words: Sequence[RuledWord], k: int, prev: RuledWord) -> bool:
+    """想不出来, 要不回来: 想/要 the verb of a potential complement, not an auxiliary."""
+    return prev.simplified in ("想", "要") and words[k - 1].simplified in ("不", "得")
 
 
 class _Runs:

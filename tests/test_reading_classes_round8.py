@@ -28,8 +28,9 @@ CASES = [
     ("给我倒杯水", "倒", ["dào"]),
     ("水倒在杯子里", "倒", ["dào"]),
     ("把剩菜倒掉", "倒", ["dào"]),
-    # contrast: to fall
+    # contrast: to fall, to switch
     ("他倒在地上", "倒", ["dǎo"]),
+    ("时差还没倒过来", "倒", ["dǎo"]),
     ("老人倒在路边", "倒", ["dǎo"]),
     ("树倒了", "倒", ["dǎo"]),
     # 当 dàng "to use as": a noun and a verb of use close the clause
@@ -73,6 +74,8 @@ CASES = [
     ("今天步数两万多", "数", ["shù"]),
     ("粉丝数涨了", "数", ["shù"]),
     ("心里没数", "数", ["shù"]),
+    ("评论数好多", "数", ["shù"]),
+    ("我们一起数", "数", ["shǔ"]),
     # 还上 huán after what is owed or before it
     ("欠朋友的两千块终于还上了", "还", ["huán"]),
     ("信用卡还上了", "还", ["huán"]),
@@ -107,8 +110,11 @@ CASES = [
     ("我们这行卷得厉害", "卷", ["juǎn"]),
     ("别卷了", "卷", ["juǎn"]),
     ("现在太卷了", "卷", ["juǎn"]),
+    ("买了一卷胶带", "卷", ["juǎn"]),
+    ("这卷纸用完了", "卷", ["juǎn"]),
     # contrast: a volume, an exam paper
     ("第三卷", "卷", ["juàn"]),
+    ("著有诗集一卷", "卷", ["juàn"]),
     ("试卷发下来了", "卷", ["juàn"]),
     # doubled adjectives: both halves the adjective
     ("眼影薄薄地扫一层就够了", "薄", ["báo", "báo"]),
@@ -138,6 +144,10 @@ def _words(text: str) -> list[tuple[str, str]]:
         # a directional complement after a verb, through a potential 不: neutral
         ("周报写不出来", "出来", "chu5 lai5"),
         ("他走了出来", "出来", "chu5 lai5"),
+        ("想不出来", "出来", "chu5 lai5"),
+        # ... not after an auxiliary and 不, nor after a negation
+        ("你能不出来吗", "出来", "chu1 lai2"),
+        ("他还没出来", "出来", "chu1 lai2"),
         # the main verb after what comes out: chū lái
         ("体检报告出来了，一切正常", "出来", "chu1 lai2"),
         ("成绩出来了", "出来", "chu1 lai2"),
