@@ -1197,6 +1197,7 @@ _DRIES = (*_WETTABLE, "面膜", "脸", "嘴", "唇", "手", "鼻子", "土", "�
 _STATE_CHAIN = re.compile(
     "(?:一直|总是|老是|反而|很快|容易|永远|根本|已经|终于|还没有|还没|没有|怎么|就|也|还|都|会|不|没|总|又|才|快)+$"
 )
+_DRIES_BEFORE = re.compile("(?:" + "|".join(_DRIES) + ")[^我你他她它您人]{0,8}$")  # no person
 _DRY_AFTER = re.compile("(?:了|啦|掉|透|得|到|的)?(?:了|啦|吧|呀|啊)?$")
 # 数 shǔ "to count" after a negation or an imperative adverb (没数, 别数了, 先数一下), not
 # in having an idea (心里没数: shù)
@@ -1207,33 +1208,12 @@ _COUNTED_AFTER = re.compile(
 )
 # adverbs before 数 the verb (我们一起数: shǔ)
 _HOW_COUNTED = (
-    "一起",
-    "重新",
-    "仔细",
-    "认真",
-    "慢慢",
-    "赶紧",
-    "自己",
-    "挨个",
-    "再次",
-    "偷偷",
-    "默默",
-)
+    "一起", "重新", "仔细", "认真", "慢慢", "赶紧", "自己", "挨个", "再次", "偷偷", "默默",
+)  # fmt: skip
 # what is said of a number (评论数好多, 点赞数破万)
 _AMOUNT_AFTER = (
-    "好多",
-    "很多",
-    "不少",
-    "破",
-    "涨",
-    "过万",
-    "上万",
-    "太少",
-    "很少",
-    "才",
-    "只有",
-    "超过",
-)
+    "好多", "很多", "不少", "破", "涨", "过万", "上万", "太少", "很少", "才", "只有", "超过",
+)  # fmt: skip
 # what is owed before 还上 (欠朋友的两千块终于还上了, 钱还上了: huán); 还上了热搜 hái
 _OWED_BEFORE = re.compile("欠|借|钱|块|元|债|贷|花呗|信用卡|账|白条|分期")
 _OWED_AFTER = re.compile(
@@ -1279,6 +1259,7 @@ _POUR_AFTER = re.compile(
     "(?:了|点|一点|给我|给你)?(?:一|半|两|几)?(?:杯|碗|壶|瓶|盆|桶|勺)"
     "|(?:" + "|".join(_POURED) + ")"
 )
+_POURED_ANY = re.compile("|".join(_POURED))
 _POURED_BEFORE = re.compile("[把将](?:" + "|".join(_POURED) + ")[^把将]{0,3}$")
 # 卷 juǎn, the slang "to compete to exhaustion" (卷得厉害, 别卷了) and "to roll"; juàn
 # is a volume (第三卷) or in words (试卷, 卷子)
@@ -1367,7 +1348,7 @@ def _round8_reading(
     if ch == "干" and closed and _DRY_AFTER.fullmatch(after):
         found = _STATE_CHAIN.search(before)
         head = before[: found.start()] if found else ""
-        if found and re.search("(?:" + "|".join(_DRIES) + ")[^我你他她它您人]{0,8}$", head):
+        if found and _DRIES_BEFORE.search(head):
             return "gan1"  # 被子一直不干, 面膜敷太久反而会干: dry
     if ch == "数":
         idea = re.search("心[里中]?(?:没有|没)$", before)  # 心里没数: shù, an idea
@@ -1409,7 +1390,7 @@ def _round8_reading(
         _POURED_BEFORE.search(before) or before.endswith(_POURED) or _POUR_AFTER.match(after)
     ):
         return "dao4"  # 把垃圾倒在门口, 倒杯水: to pour, to dump (倒在地上: dǎo)
-    if ch == "倒" and after.startswith("在") and not re.search("|".join(_POURED), before):
+    if ch == "倒" and after.startswith("在") and not _POURED_ANY.search(before):
         return "dao3"  # 他倒在地上: to fall (水倒在杯子里: dào)
     if ch == "卷" and before[-1:] in _COUNTERS and after.startswith(_ROLLS):
         return "juan3"  # 这卷纸, 一卷胶带: a roll (三卷本, 第三卷: juàn, volumes)
