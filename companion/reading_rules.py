@@ -75,6 +75,16 @@ characters the words leave open:
   dictionary lacks with it (狗子 zi); 精神 vigour after having or lacking it or a degree
   (没精神, 很有精神 jīngshen; 精神上, 精神病 jīngshén).
 
+- seventh round, from fresh 7's blind misses, read with more of the clause (the block
+  "round 8 (fresh 7)", run first): 倒 dào pouring (把垃圾倒在, 倒杯水; 他倒在地上 dǎo);
+  当 dàng "use as" (当睡衣穿); 调 tiáo before a degree (调太大; 歌的调太高 diào); 只 zhī
+  before an animal (养了只猫); 乐 lè amused (能乐一整天); 干 gān after what dries and
+  adverbs (被子一直不干); 数 shǔ after a negation (没数) against shù after a noun (步数,
+  粉丝数); 还上 huán after a debt; 为 wèi + a noun + a verb (为爱发电); 得 děi after a
+  这/那 topic (这事得问); 没 + a verb + 过 guo; 卷 juǎn the slang; doubled adjectives
+  (薄薄地 báo); 空地 kòngdì; 出来 the main verb after what comes out (报告出来了 chū
+  lái) and a complement through 不 (写不出来).
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
@@ -256,7 +266,10 @@ def apply_rules(
     """Settle what the rules decide: set the reading and drop the slot from ``open_``."""
     runs = _Runs(words)
     settled: set[tuple[int, int]] = set()
+    _round8(words, open_, runs, settled, lexicon)  # round 8 (fresh 7): see its block
     for word, i, _options in open_:
+        if (id(word), i) in settled:
+            continue
         k = runs.index_of[id(word)]
         before, after = runs.context(k, i)
         # a word the dictionary lacks (数一下, jieba's) is read as the words it is made of
@@ -1016,6 +1029,7 @@ def _particle_de(
                         or lexicon.is_verb(nxt.simplified)
                     )
                 )
+                or _topic_must(words, k, lexicon)  # round 8: 这事得问我妈
             ):
                 # 我得走 "must"; 我得了感冒 "got"
                 got = nxt is not None and (
@@ -1153,12 +1167,11 @@ def _directional_complements(words: Sequence[RuledWord], lexicon: Lexicon) -> No
     for k, word in enumerate(words):
         if k == 0 or not word.is_chinese or word.simplified not in _DIRECTIONAL:
             continue
-        prev = words[k - 1]
-        if prev.is_chinese and prev.simplified == "了" and k >= 2:
-            prev = words[k - 2]
+        prev = _complement_head(words, k)  # round 8: through 不/得, not after 报告
         if (
-            not prev.is_chinese
-            or prev.simplified in _NOT_ACTIONS
+            prev is None
+            or not prev.is_chinese
+            or (prev.simplified in _NOT_ACTIONS and not _thought_of(words, k, prev))
             or not lexicon.is_verb(prev.simplified[-1:])
         ):
             continue  # 还没出来: the word is the main verb, chū lái
@@ -1171,6 +1184,286 @@ def _directional_complements(words: Sequence[RuledWord], lexicon: Lexicon) -> No
 
 def _neutral(syllable: str) -> str:
     return syllable[:-1] + "5" if syllable[-1:].isdigit() else syllable
+
+
+# --- round 8 (fresh 7): everyday senses by the clause around them -------------------------
+# Each reads a character (or a word) from more of its clause than ``_Runs.context`` gives,
+# before the rules above (which skip what these settle). Tested in
+# tests/test_reading_classes_round8.py with their contrasts.
+
+# what dries, besides _WETTABLE (面膜敷太久会干, 被子一直不干: gān)
+_DRIES = (*_WETTABLE, "面膜", "脸", "嘴", "唇", "手", "鼻子", "土", "泥", "颜料", "墨水")
+# adverbs and auxiliaries between what dries and 干 (一直不, 反而会, 很快就)
+_STATE_CHAIN = re.compile(
+    "(?:一直|总是|老是|反而|很快|容易|永远|根本|已经|终于|还没有|还没|没有|怎么|就|也|还|都|会|不|没|总|又|才|快)+$"
+)
+_DRIES_BEFORE = re.compile("(?:" + "|".join(_DRIES) + ")[^我你他她它您人]{0,8}$")  # no person
+_DRY_AFTER = re.compile("(?:了|啦|掉|透|得|到|的)?(?:了|啦|吧|呀|啊)?$")
+# 数 shǔ "to count" after a negation or an imperative adverb (没数, 别数了, 先数一下), not
+# in having an idea (心里没数: shù)
+_COUNT_BEFORE = ("没", "没有", "别", "先", "再", "重新", "不用", "不要", "帮我", "我来")
+# what makes 数 after a noun the verb (零钱数一遍, 数清楚), not "the number of" (步数两万多)
+_COUNTED_AFTER = re.compile(
+    "(?:一下|一遍|遍|了一|清|完|不清|不过来|好|一数|着|过来|错|对|到|[一两二三四五六七八九十几]+[遍次下回])"
+)
+# adverbs before 数 the verb (我们一起数: shǔ)
+_HOW_COUNTED = (
+    "一起", "重新", "仔细", "认真", "慢慢", "赶紧", "自己", "挨个", "再次", "偷偷", "默默",
+)  # fmt: skip
+# what is said of a number (评论数好多, 点赞数破万)
+_AMOUNT_AFTER = (
+    "好多", "很多", "不少", "破", "涨", "过万", "上万", "太少", "很少", "才", "只有", "超过",
+)  # fmt: skip
+# what is owed before 还上 (欠朋友的两千块终于还上了, 钱还上了: huán); 还上了热搜 hái
+_OWED_BEFORE = re.compile("欠|借|钱|块|元|债|贷|花呗|信用卡|账|白条|分期")
+_OWED_AFTER = re.compile(
+    "上了?(?:这笔|那笔|欠|借|房贷|车贷|花呗|信用卡|贷款|钱|债|[一两二三四五六七八九十百千万几]+(?:块|元|万))"
+)
+# what 为 "for" is not followed by: 以X为Y, 一分为二, 为止, 为主 (wéi)
+_NOT_FOR = frozenset("了止主人例期难首准由何之此其")
+_AS_BEFORE = re.compile("[以把被将视称评选成化认]")
+_FOR_THEN = ("努力", "奋斗", "加油", "买单", "干杯", "着想", "操心", "拼", "付出", "花钱", "而")
+# 当 dàng "to use as": 当 + a noun + a verb of use closing the clause (当饭吃, 当睡衣穿)
+_USED_AS = re.compile(
+    "[^我你他她它您们时天年初中场面前]{1,4}?"
+    "(?:看待|使唤|对待|穿|吃|用|喝|看|玩|送|养|使|戴|背|住)(?:了|的|吧|啊|呢|吗|也|都)?$"
+)
+# 调 tiáo before a degree and what a setting is (调太大, 调小一点, 调亮点)
+_SET_TO = re.compile(
+    "(?:太|很|得太|得很|更|再|稍微|稍|一点|点)?"
+    "(?:大|小|高|低|亮|暗|快|慢|强|弱|响|轻|浅|深|淡|浓|冷|热|暖|静音)"
+)
+# what has a key (这首歌的调太高, 歌调太高: diào, the noun)
+_KEY_OF = ("的", "歌", "曲", "嗓", "腔", "声", "音", "这个", "那个", "主")
+# what 只 zhī counts after a verb or 了 (养了只猫, 睁只眼闭只眼)
+_COUNTED_BY_ZHI = frozenset(
+    [
+        "猫", "狗", "鸡", "鸭", "鹅", "鸟", "兔", "兔子", "羊", "猪", "老鼠", "鼠", "虫", "虫子",
+        "猴子", "熊", "老虎", "狼", "乌龟", "青蛙", "虾", "螃蟹", "蚊子", "苍蝇", "蟑螂",
+        "蝴蝶", "鹦鹉", "仓鼠", "小猫", "小狗", "小鸟", "小鸡", "小兔", "小兔子", "猫咪",
+        "狗狗", "猫猫", "橘猫", "布偶猫", "柯基", "金毛", "柴犬", "哈士奇", "泰迪", "鞋",
+        "袜子", "手套", "耳环", "眼睛", "耳朵", "眼", "脚", "箱子",
+    ]
+)  # fmt: skip
+# 乐 lè "to be amused" after an auxiliary or adverb, or before how long (能乐一整天)
+_AMUSED_BEFORE = ("能", "会", "可", "直", "偷着", "偷偷", "一直", "还", "都", "就", "又", "在那")
+_AMUSED_FOR = re.compile(
+    "(?:了|得)?(?:一整天|一天|半天|一下午|一晚上|好久|好几天|一下|什么|呵呵|着|出声|个不停)"
+)
+# 倒 dào "to pour, to dump": what is poured, or 把 + it before 倒
+_POURED = (
+    "垃圾", "水", "茶", "酒", "咖啡", "牛奶", "饮料", "汤", "油", "奶", "醋", "果汁", "可乐",
+    "啤酒", "热水", "开水", "凉水", "剩菜", "剩饭", "洗澡水", "沙子", "米",
+)  # fmt: skip
+_POUR_AFTER = re.compile(
+    "(?:了|点|一点|给我|给你)?(?:一|半|两|几)?(?:杯|碗|壶|瓶|盆|桶|勺)"
+    "|(?:" + "|".join(_POURED) + ")"
+)
+_POURED_ANY = re.compile("|".join(_POURED))
+_POURED_BEFORE = re.compile("[把将](?:" + "|".join(_POURED) + ")[^把将]{0,3}$")
+# 卷 juǎn, the slang "to compete to exhaustion" (卷得厉害, 别卷了) and "to roll"; juàn
+# is a volume (第三卷) or in words (试卷, 卷子)
+_INVOLUTED_AFTER = (
+    "得", "了", "不", "死", "起来", "疯", "麻", "到", "赢", "过", "成", "哭", "王", "吗",
+    "啊", "呀", "吧", "啦",
+)  # fmt: skip
+_INVOLUTED_BEFORE = (
+    "别", "又", "在", "太", "很", "好", "越来越", "互相", "疯狂", "开始", "不想", "继续",
+    "天天", "一直", "都", "真", "也",
+)  # fmt: skip
+_ROLLS = ("纸", "卫生纸", "胶带", "保鲜膜", "布", "毛线", "铁丝", "绳", "地毯", "凉席", "海报")
+_NEGATED_BEFORE_GUO = (
+    "没", "没有", "从没", "从来没", "从来没有", "从未", "未", "还没", "还没有", "都没", "也没",
+    "曾", "曾经",
+)  # fmt: skip
+
+
+def _round8(
+    words: Sequence[W],
+    open_: list[tuple[W, int, tuple[str, ...]]],
+    runs: _Runs,
+    settled: set[tuple[int, int]],
+    lexicon: Lexicon,
+) -> None:
+    """Settle the open characters these classes decide, with their clause around them."""
+    for word, i, _options in open_:
+        k = runs.index_of[id(word)]
+        before, after = _clause(runs, k, i)
+        key = word.simplified
+        alone = len(key) == 1 or not lexicon.contains(key)
+        nxt = runs.next_word(k) if i == len(key) - 1 else key[i + 1 :]
+        reading = _round8_reading(
+            key[i], before, after, runs.closed(k), alone, key[:i], nxt, words, k, lexicon
+        )
+        if reading:
+            word.numbers[i] = reading.capitalize() if word.numbers[i][:1].isupper() else reading
+            settled.add((id(word), i))
+    for k, word in enumerate(words):
+        if word.is_chinese and word.simplified == "空地":
+            before, after = _clause(runs, k, 1)
+            if not (before.endswith(("对空地", "地对空地")) or after.startswith(_AIR_GROUND)):
+                word.numbers = ["kong4", "di4"]  # 楼下的空地: vacant ground (空地导弹 kōngdì)
+                settled.update({(id(word), 0), (id(word), 1)})
+
+
+_AIR_GROUND = ("导弹", "协同", "通信", "一体", "作战", "联合", "对抗", "火力")
+
+
+def _clause(runs: _Runs, k: int, i: int, span: int = 14) -> tuple[str, str]:
+    """Up to ``span`` characters of the run before and after character ``i`` of word ``k``."""
+    words = runs.words
+    word = words[k]
+    before, after = word.simplified[:i], word.simplified[i + 1 :]
+    j = k - 1
+    while runs._chinese(j) and len(before) < span:
+        before = words[j].simplified + before
+        j -= 1
+    j = k + 1
+    while runs._chinese(j) and len(after) < span:
+        after += words[j].simplified
+        j += 1
+    return before[-span:], after[:span]
+
+
+def _round8_reading(
+    ch: str,
+    before: str,
+    after: str,
+    closed: bool,
+    alone: bool,
+    own_before: str,
+    nxt: str,
+    words: Sequence[RuledWord],
+    k: int,
+    lexicon: Lexicon,
+) -> str:
+    """The reading one of this round's classes gives ``ch`` in its clause, or ''."""
+    if not alone:
+        return ""
+    doubled = (after.startswith(ch) and after[1:2] in ("的", "地")) or (
+        before.endswith(ch) and after[:1] in ("的", "地")
+    )
+    if ch in ADJECTIVE_READINGS and ch != "累" and doubled:
+        return ADJECTIVE_READINGS[ch]  # 薄薄地, 干干的: the doubled adjective
+    if ch == "干" and closed and _DRY_AFTER.fullmatch(after):
+        found = _STATE_CHAIN.search(before)
+        head = before[: found.start()] if found else ""
+        if found and _DRIES_BEFORE.search(head):
+            return "gan1"  # 被子一直不干, 面膜敷太久反而会干: dry
+    if ch == "数":
+        idea = re.search("心[里中]?(?:没有|没)$", before)  # 心里没数: shù, an idea
+        if before.endswith((*_COUNT_BEFORE, *_HOW_COUNTED)) and not idea:
+            return "shu3"  # 我没数, 别数了: to count
+        prev = words[k - 1] if k and not own_before else None
+        noun = (own_before and own_before[-1] not in "要过一再先没别上") or (
+            prev is not None
+            and prev.is_chinese
+            and len(prev.simplified) >= 2
+            and prev.simplified not in (*_PRONOUNS, *_HOW_COUNTED)
+            and "数" not in prev.simplified  # 数钱数到手软: the verb again
+            and not lexicon.is_verb(prev.simplified)
+            and not re.search("[把将帮给让]", before)
+        )
+        if noun and not _COUNTED_AFTER.match(after):
+            return "shu4"  # 步数, 粉丝数涨了: the number of
+        if (
+            prev is not None
+            and len(prev.simplified) >= 2
+            and prev.simplified not in (*_PRONOUNS, *_HOW_COUNTED)
+            and after.startswith(_AMOUNT_AFTER)
+        ):
+            return "shu4"  # 评论数好多, 播放数破万: the number of (after a verb-noun too)
+    paid_up = after in ("上", "上了") and closed and _OWED_BEFORE.search(before) is not None
+    if ch == "还" and (paid_up or _OWED_AFTER.match(after)):
+        return "huan2"  # 两千块终于还上了, 还上这笔钱: paid back (还上了热搜: hái)
+    if ch == "为" and _for_the_sake(before, nxt, words, k, lexicon):
+        return "wei4"  # 为爱发电, 为梦想努力: for
+    if ch == "当" and closed and nxt not in _PRONOUNS and _USED_AS.match(after):
+        return "dang4"  # 当睡衣穿, 当饭吃: to use as
+    if ch == "调" and _SET_TO.match(after) and not before.endswith(_KEY_OF):
+        return "tiao2"  # 音量别调太大, 调亮点: to adjust
+    if ch == "只" and nxt in _COUNTED_BY_ZHI:
+        return "zhi1"  # 养了只猫: a measure word (猫只吃鱼: zhǐ)
+    if ch == "乐" and (before.endswith(_AMUSED_BEFORE) or _AMUSED_FOR.match(after)):
+        return "le4"  # 能乐一整天, 乐什么: amused
+    if ch == "倒" and (
+        _POURED_BEFORE.search(before) or before.endswith(_POURED) or _POUR_AFTER.match(after)
+    ):
+        return "dao4"  # 把垃圾倒在门口, 倒杯水: to pour, to dump (倒在地上: dǎo)
+    if ch == "倒" and after.startswith("在") and not _POURED_ANY.search(before):
+        return "dao3"  # 他倒在地上: to fall (水倒在杯子里: dào)
+    if ch == "卷" and before[-1:] in _COUNTERS and after.startswith(_ROLLS):
+        return "juan3"  # 这卷纸, 一卷胶带: a roll (三卷本, 第三卷: juàn, volumes)
+    if (
+        ch == "卷"
+        and not re.search("(?:第.{1,3}|[试答考书画上下全])$", before)
+        and (after.startswith(_INVOLUTED_AFTER) or before.endswith(_INVOLUTED_BEFORE))
+    ):
+        return "juan3"  # 这行卷得厉害, 别卷了: (slang) to compete; to roll
+    if (
+        ch == "过"
+        and k >= 2
+        and len(words[k - 1].simplified) == 1
+        and words[k - 1].simplified not in "人钱车事法空"  # 这条河没人过: guò
+        and words[k - 2].simplified in _NEGATED_BEFORE_GUO
+        and not after.startswith(("来", "去"))
+    ):
+        return "guo5"  # 没踩过坑: never done (没 + a verb + the aspect particle)
+    return ""
+
+
+def _for_the_sake(
+    before: str, nxt: str, words: Sequence[RuledWord], k: int, lexicon: Lexicon
+) -> bool:
+    """Whether 为 (word ``k``) is wèi "for": a short noun then a verb after it (为爱发电),
+    not 以X为Y, a naming verb before it, a numeral or 为止/为主 after it."""
+    if not nxt or nxt in _NOT_FOR or nxt[0] in _NUMERAL_START or len(nxt) > 3:
+        return False
+    if _AS_BEFORE.search(before[-6:]) or before[-1:] in _NAMING:
+        return False
+    then = words[k + 2].simplified if k + 2 < len(words) and words[k + 2].is_chinese else ""
+    return bool(then) and (lexicon.is_verb(then) or then.startswith(_FOR_THEN))
+
+
+# 得 děi "must" after a topic: 这/那 (+ a measure) + a noun before a verb (这事得问我妈)
+_TOPIC_START = ("这", "那")
+
+
+def _topic_must(words: Sequence[RuledWord], k: int, lexicon: Lexicon) -> bool:
+    """Whether 得 (word ``k``) follows a topic led by 这/那 and comes before a verb."""
+    prev = words[k - 1] if k and words[k - 1].is_chinese else None
+    nxt = words[k + 1] if k + 1 < len(words) and words[k + 1].is_chinese else None
+    if prev is None or nxt is None or lexicon.is_verb(prev.simplified):
+        return False
+    two = words[k - 2] if k >= 2 and words[k - 2].is_chinese else None
+    topic = prev.simplified.startswith(_TOPIC_START) or (
+        two is not None and two.simplified.startswith(_TOPIC_START) and len(two.simplified) <= 2
+    )
+    return topic and (lexicon.is_verb(nxt.simplified) or nxt.simplified.startswith(_MUST_THEN))
+
+
+# things that come out (报告出来了, 成绩出来了): 出来 is then the main verb, chū lái
+_RELEASED = (
+    "报告", "成绩", "结果", "通知", "名单", "分数", "榜单", "排名", "数据", "答案", "录取",
+    "报告单", "化验单", "片子", "新闻", "公告", "签证", "offer", "太阳", "月亮",
+)  # fmt: skip
+
+
+def _complement_head(words: Sequence[RuledWord], k: int) -> RuledWord | None:
+    """The word a directional complement at ``k`` follows, through 了 or a potential
+    不/得 (写不出来, 走了过来); None where the complement is the main verb after a thing
+    that comes out (报告出来了)."""
+    prev = words[k - 1]
+    if prev.is_chinese and prev.simplified in ("了", "不", "得") and k >= 2:
+        prev = words[k - 2]
+    if prev.is_chinese and prev.simplified.endswith(_RELEASED):
+        return None
+    return prev
+
+
+def _thought_of(words: Sequence[RuledWord], k: int, prev: RuledWord) -> bool:
+    """想不出来, 要不回来: 想/要 the verb of a potential complement, not an auxiliary."""
+    return prev.simplified in ("想", "要") and words[k - 1].simplified in ("不", "得")
 
 
 class _Runs:

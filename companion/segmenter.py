@@ -78,6 +78,8 @@ MODALS = frozenset(
 _COMPARATIVE_ADVERBS = "还更"
 # verbs of remembering and feeling ending in 得, which take a clause after them
 _THINKING = frozenset(["记得", "觉得", "晓得", "懂得", "认得"])
+# result complements after a verb (收到, 用完, 收好): 没 then such a verb is its negation
+_RESULTS = frozenset("到好完下起住掉齐走")
 
 
 class Segmenter:
@@ -125,6 +127,7 @@ class Segmenter:
         excluded = frozenset((without,)) if without else frozenset()
         lengths = self._solve(run, excluded, use_extra)[1]
         lengths = self._verbs_of_thinking(run, lengths)
+        lengths = self._negated_results(run, lengths)
         return self._split_comparatives(run, lengths, excluded, use_extra)
 
     def _verbs_of_thinking(self, run: str, lengths: list[int]) -> list[int]:
@@ -147,6 +150,25 @@ class Segmenter:
                 and self.base_cost(run[at : end - 1]) is not None
             ):
                 out[n], out[n + 1] = size - 1, 2
+            at += out[n]
+        return out
+
+    def _negated_results(self, run: str, lengths: list[int]) -> list[int]:
+        """没 + a verb with its result: a word 没X (没收 "confiscate", 没用 "useless") then
+        a lone result complement that makes X + it a word reads 没 + X-result (没收到 "did
+        not receive", 没用完 "not used up"); 没收了, 没收走私品 keep 没收."""
+        at = 0
+        out = list(lengths)
+        for n in range(len(out) - 1):
+            end = at + out[n]
+            if (
+                out[n] == 2
+                and run[at] == "没"
+                and out[n + 1] == 1
+                and run[end] in _RESULTS
+                and self.base_cost(run[at + 1 : end + 1]) is not None
+            ):
+                out[n], out[n + 1] = 1, 2
             at += out[n]
         return out
 

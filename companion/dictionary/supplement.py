@@ -35,6 +35,11 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
     ("得劲", "得勁", "de2 jin4", "(colloquial) feeling good; comfortable; handy"),
     ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
+    # round 8 (fresh 7): 重 chóng "duplicate" in checking for it; 上相 "photogenic", which
+    # jieba lacks (its parts 上 + 相 won: xiāng)
+    ("查重", "查重", "cha2 chong2", "to check for plagiarism or duplicates"),
+    ("去重", "去重", "qu4 chong2", "to remove duplicates"),
+    ("上相", "上相", "shang4 xiang4", "photogenic"),
     (
         "朝九晚五",
         "朝九晚五",
@@ -82,5 +87,6 @@ JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
     [
         "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
         "种草", "上车", "回国", "住院", "出院",
+        "乐", "踩", "穿", "问",  # round 8: jieba's a, zg, zg, n (能乐: 能 + 乐; 踩过 guo)
     ]
 )  # fmt: skip
