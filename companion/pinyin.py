@@ -226,8 +226,6 @@ def _readings_of(
     out = _Known()
     if readings and len(key) > 1:
         out.numbers = list(readings[0])
-        if len(readings) == 1 and not readings[0][0][:1].isupper():
-            out.numbers = _neutral_of_parts(dictionary, key, out.numbers)
         if dictionary.extra_reading(key) and len(readings) == 1:
             return out  # our own terms' readings are exact (上头 keeps its two: see readings)
         other = dictionary.alternative_reading(key)
@@ -277,32 +275,6 @@ def _readings_of(
                 (i, polyphones[ch])
             )
     return out
-
-
-def _neutral_of_parts(dictionary: Dictionary, key: str, numbers: list[str]) -> list[str]:
-    """``numbers`` (the one CEDICT reading of ``key``) with the neutral tones of a word it
-    is made of: CEDICT writes many compounds in citation tones where their first or last
-    word alone is neutral (招牌菜 zhāopáicài, 糖醋里脊 ... lǐjǐ; 招牌 zhāopai, 里脊 lǐji),
-    and the word keeps its tone inside them. Only a part with that single reading, the
-    rest of ``key`` a dictionary word too, and only where the syllable is the same; not
-    the measure word 个, neutral in 下个 but not before its noun (下个月 xià gè yuè)."""
-    for start, end in [(0, n) for n in range(len(key) - 1, 1, -1)] + [
-        (n, len(key)) for n in range(1, len(key) - 1)
-    ]:
-        part, rest = key[start:end], key[:start] + key[end:]
-        if not (len(rest) == 1 or dictionary.contains(rest)):
-            continue
-        own = dictionary.readings(part)
-        syllables = own[0].split() if len(own) == 1 else []
-        if len(syllables) != len(part) or "个" in part:
-            continue
-        pairs = list(zip(syllables, numbers[start:end], strict=True))
-        if any(s.lower() != w.lower() for s, w in pairs) and all(
-            s.lower() == w.lower() or (s.endswith("5") and s[:-1].lower() == w[:-1].lower())
-            for s, w in pairs
-        ):
-            return [*numbers[:start], *(s.lower() for s in syllables), *numbers[end:]]
-    return numbers
 
 
 def _neutral_only(options: tuple[str, ...], readings: tuple[str, ...]) -> bool:

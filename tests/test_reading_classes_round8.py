@@ -6,8 +6,9 @@ contrast: 没 + 收到 (not 没收 "confiscate"), 倒 dào "pour" against dǎo "
 as", 调 tiáo before a degree, 只 zhī before an animal, 乐 lè "amused", 干 gān "dry" after
 what dries and an adverb, 数 shǔ "count" against shù "number of", 还上 huán after a debt,
 为 wèi + a noun + a verb, 得 děi after a 这/那 topic, 没 + a verb + 过 guo, 空地 kòngdì,
-上相, 查重 cháchóng, 卷 juǎn (slang), doubled adjectives (薄薄地 báobáo), a compound's
-neutral-tone word (糖醋里脊 lǐji), and 出来 as a complement or as the main verb.
+上相, 查重 cháchóng, 卷 juǎn (slang), doubled adjectives (薄薄地 báobáo), a compound read as
+CEDICT writes it (中学生 zhōngxuéshēng, not its word 学生's neutral), and 出来 as a complement
+or as the main verb.
 """
 
 from __future__ import annotations
@@ -121,10 +122,10 @@ CASES = [
     ("薄薄的一层", "薄", ["báo", "báo"]),
     # contrast: bó in literary words
     ("基础很薄弱", "薄", ["bó"]),
-    # a compound keeps the neutral tone of its word (CEDICT writes citation tones there)
-    ("第一次做糖醋里脊", "脊", ["ji"]),
-    ("这家的招牌菜是红烧肉", "牌", ["pai"]),
-    # contrast: 个 before its noun
+    # a compound keeps the tones CEDICT writes for it, though a word inside it alone is
+    # neutral (招牌 zhāopai, but 招牌菜 zhāopáicài; 学生 xuésheng, but 中学生 zhōngxuéshēng)
+    ("这家的招牌菜是红烧肉", "牌", ["pái"]),
+    ("他是中学生", "生", ["shēng"]),
     ("下个月见", "个", ["gè"]),
 ]
 
