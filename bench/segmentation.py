@@ -36,9 +36,9 @@ after that round is not blind.
 the sixth round; measured once, blind, before the seventh: 93.0% (its header lists the misses).
 In the seventh round its misses were generalised as classes with contrasts and tests (没 +
 收到, 倒 dào, 当 dàng, 调 tiáo, 只 zhī, 乐 lè, 干 gān, 数 shǔ/shù, 还上 huán, 为 wèi, 得 děi
-after a topic, 没V过 guo, 卷 juǎn, 薄薄地, 空地, 上相, 查重, a compound's neutral-tone word,
-出来 as complement or main verb) and one gold corrected (路上 shàng/shang, as 身上): 100%
-after, not blind.
+after a topic, 没V过 guo, 卷 juǎn, 薄薄地, 空地, 上相, 查重, 出来 as complement or main
+verb) and three golds widened (路上 shàng/shang, as 身上; 招牌菜 and 糖醋里脊 also as
+CC-CEDICT writes those compounds): 100% after, not blind.
 The first figure of each later set is the honest one.
 Three readers get each sentence in turn
 (interleaved):
