@@ -97,6 +97,8 @@ class RuledWord(Protocol):
 class Lexicon(Protocol):
     def is_verb(self, word: str) -> bool: ...
 
+    def is_noun(self, word: str) -> bool: ...
+
     def readings(self, word: str) -> list[str]: ...
 
     def contains(self, word: str) -> bool: ...
@@ -172,8 +174,9 @@ _GROWN = (
 # what one gains or grows (长见识, 长点记性, 长本事, 长个子, 长肉: zhǎng), not 长头发
 # (long hair) nor 长知识的书 ... all the same verb
 _GAINED = re.compile(
-    "(?:了|点|一点|了点|了不少|不少)?"
-    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧|心(?![情里中意思态灵疼跳脏得]))"
+    "(?:了|点|一点|了点|了不少|不少|个|了个)?"
+    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧"
+    "|胆子|胆量|骨气|良心|头脑|眼力|眼色|心(?![情里中意思态灵疼跳脏得])|个(?=[了啦吗没呢]))"
 )
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
@@ -488,8 +491,9 @@ def _rule_reading(
         return "bao2"  # 涂得薄一点, 这件很薄, 薄了: thin, the colloquial adjective
     if ch == "假" and alone and before[-1:] in _LEAVE_KINDS and not after.startswith(_FAKE_AFTER):
         return "jia4"  # 年假攒了五天, 事假: leave (年假 cut 年 + 假 by the words)
-    if ch == "待" and alone and _STAYED.match(after):
-        return "dai1"  # 在这行待了七年, 待在家, 待一会儿: to stay (对待, 期待: dài)
+    if ch == "待" and alone and (_STAYED.match(after) or _AT_A_PLACE.search(before)):
+        # 在这行待了七年, 待在家, 待一会儿, 在这待着: to stay (对待, 期待: dài)
+        return "dai1"
     if alone:
         return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
@@ -503,11 +507,16 @@ _THIN_AFTER = ("一点", "一些", "点", "些", "了", "的", "得", "吗", "�
 # kinds of leave before 假 (jià) when the words cut them apart (年 + 假)
 _LEAVE_KINDS = frozenset("年病产婚事丧寒暑春休")
 _FAKE_AFTER = ("的", "货", "话", "装", "如", "设", "使")  # 一年假的: fake (jiǎ)
+_AT_A_PLACE = re.compile("在(?:这|那|家|这里|那里|这儿|那儿|公司|宿舍|学校|外面|里面|屋里)$")
 # 待 dāi "to stay": a duration, a place or staying on after it (待到春天 "until": dài)
 _STAYED = re.compile(
     "(?:了|过|着)?(?:"
     "在|家|着|不住|不下去|下去|多久|很久|好久|这么久|那么久|一会|一下|一阵|会儿|几"
     "|[一两二三四五六七八九十半]+(?:个)?(?:年|天|月|小时|分钟|周|星期|晚|夜|阵)"
+    # staying on until an hour of the day or the end (待到很晚, 待到十点 dāi; 待到春天,
+    # 待到花开 "when ... comes": dài)
+    "|到(?:很晚|挺晚|太晚|这么晚|那么晚|半夜|深夜|凌晨|天亮|天黑|晚上|傍晚|中午|下午|最后|结束"
+    "|散场|关门|打烊|下班|放学|[零一二两三四五六七八九十几]+点)"
     ")"
 )
 
@@ -854,6 +863,9 @@ _OBSTACLES = (
 # 精神 jīngshen "vigour" after having or lacking it, or a degree (没精神, 很有精神, 挺精神);
 # jīngshén "spirit, mind" before what belongs to the mind (精神上, 精神状态)
 _VIGOUR_BEFORE = (*DEGREE_ADVERBS, "没", "有", "不", "没有", "没什么", "打起", "提起", "来")
+# what follows 精神 the adjective "lively, perked up" (精神点, 精神得很, 精神多了): a degree
+# or a change, which the noun "spirit, mind" never takes
+_VIGOUR_AFTER = ("点", "一点", "一些", "些", "得", "多了", "了不少", "起来", "头", "了很多")
 _MIND_AFTER = ("上", "状态", "世界", "层面", "支柱", "食粮", "生活", "分裂", "压力", "问题", "疾病")
 # what is never a noun taking the suffix 子 (一子, 生子, 的子...)
 _NOT_NOUNS = frozenset("的了是在有和与跟给把被这那哪个一二两三四五六七八九十百千万几每半之其")
@@ -916,8 +928,11 @@ def _word_senses(
                 numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
         elif key == "精神":
             before, after = runs.context(k, 1)
-            if before[:-1].endswith(_VIGOUR_BEFORE) and not after.startswith(_MIND_AFTER):
-                numbers = ["jing1", "shen5"]  # 没精神, 很有精神: vigour (精神病, 精神上: shén)
+            if (
+                before[:-1].endswith(_VIGOUR_BEFORE) and not after.startswith(_MIND_AFTER)
+            ) or after.startswith(_VIGOUR_AFTER):
+                # 没精神, 很有精神, 精神点: vigour, lively (精神病, 精神上: shén)
+                numbers = ["jing1", "shen5"]
         elif key == "分量":
             before = runs.context(k, 0)[0]
             if not re.search("向量|矢量|坐标|方向|电场|磁场|力的", before):
@@ -990,14 +1005,20 @@ _WHO = frozenset(
     ]
 )  # fmt: skip
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
-_MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
+_MUST_THEN = (
+    "先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己", "每天",
+    "天天", "按时", "认真", "及时", "尽快", "多", "少", "一起", "一直",
+)  # fmt: skip
 
 
 def _particle_de(
     words: Sequence[RuledWord], settled: set[tuple[int, int]], lexicon: Lexicon
 ) -> None:
     """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours: 得 opening a
-    clause before a verb is "must" (太长了，得改短 děi)."""
+    clause before a verb is "must" (太长了，得改短 děi); after a noun (jieba's tag, two
+    characters or more: one-character tags are loose) it is never the particle, which
+    follows a verb or an adjective, so before a verb it is "must" (作业得写完, 笔记得记好
+    děi) and before what one gets "got" (宝宝得了肺炎 dé)."""
     for k, word in enumerate(words):
         if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
@@ -1008,7 +1029,11 @@ def _particle_de(
             if prev is not None and (
                 prev.simplified in _DEI_BEFORE
                 or (
-                    (prev.simplified in _WHEN or prev.simplified in _WHO)
+                    (
+                        prev.simplified in _WHEN
+                        or prev.simplified in _WHO
+                        or (len(prev.simplified) >= 2 and lexicon.is_noun(prev.simplified))
+                    )
                     and nxt is not None
                     and (
                         nxt.simplified.startswith(("了", "到", *_MUST_THEN))

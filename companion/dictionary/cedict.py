@@ -35,6 +35,7 @@ from companion.dictionary.frequency import (
     LOW_BITS,
     MAX_COST,
     NO_WORD,
+    NOUN,
     UNKNOWN_COUNT,
     VERB,
     jieba_dict_path,
@@ -43,7 +44,7 @@ from companion.dictionary.frequency import (
     to_cost,
 )
 
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -198,10 +199,10 @@ class CompactIndex:
     """Everything a lookup or a segmentation needs, in a few flat objects (module docstring).
 
     ``index`` maps each form (CEDICT's simplified and traditional forms, jieba's words) to a
-    packed ``(((start << 5) | count) << LOW_BITS) | verb | cost``: ``count`` entries from
-    ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
-    (``frequency.VERB``), and its segmentation cost (``frequency.NO_WORD`` for a
-    traditional form: text is segmented in simplified form).
+    packed ``(((start << 5) | count) << LOW_BITS) | noun | verb | cost``: ``count`` entries
+    from ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
+    (``frequency.VERB``) or a noun (``frequency.NOUN``), and its segmentation cost
+    (``frequency.NO_WORD`` for a traditional form: text is segmented in simplified form).
     """
 
     blob: bytes
@@ -409,6 +410,8 @@ def build_index(
     verbs = {word for word, tag in tags.items() if tag.startswith("v")}
     verb_share = sum(counts[word] for word in verbs) / total  # as jieba tags its corpus
     verbs |= {word for word in JIEBA_UNTAGGED_VERBS if word in counts}
+    # nouns: what 得 after a word cannot be the particle of (作业得写完 děi)
+    nouns = {word for word, tag in tags.items() if tag.startswith("n")} - verbs
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -443,14 +446,15 @@ def build_index(
             cost = to_cost(CEDICT_PROPER_COUNT if proper else CEDICT_ONLY_COUNT, total)
         else:
             cost = NO_WORD  # a traditional form, or not all hanzi
-        flag = VERB if key in verbs else 0
+        flag = (VERB if key in verbs else 0) | (NOUN if key in nouns else 0)
         index[key] = (((len(postings) << 5) | len(ranked)) << LOW_BITS) | flag | cost
         postings.extend(ranked)
         if cost != NO_WORD:
             note_word(key)
     for word, count in counts.items():
         if word not in index and keep_jieba_only(word, count, tags[word]):
-            index[word] = (VERB if word in verbs else 0) | to_cost(count, total)
+            flag = (VERB if word in verbs else 0) | (NOUN if word in nouns else 0)
+            index[word] = flag | to_cost(count, total)
             note_word(word)
     known = {key for key in groups if len(key) == 1}
     fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())

@@ -1,6 +1,7 @@
 """A few words CC-CEDICT lacks that decide a polyphone's reading, plus the app's own name.
 
-Segmentation joins them into one word so that 还钱 reads huán qián rather than hái qián.
+Segmentation joins them into one word so that 还钱 reads huán qián rather than hái qián,
+and so that words people write as one (a drama's 男主, 女二) are not cut into other words.
 Phrasebook terms are added at run time with ``Dictionary.add_extra_words``.
 """
 
@@ -35,6 +36,25 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("显白", "顯白", "xian3 bai2", "(of a colour, clothes) to make one's skin look fairer"),
     ("得劲", "得勁", "de2 jin4", "(colloquial) feeling good; comfortable; handy"),
     ("作精", "作精", "zuo1 jing1", "(slang) sb who makes a fuss for attention; a drama queen"),
+    # a drama's cast as fans write it: one word each (男配比男主帅: 男配 + 比 + 男主, not
+    # 男 + 配比 + 男 + 主帅), 男/女 + the role or its rank
+    ("男主", "男主", "nan2 zhu3", "male lead (of a drama, a novel)"),
+    ("女主", "女主", "nu:3 zhu3", "female lead (of a drama, a novel)"),
+    ("男配", "男配", "nan2 pei4", "male supporting role"),
+    ("女配", "女配", "nu:3 pei4", "female supporting role"),
+    ("男一", "男一", "nan2 yi1", "male lead; first male role"),
+    ("女一", "女一", "nu:3 yi1", "female lead; first female role"),
+    ("男二", "男二", "nan2 er4", "second male lead"),
+    ("女二", "女二", "nu:3 er4", "second female lead"),
+    ("男三", "男三", "nan2 san1", "third male lead"),
+    ("女三", "女三", "nu:3 san1", "third female lead"),
+    ("男一号", "男一號", "nan2 yi1 hao4", "male lead; the first male role"),
+    ("女一号", "女一號", "nu:3 yi1 hao4", "female lead; the first female role"),
+    ("男二号", "男二號", "nan2 er4 hao4", "second male lead"),
+    ("女二号", "女二號", "nu:3 er4 hao4", "second female lead"),
+    # CEDICT words jieba lacks, so two common characters outweigh them, whose polyphone
+    # the word decides (年 + 假 left 假 to the rules)
+    ("年假", "年假", "nian2 jia4", "annual leave"),
     (
         "朝九晚五",
         "朝九晚五",
@@ -81,6 +101,6 @@ EVERYDAY_FIRST: dict[str, str] = {
 JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
     [
         "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
-        "种草", "上车", "回国", "住院", "出院",
+        "种草", "上车", "回国", "住院", "出院", "记",
     ]
 )  # fmt: skip
