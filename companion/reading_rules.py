@@ -494,9 +494,33 @@ def _rule_reading(
     if ch == "待" and alone and (_STAYED.match(after) or _AT_A_PLACE.search(before)):
         # 在这行待了七年, 待在家, 待一会儿, 在这待着: to stay (对待, 期待: dài)
         return "dai1"
+    if ch == "将" and alone and closed and not after:
+        return "jiang4"  # 参将。: the noun "general"; the adverb and 把 need what follows
+    if (
+        ch == "晕"
+        and alone
+        and (before.endswith("的") or after.startswith(_HALO_AFTER))
+        and not before.endswith(_PRONOUNS)
+    ):
+        return "yun4"  # 黑洞的晕中, 暗物质晕里面: a halo, the noun (头晕, 晕了: yūn)
+    if ch == "晕" and alone and before.endswith(_PRONOUNS):
+        return "yun1"  # 我晕的不行, 他晕了: dizzy, fainting
+    if ch == "长" and alone and after.startswith("而") and not before.endswith(_GROWER):
+        return "chang2"  # 存续期长而磨损, 细长而尖: the adjective linked by 而
+    if ch == "弄" and alone and after.startswith(_LANE_AFTER):
+        return "long4"  # 百福弄社区, 弄堂: a lane
+    if ch == "弄" and alone and after.startswith("不"):
+        return "nong4"  # 弄不大, 弄不好: the verb with its potential complement
     if alone:
         return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
+
+
+_HALO_AFTER = ("中", "里", "内", "周围", "外", "轮")  # where a halo is: the noun yùn
+_GROWER = ("生", "成", "滋", "助")  # 生长而, 成长而: the verb inside a word the path split
+# what 涌 yǒng "to surge" goes on with: a direction, a result or an aspect
+_SURGED = tuple("向进入出来去上起到现动着了过流至满")
+_LANE_AFTER = ("社区", "堂", "小区", "口")
 
 
 # 比 + what is compared (a few characters, no 比 again) before 还 "even"; not 比赛, 比如...
@@ -937,6 +961,11 @@ def _word_senses(
             before = runs.context(k, 0)[0]
             if not re.search("向量|矢量|坐标|方向|电场|磁场|力的", before):
                 numbers = ["fen4", "liang5"]  # 分量好足: a portion, weight (a vector's: fēnliàng)
+        elif key == "涌" and k and words[k - 1].is_chinese:
+            if not runs.context(k, 0)[1].startswith(_SURGED):
+                # 麻涌、乌涌, 鸭涌河: a Cantonese river branch in a place name (chōng); the
+                # verb yǒng surges somewhere (涌向深圳) and lives in words (涌现, 汹涌)
+                numbers = ["chong1"]
         elif key == "子" and k and _noun_suffix(words[k - 1], lexicon):
             numbers = ["zi5"]  # 狗子, 猫子: the noun suffix on a word the dictionary lacks
         elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
@@ -1004,10 +1033,14 @@ _WHO = frozenset(
         "男朋友", "女朋友", "家长", "姐妹们", "打工人", "医生", "同事",
     ]
 )  # fmt: skip
+# what opens a complement of manner or degree after the particle 得, whatever came before
+# it (装饰得像宫殿, 热闹得让人睡不着): never "must"
+_MANNER_THEN = ("像", "好像", "让", "使", "叫", "令", "跟", "和", "仿佛", "似的", "一样")
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
 _MUST_THEN = (
     "先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己", "每天",
-    "天天", "按时", "认真", "及时", "尽快", "多", "少", "一起", "一直",
+    "天天", "按时", "认真", "及时", "尽快", "多", "少", "一起", "一直", "这么", "这样", "那么",
+    "那样",
 )  # fmt: skip
 
 
@@ -1015,10 +1048,11 @@ def _particle_de(
     words: Sequence[RuledWord], settled: set[tuple[int, int]], lexicon: Lexicon
 ) -> None:
     """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours: 得 opening a
-    clause before a verb is "must" (太长了，得改短 děi); after a noun (jieba's tag, two
-    characters or more: one-character tags are loose) it is never the particle, which
+    clause before a verb is "must" (太长了，得改短 děi); after a noun (jieba's plain "n",
+    less the states ``supplement.JIEBA_STATE_NOUNS``) it is never the particle, which
     follows a verb or an adjective, so before a verb it is "must" (作业得写完, 笔记得记好
-    děi) and before what one gets "got" (宝宝得了肺炎 dé)."""
+    děi) and before what one gets "got" (宝宝得了肺炎 dé); never before a complement of
+    manner (装饰得像宫殿: de)."""
     for k, word in enumerate(words):
         if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
@@ -1032,7 +1066,11 @@ def _particle_de(
                     (
                         prev.simplified in _WHEN
                         or prev.simplified in _WHO
-                        or (len(prev.simplified) >= 2 and lexicon.is_noun(prev.simplified))
+                        or (
+                            lexicon.is_noun(prev.simplified)
+                            and nxt is not None
+                            and not nxt.simplified.startswith(_MANNER_THEN)
+                        )
                     )
                     and nxt is not None
                     and (

@@ -5,7 +5,9 @@ fans write it (男主, 女二, 男配: one word, not 男 + 主帅), 年假 whole
 measure: 一年 + 假的), 得 děi after a noun before a verb (作业得写完), records one writes
 before 得 (笔记得记好: 笔记 + 得, not 笔 + 记得), 精神 the adjective before a degree or a
 change (精神点 jīngshen), 待 dāi staying on until an hour (待到很晚), 长 zhǎng gaining
-(长点心, 长个心眼, 长胆子) with 点心 cut as 点 + 心 after a verb of minding.
+(长点心, 长个心眼, 长胆子) with 点心 cut as 点 + 心 after a verb of minding. From CPP dev,
+as classes: 涌 chōng in Cantonese place names, 将 jiàng closing a clause, 弄 lòng a lane,
+晕 yùn a halo, 长 cháng before 而.
 """
 
 from __future__ import annotations
@@ -57,6 +59,39 @@ CASES = [
     ("吃点心", "心", ["xin"]),
     ("端上点心", "心", ["xin"]),
     ("这条裙子很长", "长", ["cháng"]),
+    # 得 děi after a one-character noun too, but not after a state jieba tags a noun,
+    # nor before a complement of manner
+    ("钱得省着花", "得", ["děi"]),
+    ("这事得问老板", "得", ["děi"]),
+    ("饭得趁热吃", "得", ["děi"]),
+    ("这道题得这么做", "得", ["děi"]),
+    ("热得要命", "得", ["de"]),
+    ("气得发抖", "得", ["de"]),
+    ("热情得让人受不了", "得", ["de"]),
+    ("房间装饰得像宫殿", "得", ["de"]),
+    ("伤心得哭了", "得", ["de"]),
+    ("安静得让人害怕", "得", ["de"]),
+    ("总结得很到位", "得", ["de"]),
+    # from CPP dev, as classes: 涌 chōng in Cantonese place names (the verb surges)
+    ("去麻涌玩", "涌", ["chōng"]),
+    ("综合治理鸭涌河", "涌", ["chōng"]),
+    ("人群涌向广场", "涌", ["yǒng"]),
+    ("潮水涌来", "涌", ["yǒng"]),
+    ("波涛汹涌", "涌", ["yǒng"]),
+    # 将 closing its clause is the noun "general" (jiàng); the adverb needs what follows
+    ("设左翼右营参将，以黄建勋署理", "将", ["jiàng"]),
+    ("我将去北京", "将", ["jiāng"]),
+    ("他将作品改成了电影", "将", ["jiāng"]),
+    # 弄 lòng a lane before 社区/堂; nòng the verb before its potential complement
+    ("百福弄社区", "弄", ["lòng"]),
+    ("这事弄不好", "弄", ["nòng"]),
+    ("把头发弄干", "弄", ["nòng"]),
+    # 晕 yùn a halo where a noun is (的晕, 晕中); yūn dizzy after a person
+    ("黑洞的晕中", "晕", ["yùn"]),
+    ("我晕的不行", "晕", ["yūn"]),
+    ("他晕了过去", "晕", ["yūn"]),
+    # 长 cháng the adjective linked by 而
+    ("因存续期长而明显磨损", "长", ["cháng"]),
     # 年假 jià whole; after a numeral 年 is the year (一年 + 假的 jiǎ)
     ("我请了年假去旅游", "假", ["jià"]),
     ("一年假的", "假", ["jiǎ"]),
@@ -111,5 +146,5 @@ def test_cases_cover_every_class_with_its_contrast() -> None:
     by_char: dict[str, set[str]] = {}
     for _text, char, readings in CASES:
         by_char.setdefault(char, set()).update(readings)
-    for char in "得神待长心假":
+    for char in "得神待长心假涌将弄晕":
         assert len(by_char[char]) >= 2, char

@@ -382,7 +382,7 @@ def build_index(
     """The compact index of ``entries``, with segmentation costs from ``frequencies``
     (jieba's (word, count, tag) rows; without them every CEDICT word costs the same).
     Verbs are the words jieba tags so, plus ``supplement.JIEBA_UNTAGGED_VERBS``."""
-    from companion.dictionary.supplement import JIEBA_UNTAGGED_VERBS
+    from companion.dictionary.supplement import JIEBA_STATE_NOUNS, JIEBA_UNTAGGED_VERBS
 
     all_entries = list(entries)
     groups: dict[str, list[int]] = {}
@@ -410,8 +410,23 @@ def build_index(
     verbs = {word for word, tag in tags.items() if tag.startswith("v")}
     verb_share = sum(counts[word] for word in verbs) / total  # as jieba tags its corpus
     verbs |= {word for word in JIEBA_UNTAGGED_VERBS if word in counts}
-    # nouns: what 得 after a word cannot be the particle of (作业得写完 děi)
-    nouns = {word for word, tag in tags.items() if tag.startswith("n")} - verbs
+    # nouns: what 得 after a word cannot be the particle of (作业得写完 děi); jieba's plain
+    # "n" only (its names, nr/ns, tag 安静 and 美丽), and not where most of CEDICT's senses
+    # are verbs ("to ...": 总结, 布置, 记录, which jieba tags n) or a state the word also
+    # is (``supplement.JIEBA_STATE_NOUNS``: 热情, 精彩)
+    verb_senses: dict[str, list[int]] = {}
+    for entry in all_entries:
+        tally = verb_senses.setdefault(entry.simplified, [0, 0])
+        tally[0] += sum(sense.startswith("to ") for sense in entry.senses)
+        tally[1] += len(entry.senses)
+    nouns = {
+        word
+        for word, tag in tags.items()
+        if tag == "n"
+        and word not in verbs
+        and word not in JIEBA_STATE_NOUNS
+        and 2 * verb_senses.get(word, (0, 0))[0] < max(1, verb_senses.get(word, (0, 0))[1])
+    }
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -502,9 +517,19 @@ def corrections_key() -> str:
     """``supplement.CEDICT_CORRECTIONS`` as text (a few hundred bytes), kept in the cache: a
     cache built with other corrections is rebuilt, so editing the table needs no version
     bump."""
-    from companion.dictionary.supplement import CEDICT_CORRECTIONS, JIEBA_UNTAGGED_VERBS
+    from companion.dictionary.supplement import (
+        CEDICT_CORRECTIONS,
+        JIEBA_STATE_NOUNS,
+        JIEBA_UNTAGGED_VERBS,
+    )
 
-    return repr((sorted(CEDICT_CORRECTIONS.items()), sorted(JIEBA_UNTAGGED_VERBS)))
+    return repr(
+        (
+            sorted(CEDICT_CORRECTIONS.items()),
+            sorted(JIEBA_UNTAGGED_VERBS),
+            sorted(JIEBA_STATE_NOUNS),
+        )
+    )
 
 
 def save_index(

@@ -95,12 +95,25 @@ EVERYDAY_FIRST: dict[str, str] = {
 }
 
 
-# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家 and 毕业 "n", 长胖 "a"):
-# flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
+# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家, 毕业, 记, 问, 省 "n",
+# 长胖 "a"): flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
 # (孩子都会长大的: 会 + 长大, not 会长 "club president" + 大) and the rules know them
 JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
     [
         "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
-        "种草", "上车", "回国", "住院", "出院", "记",
+        "种草", "上车", "回国", "住院", "出院", "记", "问", "省",
+    ]
+)  # fmt: skip
+
+
+# Words jieba tags as plain nouns that are as often states, adjectives or verbs before the
+# particle 得 (热情得让人受不了, 感觉得到, 气得发抖): not nouns for the rule that reads 得
+# děi after a noun (作业得写完), so 得 after them stays the particle
+JIEBA_STATE_NOUNS: frozenset[str] = frozenset(
+    [
+        "热", "气", "病", "酸", "辣", "火", "神", "精", "感觉", "热情", "精彩", "老实", "精神",
+        "规矩", "客观", "伤心", "小心", "关心", "动手", "用力", "合格", "有力", "合法", "大方",
+        "幸运", "痛快", "风光", "体面", "时髦", "光彩", "义气", "运气", "福气", "本事", "能耐",
+        "礼貌", "出息", "秀气", "洋气", "土气", "骨气", "神气", "服气", "争气", "小气", "大气",
     ]
 )  # fmt: skip
