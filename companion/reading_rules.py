@@ -176,7 +176,8 @@ _GROWN = (
 _GAINED = re.compile(
     "(?:了|点|一点|了点|了不少|不少|个|了个)?"
     "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧"
-    "|胆子|胆量|骨气|良心|头脑|眼力|眼色|心(?![情里中意思态灵疼跳脏得])|个(?=[了啦吗没呢]))"
+    "|胆子|胆量|骨气|良心|头脑|眼力|眼色|心(?![情里中意思态灵疼跳脏得])|个(?=[了啦吗没呢])"
+    "|眼(?![泪光神色线睫圈袋角]))"
 )
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
@@ -507,6 +508,18 @@ def _rule_reading(
         return "yun1"  # 我晕的不行, 他晕了: dizzy, fainting
     if ch == "长" and alone and after.startswith("而") and not before.endswith(_GROWER):
         return "chang2"  # 存续期长而磨损, 细长而尖: the adjective linked by 而
+    if ch == "更" and alone and before.endswith(_UPDATES) and not after.startswith(_MORE_THEN):
+        return "geng1"  # 求更, 作者停更了, 太太日更辛苦了: an update (更新); 更好 gèng
+    if ch == "舍" and alone and before.endswith(_RELUCTANT):
+        return "she3"  # 我很不舍, 难舍: to part with (宿舍, 校舍: shè)
+    if (
+        ch == "发"
+        and alone
+        and after.startswith("小")
+        and before.endswith(_FRIEND_OF)
+        and ((closed and after == "小") or after[1:].startswith(_FRIEND_THEN))
+    ):
+        return "fa4"  # 他是我发小, 我和发小一起: a childhood friend (发小视频: fā)
     if ch == "弄" and alone and after.startswith(_LANE_AFTER):
         return "long4"  # 百福弄社区, 弄堂: a lane
     if ch == "弄" and alone and after.startswith("不"):
@@ -516,6 +529,13 @@ def _rule_reading(
     return ""
 
 
+# what one does to a serial's updates before 更 gēng (催更, 停更, 求更, 日更, 断更)
+_UPDATES = tuple("催停求断追日周双月")
+# what follows 更 gèng "more" (日更比日好, 求更多, 追更高): never an update
+_MORE_THEN = ("比", "加", "多", "为", "是", "不", "能", "会", "要", "高", "大", "好", "快", "深")
+_RELUCTANT = ("不", "难", "割", "忍", "肯", "怎么", "真")  # 不舍, 难舍: shě
+_FRIEND_OF = ("我", "你", "他", "她", "的", "是", "个", "和", "跟", "俩", "两", "们")
+_FRIEND_THEN = ("们", "的", "是", "都", "一起", "从", "跟", "和", "关系", "之间", "结婚", "来")
 _HALO_AFTER = ("中", "里", "内", "周围", "外", "轮")  # where a halo is: the noun yùn
 _GROWER = ("生", "成", "滋", "助")  # 生长而, 成长而: the verb inside a word the path split
 # what 涌 yǒng "to surge" goes on with: a direction, a result or an aspect
@@ -895,6 +915,16 @@ _MIND_AFTER = ("上", "状态", "世界", "层面", "支柱", "食粮", "生活"
 _NOT_NOUNS = frozenset("的了是在有和与跟给把被这那哪个一二两三四五六七八九十百千万几每半之其")
 
 
+def _erhua_of(prev: RuledWord, lexicon: Lexicon) -> bool:
+    """Whether 儿 after the one-character word ``prev`` is its 儿化 suffix: the dictionary
+    has the pair as a word read with r (理儿 lǐr, 座儿 zuòr) that the path cut in two."""
+    if not prev.is_chinese or len(prev.simplified) != 1:
+        return False
+    return any(
+        reading.split()[-1:] == ["r5"] for reading in lexicon.readings(prev.simplified + "儿")
+    )
+
+
 def _noun_suffix(prev: RuledWord, lexicon: Lexicon) -> bool:
     """Whether 子 after the one-character word ``prev`` is the neutral noun suffix (狗子,
     slang the dictionary lacks): ``prev`` a noun, not a verb (生子) nor a function word."""
@@ -966,6 +996,8 @@ def _word_senses(
                 # 麻涌、乌涌, 鸭涌河: a Cantonese river branch in a place name (chōng); the
                 # verb yǒng surges somewhere (涌向深圳) and lives in words (涌现, 汹涌)
                 numbers = ["chong1"]
+        elif key == "儿" and k and _erhua_of(words[k - 1], lexicon):
+            numbers = ["r5"]  # 这个理儿, 有座儿: the suffix of a word the path cut (理儿 lǐr)
         elif key == "子" and k and _noun_suffix(words[k - 1], lexicon):
             numbers = ["zi5"]  # 狗子, 猫子: the noun suffix on a word the dictionary lacks
         elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):

@@ -7,7 +7,9 @@ before 得 (笔记得记好: 笔记 + 得, not 笔 + 记得), 精神 the adjecti
 change (精神点 jīngshen), 待 dāi staying on until an hour (待到很晚), 长 zhǎng gaining
 (长点心, 长个心眼, 长胆子) with 点心 cut as 点 + 心 after a verb of minding. From CPP dev,
 as classes: 涌 chōng in Cantonese place names, 将 jiàng closing a clause, 弄 lòng a lane,
-晕 yùn a halo, 长 cháng before 而.
+晕 yùn a halo, 长 cháng before 而. CEDICT words jieba lacks, cut in two by the path so a
+polyphone lost its reading: 催更/停更 gēng, 不舍 shě, 发小 fà, 不长眼 zhǎng, 理儿 r, and
+whole 摩的, 天哪, 心塞.
 """
 
 from __future__ import annotations
@@ -92,6 +94,32 @@ CASES = [
     ("他晕了过去", "晕", ["yūn"]),
     # 长 cháng the adjective linked by 而
     ("因存续期长而明显磨损", "长", ["cháng"]),
+    # CEDICT words jieba lacks that the path cuts in two, losing a polyphone's reading:
+    # 更 gēng an update after what one does to it (催更, 停更), gèng "more" before a degree
+    ("求更！", "更", ["gēng"]),
+    ("作者停更了", "更", ["gēng"]),
+    ("太太日更辛苦了", "更", ["gēng"]),
+    ("一日更比一日好", "更", ["gèng"]),
+    ("要求更高", "更", ["gèng"]),
+    # 舍 shě parting with, after 不/难 (宿舍 shè)
+    ("我真的很不舍", "舍", ["shě"]),
+    ("回宿舍了", "舍", ["shè"]),
+    # 发小 fàxiǎo a childhood friend; 发 fā posting a short video
+    ("他是我发小", "发", ["fà"]),
+    ("我和发小一起去的", "发", ["fà"]),
+    ("发小视频", "发", ["fā"]),
+    # 长眼 zhǎng (不长眼), 长眼睫毛 cháng
+    ("走路不长眼", "长", ["zhǎng"]),
+    ("长眼睫毛", "长", ["cháng"]),
+    # 儿化 of a dictionary word the path cut (理儿 lǐr); 儿 ér a son after a numeral
+    ("就是这个理儿", "儿", ["r"]),
+    ("一儿一女", "儿", ["ér"]),
+    # whole words: 摩的 dī, 天哪 na, 心塞 sāi
+    ("坐摩的回家", "的", ["dī"]),
+    ("按摩的时候", "的", ["de"]),
+    ("我的天哪", "哪", ["na"]),
+    ("你在哪", "哪", ["nǎ"]),
+    ("太心塞了", "塞", ["sāi"]),
     # 年假 jià whole; after a numeral 年 is the year (一年 + 假的 jiǎ)
     ("我请了年假去旅游", "假", ["jià"]),
     ("一年假的", "假", ["jiǎ"]),
@@ -146,5 +174,5 @@ def test_cases_cover_every_class_with_its_contrast() -> None:
     by_char: dict[str, set[str]] = {}
     for _text, char, readings in CASES:
         by_char.setdefault(char, set()).update(readings)
-    for char in "得神待长心假涌将弄晕":
+    for char in "得神待长心假涌将弄晕更舍发儿的哪":
         assert len(by_char[char]) >= 2, char

@@ -55,6 +55,9 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     # CEDICT words jieba lacks, so two common characters outweigh them, whose polyphone
     # the word decides (年 + 假 left 假 to the rules)
     ("年假", "年假", "nian2 jia4", "annual leave"),
+    ("天哪", "天哪", "tian1 na5", "Good heavens!; Oh my God!"),
+    ("摩的", "摩的", "mo2 di1", "motorcycle taxi"),
+    ("心塞", "心塞", "xin1 sai1", "(slang) to feel heartsick; frustrated; gutted"),
     (
         "朝九晚五",
         "朝九晚五",
