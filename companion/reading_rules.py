@@ -1056,6 +1056,7 @@ _WHEN = frozenset(
         "今天", "明天", "后天", "今晚", "明晚", "今早", "明早", "早上", "晚上", "下午", "上午",
         "中午", "周末", "下周", "下个月", "明年", "今年", "以后", "现在", "待会儿", "一会儿",
         "回头", "到时候", "这周", "这周末", "月底", "年底", "过年", "下班", "下班后", "马上",
+        "饭后", "饭前", "睡前",
     ]
 )  # fmt: skip
 # who must do something, before 得 and a verb (妈妈得上班 děi; 宝宝得了肺炎 dé)
@@ -1065,6 +1066,11 @@ _WHO = frozenset(
         "男朋友", "女朋友", "家长", "姐妹们", "打工人", "医生", "同事",
     ]
 )  # fmt: skip
+# a demonstrative and a measure: the thing spoken of, before 得 "must" (这件得退, 这个得冷藏)
+_THIS_ONE = re.compile("[这那][一]?[个件款种家条双只本张次些样位台部瓶盒套块]?")
+# what follows 得 děi after any word, a verb too (回家得先洗手), never the particle's
+# complement (跑得快 is de: 快 is not among them)
+_DUTY_THEN = ("先", "赶紧", "提前", "抓紧", "尽快", "按时", "及时", "饭后", "饭前", "睡前")
 # what opens a complement of manner or degree after the particle 得, whatever came before
 # it (装饰得像宫殿, 热闹得让人睡不着): never "must"
 _MANNER_THEN = ("像", "好像", "让", "使", "叫", "令", "跟", "和", "仿佛", "似的", "一样")
@@ -1098,6 +1104,7 @@ def _particle_de(
                     (
                         prev.simplified in _WHEN
                         or prev.simplified in _WHO
+                        or _THIS_ONE.fullmatch(prev.simplified) is not None
                         or (
                             lexicon.is_noun(prev.simplified)
                             and nxt is not None
@@ -1108,9 +1115,12 @@ def _particle_de(
                     and (
                         nxt.simplified.startswith(("了", "到", *_MUST_THEN))
                         or nxt.simplified in _GOT
+                        or nxt.simplified in _WHEN
                         or lexicon.is_verb(nxt.simplified)
                     )
                 )
+                # after any word, before what only a duty takes (回家得先洗手)
+                or (nxt is not None and nxt.simplified.startswith(_DUTY_THEN))
             ):
                 # 我得走 "must"; 我得了感冒 "got"
                 got = nxt is not None and (

@@ -90,7 +90,7 @@ _COUNTING = frozenset(DIGITS + "几半")
 # in comments as 男 alone, so it beats the words it would otherwise be cut into (男主帅:
 # 男主 + 帅, not 男 + 主帅 "commander"), unless its second character starts a longer word
 # (男主人, 女一起, 男二十岁: the dictionary's and the numbers' paths decide)
-CAST_ROLES = frozenset(a + b for a in "男女" for b in "主配一二三")
+CAST_ROLES = frozenset([*(a + b for a in "男女" for b in "主配一二三"), "男女主", "男女配"])
 ROLE_COST = 800
 _ROLE_THEN = {
     "主": frozenset("人持播页动要见意任席管流题导场角"),
@@ -251,8 +251,8 @@ class Segmenter:
                     # 一年假的: after a numeral an extra word gets no margin (一年 + 假), a
                     # dictionary word only its own cost
                     cost = None
-                if cost is not None and size == 2 and word in CAST_ROLES:
-                    if run[k + 2 : k + 3] in _ROLE_THEN[word[1]]:
+                if cost is not None and word in CAST_ROLES:
+                    if run[k + size : k + size + 1] in _ROLE_THEN[word[-1]]:
                         continue  # 女主播: 女 + 主播
                     cost = min(cost, ROLE_COST)
                 if cost is None:

@@ -48,6 +48,8 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("女二", "女二", "nu:3 er4", "second female lead"),
     ("男三", "男三", "nan2 san1", "third male lead"),
     ("女三", "女三", "nu:3 san1", "third female lead"),
+    ("男女主", "男女主", "nan2 nu:3 zhu3", "the male and female leads"),
+    ("男女配", "男女配", "nan2 nu:3 pei4", "the male and female supporting roles"),
     ("男一号", "男一號", "nan2 yi1 hao4", "male lead; the first male role"),
     ("女一号", "女一號", "nu:3 yi1 hao4", "female lead; the first female role"),
     ("男二号", "男二號", "nan2 er4 hao4", "second male lead"),
