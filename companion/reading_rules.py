@@ -75,6 +75,15 @@ characters the words leave open:
   dictionary lacks with it (狗子 zi); 精神 vigour after having or lacking it or a degree
   (没精神, 很有精神 jīngshen; 精神上, 精神病 jīngshén).
 
+- seventh round, misses seen in use as classes: 得 děi after a noun (jieba's plain "n",
+  less the states it also tags so: 热情得, 气得 stay de), a demonstrative and a measure or
+  before what only a duty takes (作业得写完, 这件得退, 回家得先洗手); 精神 the adjective
+  before a degree or a change (精神点 jīngshen); 待 dāi staying on until an hour or at a
+  place (待到很晚, 在这待着); 长 gaining sense or nerve (长个心眼, 长胆子, 不长眼 zhǎng);
+  CEDICT words the path cuts in two (催更, 停更 gēng; 不舍 shě; 发小 fà; 理儿 r); from
+  CPP dev, 涌 chōng in Cantonese place names, 将 jiàng closing a clause, 弄 lòng a lane,
+  晕 yùn a halo, 长 cháng before 而.
+
 Besides, a one-syllable verb said twice takes the neutral tone the second time (说说, 想想),
 and a directional complement after a verb its neutral reading (走过来 zǒu guo lai).
 """
