@@ -1082,7 +1082,12 @@ _THIS_ONE = re.compile("[这那][一]?[个件款种家条双只本张次些样�
 _DUTY_THEN = ("先", "赶紧", "提前", "抓紧", "尽快", "按时", "及时", "饭后", "饭前", "睡前")
 # what opens a complement of manner or degree after the particle 得, whatever came before
 # it (装饰得像宫殿, 热闹得让人睡不着): never "must"
-_MANNER_THEN = ("像", "好像", "让", "使", "叫", "令", "跟", "和", "仿佛", "似的", "一样")
+_MANNER_THEN = (
+    "像", "好像", "让", "使", "叫", "令", "跟", "和", "仿佛", "似的", "一样",
+    # ... or of degree, which jieba tags verbs (淑女得不行, 少女得要命)
+    "不行", "要命", "要死", "不得了", "死", "慌", "厉害", "离谱", "飞起", "一批", "一塌糊涂",
+    "不像话", "出奇", "没边", "够呛", "可以", "过分", "发慌", "冒泡", "掉渣", "发指",
+)  # fmt: skip
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
 _MUST_THEN = (
     "先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己", "每天",
