@@ -188,6 +188,7 @@ _GAINED = re.compile(
     "|胆子|胆量|骨气|良心|头脑|眼力|眼色|心(?![情里中意思态灵疼跳脏得])|个(?=[了啦吗没呢])"
     "|眼(?![泪光神色线睫圈袋角]))"
 )
+_A_BIT_TOO = re.compile("了(?:一)?(?:点|些|点儿)(?:吧|啊|呀|呢|哈|啦)?")
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
@@ -320,6 +321,8 @@ def _rule_reading(
     ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
     ``next_word``: the word after ``ch`` when ``ch`` ends its word; ``own_before``: the
     characters before ``ch`` inside its own word."""
+    if ch == "长" and _A_BIT_TOO.fullmatch(after) and (closed or not next_word):
+        return "chang2"  # 这条裙子长了点: a bit too long (长了点肉: gained, zhǎng)
     if ch == "长" and _GAINED.match(after.removeprefix("长")):
         # 长见识, 长点记性, 这次真长本事了: to gain (zhǎng); said twice, the second is
         # neutral (长长见识 zhǎngzhang)
@@ -1075,6 +1078,7 @@ _WHO = frozenset(
         "男朋友", "女朋友", "家长", "姐妹们", "打工人", "医生", "同事",
     ]
 )  # fmt: skip
+_TIME_PHRASE = re.compile("(?:这个|下个|上个|这|下|每个|每)(?:月|周|星期|礼拜|周末|学期)$")
 # a demonstrative and a measure: the thing spoken of, before 得 "must" (这件得退, 这个得冷藏)
 _THIS_ONE = re.compile("[这那][一]?[个件款种家条双只本张次些样位台部瓶盒套块]?")
 # what follows 得 děi after any word, a verb too (回家得先洗手), never the particle's
@@ -1130,11 +1134,21 @@ def _particle_de(
                         nxt.simplified.startswith(("了", "到", *_MUST_THEN))
                         or nxt.simplified in _GOT
                         or nxt.simplified in _WHEN
-                        or lexicon.is_verb(nxt.simplified)
+                        or _a_verb(nxt, lexicon)
                     )
                 )
-                # after any word, before what only a duty takes (回家得先洗手)
-                or (nxt is not None and nxt.simplified.startswith(_DUTY_THEN))
+                # after any word, before what only a duty takes (回家得先洗手) or a time
+                # (快递得明天才到), which no complement of the particle is
+                or (
+                    nxt is not None
+                    and (nxt.simplified.startswith(_DUTY_THEN) or nxt.simplified in _WHEN)
+                )
+                # after a time phrase the path cut (这个月 + 得还信用卡)
+                or (
+                    _TIME_PHRASE.search(_text_before(words, k)) is not None
+                    and nxt is not None
+                    and _a_verb(nxt, lexicon)
+                )
             ):
                 # 我得走 "must"; 我得了感冒 "got"
                 got = nxt is not None and (
@@ -1146,7 +1160,7 @@ def _particle_de(
             elif (
                 nxt is not None
                 and not nxt.simplified.startswith(("了", "到", "出"))
-                and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
+                and (nxt.simplified.startswith(_MUST_THEN) or _a_verb(nxt, lexicon))
             ):
                 reading = "dei3"  # ，得改短: must
         elif (
@@ -1164,6 +1178,14 @@ def _particle_de(
         if reading:
             word.numbers = [reading]
             settled.add((id(word), 0))
+
+
+def _a_verb(word: RuledWord, lexicon: Lexicon) -> bool:
+    """A verb by jieba's tag, or paying back (还 huán, 还钱: jieba tags 还 an adverb and
+    lacks the supplement's 还钱), as the rules read it before 得 is decided."""
+    return lexicon.is_verb(word.simplified) or (
+        word.simplified.startswith("还") and word.numbers[:1] == ["huan2"]
+    )
 
 
 def _text_before(words: Sequence[RuledWord], k: int) -> str:
