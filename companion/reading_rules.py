@@ -1083,7 +1083,9 @@ _TIME_PHRASE = re.compile("(?:这个|下个|上个|这|下|每个|每)(?:月|周
 _THIS_ONE = re.compile("[这那][一]?[个件款种家条双只本张次些样位台部瓶盒套块]?")
 # what follows 得 děi after any word, a verb too (回家得先洗手), never the particle's
 # complement (跑得快 is de: 快 is not among them)
-_DUTY_THEN = ("先", "赶紧", "提前", "抓紧", "尽快", "按时", "及时", "饭后", "饭前", "睡前")
+_DUTY_THEN = (
+    "先", "赶紧", "提前", "抓紧", "尽快", "按时", "及时", "饭后", "饭前", "睡前", "趁早", "趁热",
+)  # fmt: skip
 # what opens a complement of manner or degree after the particle 得, whatever came before
 # it (装饰得像宫殿, 热闹得让人睡不着): never "must"
 _MANNER_THEN = (

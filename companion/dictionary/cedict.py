@@ -382,7 +382,11 @@ def build_index(
     """The compact index of ``entries``, with segmentation costs from ``frequencies``
     (jieba's (word, count, tag) rows; without them every CEDICT word costs the same).
     Verbs are the words jieba tags so, plus ``supplement.JIEBA_UNTAGGED_VERBS``."""
-    from companion.dictionary.supplement import JIEBA_STATE_NOUNS, JIEBA_UNTAGGED_VERBS
+    from companion.dictionary.supplement import (
+        JIEBA_STATE_NOUNS,
+        JIEBA_UNTAGGED_NOUNS,
+        JIEBA_UNTAGGED_VERBS,
+    )
 
     all_entries = list(entries)
     groups: dict[str, list[int]] = {}
@@ -426,7 +430,7 @@ def build_index(
         and word not in verbs
         and word not in JIEBA_STATE_NOUNS
         and 2 * verb_senses.get(word, (0, 0))[0] < max(1, verb_senses.get(word, (0, 0))[1])
-    }
+    } | {word for word in JIEBA_UNTAGGED_NOUNS if word in counts}
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -520,6 +524,7 @@ def corrections_key() -> str:
     from companion.dictionary.supplement import (
         CEDICT_CORRECTIONS,
         JIEBA_STATE_NOUNS,
+        JIEBA_UNTAGGED_NOUNS,
         JIEBA_UNTAGGED_VERBS,
     )
 
@@ -528,6 +533,7 @@ def corrections_key() -> str:
             sorted(CEDICT_CORRECTIONS.items()),
             sorted(JIEBA_UNTAGGED_VERBS),
             sorted(JIEBA_STATE_NOUNS),
+            sorted(JIEBA_UNTAGGED_NOUNS),
         )
     )
 

@@ -100,13 +100,13 @@ EVERYDAY_FIRST: dict[str, str] = {
 }
 
 
-# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家, 毕业, 记, 问, 省 "n",
+# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家, 毕业, 记, 问, 排队 "n",
 # 长胖 "a"): flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
 # (孩子都会长大的: 会 + 长大, not 会长 "club president" + 大) and the rules know them
 JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
     [
         "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
-        "种草", "上车", "回国", "住院", "出院", "记", "问", "省",
+        "种草", "上车", "回国", "住院", "出院", "记", "问", "省", "排队",
     ]
 )  # fmt: skip
 
@@ -122,3 +122,8 @@ JIEBA_STATE_NOUNS: frozenset[str] = frozenset(
         "礼貌", "出息", "秀气", "洋气", "土气", "骨气", "神气", "服气", "争气", "小气", "大气",
     ]
 )  # fmt: skip
+
+
+# Everyday nouns jieba tags otherwise (东西 "ns", east and west): nouns for the rule that
+# reads 得 děi after a noun (这东西得趁早买)
+JIEBA_UNTAGGED_NOUNS: frozenset[str] = frozenset(["东西"])
