@@ -75,6 +75,14 @@ characters the words leave open:
   dictionary lacks with it (狗子 zi); 精神 vigour after having or lacking it or a degree
   (没精神, 很有精神 jīngshen; 精神上, 精神病 jīngshén).
 
+- seventh round, misses seen in use as classes: 得 děi after a noun (jieba's plain "n",
+  less the states it also tags so: 热情得, 气得 stay de), a demonstrative and a measure or
+  before what only a duty takes (作业得写完, 这件得退, 回家得先洗手); 精神 the adjective
+  before a degree or a change (精神点 jīngshen); 待 dāi staying on until an hour or at a
+  place (待到很晚, 在这待着); 长 gaining sense or nerve (长个心眼, 长胆子, 不长眼 zhǎng);
+  CEDICT words the path cuts in two (催更, 停更 gēng; 不舍 shě; 发小 fà; 理儿 r); from
+  CPP dev, 涌 chōng in Cantonese place names, 将 jiàng closing a clause, 弄 lòng a lane,
+  晕 yùn a halo, 长 cháng before 而.
 - seventh round, from fresh 7's blind misses, read with more of the clause (the block
   "round 8 (fresh 7)", run first): 倒 dào pouring (把垃圾倒在, 倒杯水; 他倒在地上 dǎo);
   当 dàng "use as" (当睡衣穿); 调 tiáo before a degree (调太大; 歌的调太高 diào); 只 zhī
@@ -106,6 +114,8 @@ class RuledWord(Protocol):
 
 class Lexicon(Protocol):
     def is_verb(self, word: str) -> bool: ...
+
+    def is_noun(self, word: str) -> bool: ...
 
     def readings(self, word: str) -> list[str]: ...
 
@@ -182,9 +192,12 @@ _GROWN = (
 # what one gains or grows (长见识, 长点记性, 长本事, 长个子, 长肉: zhǎng), not 长头发
 # (long hair) nor 长知识的书 ... all the same verb
 _GAINED = re.compile(
-    "(?:了|点|一点|了点|了不少|不少)?"
-    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧|心(?![情里中意思态灵疼跳脏得]))"
+    "(?:了|点|一点|了点|了不少|不少|个|了个)?"
+    "(?:见识|知识|本事|记性|经验|能耐|脑子|心眼|出息|志气|教训|个子|个儿|肉|膘|力气|学问|智慧"
+    "|胆子|胆量|骨气|良心|头脑|眼力|眼色|心(?![情里中意思态灵疼跳脏得])|个(?=[了啦吗没呢])"
+    "|眼(?![泪光神色线睫圈袋角]))"
 )
+_A_BIT_TOO = re.compile("了(?:一)?(?:点|些|点儿)(?:吧|啊|呀|呢|哈|啦)?")
 _MADE_LONG = ("留", "变", "拉", "加", "伸", "延", "放")  # 留长了: 长 the result, cháng
 _HEAVY = ("感冒", "病", "伤", "口味", "口", "金", "礼", "拳", "任", "担")  # 重感冒 zhòng
 _FOR_WHOM = (*_PRONOUNS, "自己", "别人", "对方", "家人", "孩子", "粉丝", "姐妹", "姐妹们")
@@ -320,6 +333,8 @@ def _rule_reading(
     ``alone``: ``ch`` is a word by itself (not inside a compound jieba lists, as 教学);
     ``next_word``: the word after ``ch`` when ``ch`` ends its word; ``own_before``: the
     characters before ``ch`` inside its own word."""
+    if ch == "长" and _A_BIT_TOO.fullmatch(after) and (closed or not next_word):
+        return "chang2"  # 这条裙子长了点: a bit too long (长了点肉: gained, zhǎng)
     if ch == "长" and _GAINED.match(after.removeprefix("长")):
         # 长见识, 长点记性, 这次真长本事了: to gain (zhǎng); said twice, the second is
         # neutral (长长见识 zhǎngzhang)
@@ -501,11 +516,55 @@ def _rule_reading(
         return "bao2"  # 涂得薄一点, 这件很薄, 薄了: thin, the colloquial adjective
     if ch == "假" and alone and before[-1:] in _LEAVE_KINDS and not after.startswith(_FAKE_AFTER):
         return "jia4"  # 年假攒了五天, 事假: leave (年假 cut 年 + 假 by the words)
-    if ch == "待" and alone and _STAYED.match(after):
-        return "dai1"  # 在这行待了七年, 待在家, 待一会儿: to stay (对待, 期待: dài)
+    if ch == "待" and alone and (_STAYED.match(after) or _AT_A_PLACE.search(before)):
+        # 在这行待了七年, 待在家, 待一会儿, 在这待着: to stay (对待, 期待: dài)
+        return "dai1"
+    if ch == "将" and alone and closed and not after:
+        return "jiang4"  # 参将。: the noun "general"; the adverb and 把 need what follows
+    if (
+        ch == "晕"
+        and alone
+        and (before.endswith("的") or after.startswith(_HALO_AFTER))
+        and not before.endswith(_PRONOUNS)
+    ):
+        return "yun4"  # 黑洞的晕中, 暗物质晕里面: a halo, the noun (头晕, 晕了: yūn)
+    if ch == "晕" and alone and before.endswith(_PRONOUNS):
+        return "yun1"  # 我晕的不行, 他晕了: dizzy, fainting
+    if ch == "长" and alone and after.startswith("而") and not before.endswith(_GROWER):
+        return "chang2"  # 存续期长而磨损, 细长而尖: the adjective linked by 而
+    if ch == "更" and alone and before.endswith(_UPDATES) and not after.startswith(_MORE_THEN):
+        return "geng1"  # 求更, 作者停更了, 太太日更辛苦了: an update (更新); 更好 gèng
+    if ch == "舍" and alone and before.endswith(_RELUCTANT):
+        return "she3"  # 我很不舍, 难舍: to part with (宿舍, 校舍: shè)
+    if (
+        ch == "发"
+        and alone
+        and after.startswith("小")
+        and before.endswith(_FRIEND_OF)
+        and ((closed and after == "小") or after[1:].startswith(_FRIEND_THEN))
+    ):
+        return "fa4"  # 他是我发小, 我和发小一起: a childhood friend (发小视频: fā)
+    if ch == "弄" and alone and after.startswith(_LANE_AFTER):
+        return "long4"  # 百福弄社区, 弄堂: a lane
+    if ch == "弄" and alone and after.startswith("不"):
+        return "nong4"  # 弄不大, 弄不好: the verb with its potential complement
     if alone:
         return _collocation(ch, before, after, next_word, closed, is_verb)
     return ""
+
+
+# what one does to a serial's updates before 更 gēng (催更, 停更, 求更, 日更, 断更)
+_UPDATES = tuple("催停求断追日周双月")
+# what follows 更 gèng "more" (日更比日好, 求更多, 追更高): never an update
+_MORE_THEN = ("比", "加", "多", "为", "是", "不", "能", "会", "要", "高", "大", "好", "快", "深")
+_RELUCTANT = ("不", "难", "割", "忍", "肯", "怎么", "真")  # 不舍, 难舍: shě
+_FRIEND_OF = ("我", "你", "他", "她", "的", "是", "个", "和", "跟", "俩", "两", "们")
+_FRIEND_THEN = ("们", "的", "是", "都", "一起", "从", "跟", "和", "关系", "之间", "结婚", "来")
+_HALO_AFTER = ("中", "里", "内", "周围", "外", "轮")  # where a halo is: the noun yùn
+_GROWER = ("生", "成", "滋", "助")  # 生长而, 成长而: the verb inside a word the path split
+# what 涌 yǒng "to surge" goes on with: a direction, a result or an aspect
+_SURGED = tuple("向进入出来去上起到现动着了过流至满")
+_LANE_AFTER = ("社区", "堂", "小区", "口")
 
 
 # 比 + what is compared (a few characters, no 比 again) before 还 "even"; not 比赛, 比如...
@@ -516,11 +575,16 @@ _THIN_AFTER = ("一点", "一些", "点", "些", "了", "的", "得", "吗", "�
 # kinds of leave before 假 (jià) when the words cut them apart (年 + 假)
 _LEAVE_KINDS = frozenset("年病产婚事丧寒暑春休")
 _FAKE_AFTER = ("的", "货", "话", "装", "如", "设", "使")  # 一年假的: fake (jiǎ)
+_AT_A_PLACE = re.compile("在(?:这|那|家|这里|那里|这儿|那儿|公司|宿舍|学校|外面|里面|屋里)$")
 # 待 dāi "to stay": a duration, a place or staying on after it (待到春天 "until": dài)
 _STAYED = re.compile(
     "(?:了|过|着)?(?:"
     "在|家|着|不住|不下去|下去|多久|很久|好久|这么久|那么久|一会|一下|一阵|会儿|几"
     "|[一两二三四五六七八九十半]+(?:个)?(?:年|天|月|小时|分钟|周|星期|晚|夜|阵)"
+    # staying on until an hour of the day or the end (待到很晚, 待到十点 dāi; 待到春天,
+    # 待到花开 "when ... comes": dài)
+    "|到(?:很晚|挺晚|太晚|这么晚|那么晚|半夜|深夜|凌晨|天亮|天黑|晚上|傍晚|中午|下午|最后|结束"
+    "|散场|关门|打烊|下班|放学|[零一二两三四五六七八九十几]+点)"
     ")"
 )
 
@@ -867,9 +931,22 @@ _OBSTACLES = (
 # 精神 jīngshen "vigour" after having or lacking it, or a degree (没精神, 很有精神, 挺精神);
 # jīngshén "spirit, mind" before what belongs to the mind (精神上, 精神状态)
 _VIGOUR_BEFORE = (*DEGREE_ADVERBS, "没", "有", "不", "没有", "没什么", "打起", "提起", "来")
+# what follows 精神 the adjective "lively, perked up" (精神点, 精神得很, 精神多了): a degree
+# or a change, which the noun "spirit, mind" never takes
+_VIGOUR_AFTER = ("点", "一点", "一些", "些", "得", "多了", "了不少", "起来", "头", "了很多")
 _MIND_AFTER = ("上", "状态", "世界", "层面", "支柱", "食粮", "生活", "分裂", "压力", "问题", "疾病")
 # what is never a noun taking the suffix 子 (一子, 生子, 的子...)
 _NOT_NOUNS = frozenset("的了是在有和与跟给把被这那哪个一二两三四五六七八九十百千万几每半之其")
+
+
+def _erhua_of(prev: RuledWord, lexicon: Lexicon) -> bool:
+    """Whether 儿 after the one-character word ``prev`` is its 儿化 suffix: the dictionary
+    has the pair as a word read with r (理儿 lǐr, 座儿 zuòr) that the path cut in two."""
+    if not prev.is_chinese or len(prev.simplified) != 1:
+        return False
+    return any(
+        reading.split()[-1:] == ["r5"] for reading in lexicon.readings(prev.simplified + "儿")
+    )
 
 
 def _noun_suffix(prev: RuledWord, lexicon: Lexicon) -> bool:
@@ -929,12 +1006,22 @@ def _word_senses(
                 numbers = [word.numbers[0], "chu3"]  # 这人不好处: to get along with
         elif key == "精神":
             before, after = runs.context(k, 1)
-            if before[:-1].endswith(_VIGOUR_BEFORE) and not after.startswith(_MIND_AFTER):
-                numbers = ["jing1", "shen5"]  # 没精神, 很有精神: vigour (精神病, 精神上: shén)
+            if (
+                before[:-1].endswith(_VIGOUR_BEFORE) and not after.startswith(_MIND_AFTER)
+            ) or after.startswith(_VIGOUR_AFTER):
+                # 没精神, 很有精神, 精神点: vigour, lively (精神病, 精神上: shén)
+                numbers = ["jing1", "shen5"]
         elif key == "分量":
             before = runs.context(k, 0)[0]
             if not re.search("向量|矢量|坐标|方向|电场|磁场|力的", before):
                 numbers = ["fen4", "liang5"]  # 分量好足: a portion, weight (a vector's: fēnliàng)
+        elif key == "涌" and k and words[k - 1].is_chinese:
+            if not runs.context(k, 0)[1].startswith(_SURGED):
+                # 麻涌、乌涌, 鸭涌河: a Cantonese river branch in a place name (chōng); the
+                # verb yǒng surges somewhere (涌向深圳) and lives in words (涌现, 汹涌)
+                numbers = ["chong1"]
+        elif key == "儿" and k and _erhua_of(words[k - 1], lexicon):
+            numbers = ["r5"]  # 这个理儿, 有座儿: the suffix of a word the path cut (理儿 lǐr)
         elif key == "子" and k and _noun_suffix(words[k - 1], lexicon):
             numbers = ["zi5"]  # 狗子, 猫子: the noun suffix on a word the dictionary lacks
         elif key.endswith("地") and len(key) > 2 and _doubled(key[:-1]):
@@ -993,6 +1080,7 @@ _WHEN = frozenset(
         "今天", "明天", "后天", "今晚", "明晚", "今早", "明早", "早上", "晚上", "下午", "上午",
         "中午", "周末", "下周", "下个月", "明年", "今年", "以后", "现在", "待会儿", "一会儿",
         "回头", "到时候", "这周", "这周末", "月底", "年底", "过年", "下班", "下班后", "马上",
+        "饭后", "饭前", "睡前",
     ]
 )  # fmt: skip
 # who must do something, before 得 and a verb (妈妈得上班 děi; 宝宝得了肺炎 dé)
@@ -1002,15 +1090,39 @@ _WHO = frozenset(
         "男朋友", "女朋友", "家长", "姐妹们", "打工人", "医生", "同事",
     ]
 )  # fmt: skip
+_TIME_PHRASE = re.compile("(?:这个|下个|上个|这|下|每个|每)(?:月|周|星期|礼拜|周末|学期)$")
+# a demonstrative and a measure: the thing spoken of, before 得 "must" (这件得退, 这个得冷藏)
+_THIS_ONE = re.compile("[这那][一]?[个件款种家条双只本张次些样位台部瓶盒套块]?")
+# what follows 得 děi after any word, a verb too (回家得先洗手), never the particle's
+# complement (跑得快 is de: 快 is not among them)
+_DUTY_THEN = (
+    "先", "赶紧", "提前", "抓紧", "尽快", "按时", "及时", "饭后", "饭前", "睡前", "趁早", "趁热",
+)  # fmt: skip
+# what opens a complement of manner or degree after the particle 得, whatever came before
+# it (装饰得像宫殿, 热闹得让人睡不着): never "must"
+_MANNER_THEN = (
+    "像", "好像", "让", "使", "叫", "令", "跟", "和", "仿佛", "似的", "一样",
+    # ... or of degree, which jieba tags verbs (淑女得不行, 少女得要命)
+    "不行", "要命", "要死", "不得了", "死", "慌", "厉害", "离谱", "飞起", "一批", "一塌糊涂",
+    "不像话", "出奇", "没边", "够呛", "可以", "过分", "发慌", "冒泡", "掉渣", "发指",
+)  # fmt: skip
 # what 得 "must" opens a clause before besides a verb (，得赶紧走, 得先回家)
-_MUST_THEN = ("先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己")
+_MUST_THEN = (
+    "先", "赶紧", "马上", "快", "再", "重新", "好好", "早点", "抓紧", "提前", "自己", "每天",
+    "天天", "按时", "认真", "及时", "尽快", "多", "少", "一起", "一直", "这么", "这样", "那么",
+    "那样",
+)  # fmt: skip
 
 
 def _particle_de(
     words: Sequence[RuledWord], settled: set[tuple[int, int]], lexicon: Lexicon
 ) -> None:
     """得 (de/děi/dé) and 地 (de/dì) as single words, by their neighbours: 得 opening a
-    clause before a verb is "must" (太长了，得改短 děi)."""
+    clause before a verb is "must" (太长了，得改短 děi); after a noun (jieba's plain "n",
+    less the states ``supplement.JIEBA_STATE_NOUNS``) it is never the particle, which
+    follows a verb or an adjective, so before a verb it is "must" (作业得写完, 笔记得记好
+    děi) and before what one gets "got" (宝宝得了肺炎 dé); never before a complement of
+    manner (装饰得像宫殿: de)."""
     for k, word in enumerate(words):
         if not word.is_chinese or word.simplified not in ("得", "地"):
             continue
@@ -1021,13 +1133,35 @@ def _particle_de(
             if prev is not None and (
                 prev.simplified in _DEI_BEFORE
                 or (
-                    (prev.simplified in _WHEN or prev.simplified in _WHO)
+                    (
+                        prev.simplified in _WHEN
+                        or prev.simplified in _WHO
+                        or _THIS_ONE.fullmatch(prev.simplified) is not None
+                        or (
+                            lexicon.is_noun(prev.simplified)
+                            and nxt is not None
+                            and not nxt.simplified.startswith(_MANNER_THEN)
+                        )
+                    )
                     and nxt is not None
                     and (
                         nxt.simplified.startswith(("了", "到", *_MUST_THEN))
                         or nxt.simplified in _GOT
-                        or lexicon.is_verb(nxt.simplified)
+                        or nxt.simplified in _WHEN
+                        or _a_verb(nxt, lexicon)
                     )
+                )
+                # after any word, before what only a duty takes (回家得先洗手) or a time
+                # (快递得明天才到), which no complement of the particle is
+                or (
+                    nxt is not None
+                    and (nxt.simplified.startswith(_DUTY_THEN) or nxt.simplified in _WHEN)
+                )
+                # after a time phrase the path cut (这个月 + 得还信用卡)
+                or (
+                    _TIME_PHRASE.search(_text_before(words, k)) is not None
+                    and nxt is not None
+                    and _a_verb(nxt, lexicon)
                 )
                 or _topic_must(words, k, lexicon)  # round 8: 这事得问我妈
             ):
@@ -1041,7 +1175,7 @@ def _particle_de(
             elif (
                 nxt is not None
                 and not nxt.simplified.startswith(("了", "到", "出"))
-                and (nxt.simplified.startswith(_MUST_THEN) or lexicon.is_verb(nxt.simplified))
+                and (nxt.simplified.startswith(_MUST_THEN) or _a_verb(nxt, lexicon))
             ):
                 reading = "dei3"  # ，得改短: must
         elif (
@@ -1059,6 +1193,14 @@ def _particle_de(
         if reading:
             word.numbers = [reading]
             settled.add((id(word), 0))
+
+
+def _a_verb(word: RuledWord, lexicon: Lexicon) -> bool:
+    """A verb by jieba's tag, or paying back (还 huán, 还钱: jieba tags 还 an adverb and
+    lacks the supplement's 还钱), as the rules read it before 得 is decided."""
+    return lexicon.is_verb(word.simplified) or (
+        word.simplified.startswith("还") and word.numbers[:1] == ["huan2"]
+    )
 
 
 def _text_before(words: Sequence[RuledWord], k: int) -> str:

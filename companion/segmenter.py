@@ -80,6 +80,53 @@ _COMPARATIVE_ADVERBS = "还更"
 _THINKING = frozenset(["记得", "觉得", "晓得", "懂得", "认得"])
 # result complements after a verb (收到, 用完, 收好): 没 then such a verb is its negation
 _RESULTS = frozenset("到好完下起住掉齐走")
+# records one writes (记 "a record"): before 得 and a verb they are what must be written
+# (笔记得记好, 日记得每天写: 得 děi), not a character + 记得 "remember"
+_RECORDS = frozenset(["笔记", "日记", "周记", "游记", "札记", "传记", "杂记", "随记"])
+# what makes a lone character before 记得 a word of its own (这周 + 记得, 上周 + 记得)
+_DEICTIC = frozenset("这那上下每本今明昨前后一两几半某")
+
+
+_COUNTING = frozenset(DIGITS + "几半")
+# A drama's cast as fans write it (男主, 女二, 男配: supplement words): one word, as common
+# in comments as 男 alone, so it beats the words it would otherwise be cut into (男主帅:
+# 男主 + 帅, not 男 + 主帅 "commander"), unless its second character starts a longer word
+# (男主人, 女一起, 男二十岁: the dictionary's and the numbers' paths decide)
+CAST_ROLES = frozenset([*(a + b for a in "男女" for b in "主配一二三"), "男女主", "男女配"])
+ROLE_COST = 800
+_ROLE_THEN = {
+    "主": frozenset("人持播页动要见意任席管流题导场角"),
+    "配": frozenset("合置音件乐送偶备方角套饰色"),
+    "一": frozenset("十百千万个次天些点下样起直定般切共同边半号"),
+    "二": frozenset("十百千万个次天号手"),
+    "三": frozenset("十百千万个次天号"),
+}
+# verbs one puts one's mind to: before 点心 they take 点 "a bit" + 心 "mind" (长点心 "grow
+# some sense", 上点心, 用点心: xīn), not the word 点心 "snacks" (吃点心, 小点心)
+_MINDING = frozenset("长上用走留操费")
+_MINDER = frozenset("你我他她也都就多要得请再")
+
+
+def _split_minding(run: str, lengths: list[int]) -> list[int]:
+    """A lone verb of ``_MINDING`` then the word 点心: 点 + 心 (see ``_MINDING``)."""
+    out: list[int] = []
+    at = 0
+    for n, size in enumerate(lengths):
+        if (
+            size == 2
+            and run[at : at + 2] == "点心"
+            and n
+            and lengths[n - 1] == 1
+            and run[at - 1] in _MINDING
+            # 上 also closes a verb (端上点心 "serve snacks"): only after a subject or an
+            # adverb, or opening the run (你上点心, 上点心吧)
+            and (run[at - 1] != "上" or at == 1 or run[at - 2] in _MINDER)
+        ):
+            out.extend((1, 1))
+        else:
+            out.append(size)
+        at += size
+    return out
 
 
 class Segmenter:
@@ -127,6 +174,7 @@ class Segmenter:
         excluded = frozenset((without,)) if without else frozenset()
         lengths = self._solve(run, excluded, use_extra)[1]
         lengths = self._verbs_of_thinking(run, lengths)
+        lengths = _split_minding(run, lengths)
         lengths = self._negated_results(run, lengths)
         return self._split_comparatives(run, lengths, excluded, use_extra)
 
@@ -134,22 +182,35 @@ class Segmenter:
         """A noun then a lone 得 where the noun's last character and 得 make a verb of
         remembering or feeling: that verb, not the noun (图书馆的书记得还: 书 + 记得, not
         书记 + 得). The particle 得 follows a verb or an adjective, never a noun such as
-        书记; 得 "must" or "got" after one is kept (书记得了奖: 了 follows)."""
+        书记; 得 "must" or "got" after one is kept (书记得了奖: 了 follows). A record one
+        writes (``_RECORDS``) is the other way round: 笔记得记好, 日记得每天写 are the
+        record + 得 "must", whichever path the costs gave."""
         at = 0
         out = list(lengths)
         for n in range(len(out) - 1):
             size = out[n]
             end = at + size
+            if run[end : end + 1] == "得" and run[end + 1 : end + 2] in ("了", "到", "出", ""):
+                at += size
+                continue
             if (
                 size >= 2
                 and out[n + 1] == 1
                 and run[end] == "得"
                 and run[end - 1] + "得" in _THINKING
-                and run[end + 1 : end + 2] not in ("了", "到", "出", "")
+                and run[at:end] not in _RECORDS
                 and not self._is_verb(run[at:end])
                 and self.base_cost(run[at : end - 1]) is not None
             ):
                 out[n], out[n + 1] = size - 1, 2
+            elif (
+                size == 1
+                and out[n + 1] == 2
+                and run[end : end + 2] == "记得"
+                and run[at] + "记" in _RECORDS
+                and not (n and out[n - 1] == 1 and run[at - 1] in _DEICTIC)
+            ):
+                out[n], out[n + 1] = 2, 1  # 日 + 记得 + 写 -> 日记 + 得 + 写
             at += out[n]
         return out
 
@@ -203,6 +264,19 @@ class Segmenter:
                 word = ch if size == 1 else run[k : k + size]
                 value = index.get(word)
                 cost = extra.get(word)
+                if (
+                    cost is not None
+                    and k
+                    and run[k - 1] in _COUNTING
+                    and run[k - 1 : k + 1] in index
+                ):
+                    # 一年假的: after a numeral an extra word gets no margin (一年 + 假), a
+                    # dictionary word only its own cost
+                    cost = None
+                if cost is not None and word in CAST_ROLES:
+                    if run[k + size : k + size + 1] in _ROLE_THEN[word[-1]]:
+                        continue  # 女主播: 女 + 主播
+                    cost = min(cost, ROLE_COST)
                 if cost is None:
                     if value is None or value & NO_WORD == NO_WORD:
                         if size > 1:

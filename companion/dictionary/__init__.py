@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.dictionary.cedict import CompactIndex, DictionaryError, Entry, load_index
-from companion.dictionary.frequency import VERB
+from companion.dictionary.frequency import NOUN, VERB
 from companion.dictionary.syllables import split_joined
 from companion.segmenter import Segmenter
 from companion.text import HAN_CLASS, is_han
@@ -349,6 +349,11 @@ class Dictionary:
         """Whether jieba's list tags ``word`` (simplified) as a verb."""
         value = self._index().index.get(word)
         return value is not None and bool(value & VERB)
+
+    def is_noun(self, word: str) -> bool:
+        """Whether jieba's list tags ``word`` (simplified) as a noun (and not as a verb)."""
+        value = self._index().index.get(word)
+        return value is not None and bool(value & NOUN)
 
     def split_word(self, word: str) -> list[str]:
         """The likeliest words ``word`` (simplified hanzi) is made of, other than itself."""

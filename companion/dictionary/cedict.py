@@ -35,6 +35,7 @@ from companion.dictionary.frequency import (
     LOW_BITS,
     MAX_COST,
     NO_WORD,
+    NOUN,
     UNKNOWN_COUNT,
     VERB,
     jieba_dict_path,
@@ -43,7 +44,7 @@ from companion.dictionary.frequency import (
     to_cost,
 )
 
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 CACHE_NAME = f"cedict-v{CACHE_VERSION}.idx"  # the user's cache and an installer's copy
 MAX_GROUP = 31  # count field of a packed index value (5 bits)
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -198,10 +199,10 @@ class CompactIndex:
     """Everything a lookup or a segmentation needs, in a few flat objects (module docstring).
 
     ``index`` maps each form (CEDICT's simplified and traditional forms, jieba's words) to a
-    packed ``(((start << 5) | count) << LOW_BITS) | verb | cost``: ``count`` entries from
-    ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
-    (``frequency.VERB``), and its segmentation cost (``frequency.NO_WORD`` for a
-    traditional form: text is segmented in simplified form).
+    packed ``(((start << 5) | count) << LOW_BITS) | noun | verb | cost``: ``count`` entries
+    from ``postings[start]`` (0 for a word only jieba lists), whether jieba tags it a verb
+    (``frequency.VERB``) or a noun (``frequency.NOUN``), and its segmentation cost
+    (``frequency.NO_WORD`` for a traditional form: text is segmented in simplified form).
     """
 
     blob: bytes
@@ -381,7 +382,11 @@ def build_index(
     """The compact index of ``entries``, with segmentation costs from ``frequencies``
     (jieba's (word, count, tag) rows; without them every CEDICT word costs the same).
     Verbs are the words jieba tags so, plus ``supplement.JIEBA_UNTAGGED_VERBS``."""
-    from companion.dictionary.supplement import JIEBA_UNTAGGED_VERBS
+    from companion.dictionary.supplement import (
+        JIEBA_STATE_NOUNS,
+        JIEBA_UNTAGGED_NOUNS,
+        JIEBA_UNTAGGED_VERBS,
+    )
 
     all_entries = list(entries)
     groups: dict[str, list[int]] = {}
@@ -409,6 +414,23 @@ def build_index(
     verbs = {word for word, tag in tags.items() if tag.startswith("v")}
     verb_share = sum(counts[word] for word in verbs) / total  # as jieba tags its corpus
     verbs |= {word for word in JIEBA_UNTAGGED_VERBS if word in counts}
+    # nouns: what 得 after a word cannot be the particle of (作业得写完 děi); jieba's plain
+    # "n" only (its names, nr/ns, tag 安静 and 美丽), and not where most of CEDICT's senses
+    # are verbs ("to ...": 总结, 布置, 记录, which jieba tags n) or a state the word also
+    # is (``supplement.JIEBA_STATE_NOUNS``: 热情, 精彩)
+    verb_senses: dict[str, list[int]] = {}
+    for entry in all_entries:
+        tally = verb_senses.setdefault(entry.simplified, [0, 0])
+        tally[0] += sum(sense.startswith("to ") for sense in entry.senses)
+        tally[1] += len(entry.senses)
+    nouns = {
+        word
+        for word, tag in tags.items()
+        if tag == "n"
+        and word not in verbs
+        and word not in JIEBA_STATE_NOUNS
+        and 2 * verb_senses.get(word, (0, 0))[0] < max(1, verb_senses.get(word, (0, 0))[1])
+    } | {word for word in JIEBA_UNTAGGED_NOUNS if word in counts}
     parts: list[bytes] = []
     offsets = array("I", [0])
     size = 0
@@ -443,14 +465,15 @@ def build_index(
             cost = to_cost(CEDICT_PROPER_COUNT if proper else CEDICT_ONLY_COUNT, total)
         else:
             cost = NO_WORD  # a traditional form, or not all hanzi
-        flag = VERB if key in verbs else 0
+        flag = (VERB if key in verbs else 0) | (NOUN if key in nouns else 0)
         index[key] = (((len(postings) << 5) | len(ranked)) << LOW_BITS) | flag | cost
         postings.extend(ranked)
         if cost != NO_WORD:
             note_word(key)
     for word, count in counts.items():
         if word not in index and keep_jieba_only(word, count, tags[word]):
-            index[word] = (VERB if word in verbs else 0) | to_cost(count, total)
+            flag = (VERB if word in verbs else 0) | (NOUN if word in nouns else 0)
+            index[word] = flag | to_cost(count, total)
             note_word(word)
     known = {key for key in groups if len(key) == 1}
     fallback = "\n".join(ch + reading for ch, reading in _pypinyin_fallback(known).items())
@@ -498,9 +521,21 @@ def corrections_key() -> str:
     """``supplement.CEDICT_CORRECTIONS`` as text (a few hundred bytes), kept in the cache: a
     cache built with other corrections is rebuilt, so editing the table needs no version
     bump."""
-    from companion.dictionary.supplement import CEDICT_CORRECTIONS, JIEBA_UNTAGGED_VERBS
+    from companion.dictionary.supplement import (
+        CEDICT_CORRECTIONS,
+        JIEBA_STATE_NOUNS,
+        JIEBA_UNTAGGED_NOUNS,
+        JIEBA_UNTAGGED_VERBS,
+    )
 
-    return repr((sorted(CEDICT_CORRECTIONS.items()), sorted(JIEBA_UNTAGGED_VERBS)))
+    return repr(
+        (
+            sorted(CEDICT_CORRECTIONS.items()),
+            sorted(JIEBA_UNTAGGED_VERBS),
+            sorted(JIEBA_STATE_NOUNS),
+            sorted(JIEBA_UNTAGGED_NOUNS),
+        )
+    )
 
 
 def save_index(

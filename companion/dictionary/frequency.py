@@ -22,7 +22,8 @@ COST_BITS = 12
 NO_WORD = (1 << COST_BITS) - 1  # cost field of a key that is not a segmentation word
 MAX_COST = NO_WORD - 1
 VERB = 1 << COST_BITS  # flag: jieba tags the word as a verb (v, vn, vd, ...)
-LOW_BITS = COST_BITS + 1  # cost and flag: an index value's entry group sits above them
+NOUN = 1 << (COST_BITS + 1)  # flag: jieba tags the word as a noun (n, nr, nz...) and not a verb
+LOW_BITS = COST_BITS + 2  # cost and flags: an index value's entry group sits above them
 # How often an auxiliary (会, 能, 可以...) is followed by a verb: nearly always (会说, 能去),
 # an adverb or a preposition coming between now and then (会很, 会在)
 VERB_AFTER_MODAL = 0.85

@@ -1,6 +1,7 @@
 """A few words CC-CEDICT lacks that decide a polyphone's reading, plus the app's own name.
 
-Segmentation joins them into one word so that 还钱 reads huán qián rather than hái qián.
+Segmentation joins them into one word so that 还钱 reads huán qián rather than hái qián,
+and so that words people write as one (a drama's 男主, 女二) are not cut into other words.
 Phrasebook terms are added at run time with ``Dictionary.add_extra_words``.
 """
 
@@ -40,6 +41,30 @@ SUPPLEMENT: list[tuple[str, str, str, str]] = [
     ("查重", "查重", "cha2 chong2", "to check for plagiarism or duplicates"),
     ("去重", "去重", "qu4 chong2", "to remove duplicates"),
     ("上相", "上相", "shang4 xiang4", "photogenic"),
+    # a drama's cast as fans write it: one word each (男配比男主帅: 男配 + 比 + 男主, not
+    # 男 + 配比 + 男 + 主帅), 男/女 + the role or its rank
+    ("男主", "男主", "nan2 zhu3", "male lead (of a drama, a novel)"),
+    ("女主", "女主", "nu:3 zhu3", "female lead (of a drama, a novel)"),
+    ("男配", "男配", "nan2 pei4", "male supporting role"),
+    ("女配", "女配", "nu:3 pei4", "female supporting role"),
+    ("男一", "男一", "nan2 yi1", "male lead; first male role"),
+    ("女一", "女一", "nu:3 yi1", "female lead; first female role"),
+    ("男二", "男二", "nan2 er4", "second male lead"),
+    ("女二", "女二", "nu:3 er4", "second female lead"),
+    ("男三", "男三", "nan2 san1", "third male lead"),
+    ("女三", "女三", "nu:3 san1", "third female lead"),
+    ("男女主", "男女主", "nan2 nu:3 zhu3", "the male and female leads"),
+    ("男女配", "男女配", "nan2 nu:3 pei4", "the male and female supporting roles"),
+    ("男一号", "男一號", "nan2 yi1 hao4", "male lead; the first male role"),
+    ("女一号", "女一號", "nu:3 yi1 hao4", "female lead; the first female role"),
+    ("男二号", "男二號", "nan2 er4 hao4", "second male lead"),
+    ("女二号", "女二號", "nu:3 er4 hao4", "second female lead"),
+    # CEDICT words jieba lacks, so two common characters outweigh them, whose polyphone
+    # the word decides (年 + 假 left 假 to the rules)
+    ("年假", "年假", "nian2 jia4", "annual leave"),
+    ("天哪", "天哪", "tian1 na5", "Good heavens!; Oh my God!"),
+    ("摩的", "摩的", "mo2 di1", "motorcycle taxi"),
+    ("心塞", "心塞", "xin1 sai1", "(slang) to feel heartsick; frustrated; gutted"),
     (
         "朝九晚五",
         "朝九晚五",
@@ -80,13 +105,31 @@ EVERYDAY_FIRST: dict[str, str] = {
 }
 
 
-# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家 and 毕业 "n", 长胖 "a"):
-# flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
+# Everyday verbs jieba's dictionary tags otherwise (长大 "ns", 回家, 毕业, 记, 问, 排队 "n",
+# 长胖 "a"): flagged as verbs in the index, so an auxiliary before one earns the segmenter's bonus
 # (孩子都会长大的: 会 + 长大, not 会长 "club president" + 大) and the rules know them
 JIEBA_UNTAGGED_VERBS: frozenset[str] = frozenset(
     [
         "长大", "回家", "毕业", "长胖", "发胖", "生气", "买单", "化妆", "发货", "下单", "评论",
-        "种草", "上车", "回国", "住院", "出院",
-        "乐", "踩", "穿", "问",  # round 8: jieba's a, zg, zg, n (能乐: 能 + 乐; 踩过 guo)
+        "种草", "上车", "回国", "住院", "出院", "记", "问", "省", "排队",
+        "乐", "踩", "穿",  # round 8: jieba's a, zg, zg (能乐: 能 + 乐; 踩过 guo)
     ]
 )  # fmt: skip
+
+
+# Words jieba tags as plain nouns that are as often states, adjectives or verbs before the
+# particle 得 (热情得让人受不了, 感觉得到, 气得发抖): not nouns for the rule that reads 得
+# děi after a noun (作业得写完), so 得 after them stays the particle
+JIEBA_STATE_NOUNS: frozenset[str] = frozenset(
+    [
+        "热", "气", "病", "酸", "辣", "火", "神", "精", "感觉", "热情", "精彩", "老实", "精神",
+        "规矩", "客观", "伤心", "小心", "关心", "动手", "用力", "合格", "有力", "合法", "大方",
+        "幸运", "痛快", "风光", "体面", "时髦", "光彩", "义气", "运气", "福气", "本事", "能耐",
+        "礼貌", "出息", "秀气", "洋气", "土气", "骨气", "神气", "服气", "争气", "小气", "大气",
+    ]
+)  # fmt: skip
+
+
+# Everyday nouns jieba tags otherwise (东西 "ns", east and west): nouns for the rule that
+# reads 得 děi after a noun (这东西得趁早买)
+JIEBA_UNTAGGED_NOUNS: frozenset[str] = frozenset(["东西"])
