@@ -10,16 +10,17 @@ falls back to the offline one with a plain-words note.
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from companion.engines.base import (
     LANGUAGE_NAMES,
+    Cancelled,
     CancelToken,
     Engine,
     EngineError,
@@ -303,40 +304,47 @@ class Translator:
             prepared = []
             for sentence in chunk:
                 prepared.append(self._prepare(sentence, source, target, glossary))
-                # Hand the GIL over between sentences: on the helper thread this runs beside
-                # an engine call, which otherwise waits out the 5 ms switch interval to get
-                # the GIL back each time it returns (~0.3 s over a 100,000-character text).
+                # Hand the GIL over between sentences: this runs beside the engine thread,
+                # which otherwise waits out the 5 ms switch interval to get the GIL back each
+                # time an engine call returns (~0.3 s over a 100,000-character text).
                 time.sleep(0)
             return prepared
 
-        # Closed on the way out (a cancel, a failure): the helper thread has ended by then.
-        with contextlib.closing(_prepared_ahead(chunks, prepare, cancel)) as ready:
-            for number, (chunk, prepared) in enumerate(ready):
-                # What still needs a model: a sentence that is all kept words, codes, digits and
-                # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.
-                needed = [i for i, prep in enumerate(prepared) if _needs_engine(prep.text, source)]
-                first = engine
-                outputs = [prep.text for prep in prepared]
-                if needed:
-                    translated, engine = self._run_chunk(
-                        engine, [prepared[i].text for i in needed], source, target, cancel, result
-                    )
-                    for index, out in zip(needed, translated, strict=True):
-                        outputs[index] = out
-                sent = set(needed)
+        current = [engine]  # the engine the next chunk starts with (a fallback changes it)
+
+        def run(chunk: list[str], prepared: list[Protected]) -> _Answer:
+            # What still needs a model: a sentence that is all kept words, codes, digits and
+            # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.
+            needed = [i for i, prep in enumerate(prepared) if _needs_engine(prep.text, source)]
+            first = used = current[0]
+            outputs = [prep.text for prep in prepared]
+            notes: list[str] = []
+            if needed:
+                translated, used = self._run_chunk(
+                    first, [prepared[i].text for i in needed], source, target, cancel, notes
+                )
+                for index, out in zip(needed, translated, strict=True):
+                    outputs[index] = out
+            current[0] = used
+            return _Answer(outputs, set(needed), first, used, notes)
+
+        # Closed on the way out (a cancel, a failure): its threads have ended by then.
+        with contextlib.closing(_pipelined(chunks, prepare, run, cancel)) as ready:
+            for number, (chunk, prepared, answer) in enumerate(ready):
+                result.notes.extend(answer.notes)
+                info, first = answer.engine.info, answer.first
                 for index, (sentence, prep, out) in enumerate(
-                    zip(chunk, prepared, outputs, strict=True)
+                    zip(chunk, prepared, answer.outputs, strict=True)
                 ):
                     final = prep.restore(out)
                     hits = tuple(prep.hits)
-                    info = engine.info
-                    online = info.online and index in sent  # kept as written: nothing went online
+                    online = info.online and index in answer.sent  # kept as written: not sent
                     done[sentence] = SentenceResult(
                         sentence, final, info.name, hits, info.label, online
                     )
                     entry = CachedSentence(final, info.name, info.label, online, hits)
-                    self.cache.put(key(engine.info.name, sentence), entry)
-                    if engine is not first:  # a fallback answer also serves the next request
+                    self.cache.put(key(info.name, sentence), entry)
+                    if answer.engine is not first:  # a fallback answer serves the next request too
                         self.cache.put(key(first.info.name, sentence), entry)
                 more = number + 1 < len(chunks)
                 self._publish(result, assembler, sentences, done, on_progress, partial=more)
@@ -410,8 +418,10 @@ class Translator:
         source: str,
         target: str,
         cancel: CancelToken | None,
-        result: TranslationResult,
+        notes: list[str],
     ) -> tuple[list[str], Engine]:
+        """``texts`` translated, by ``engine`` or the offline one when it fails; the note
+        saying so is added to ``notes``."""
         try:
             outputs = engine.translate_batch(texts, source, target, cancel)
         except EngineError as exc:
@@ -432,7 +442,7 @@ class Translator:
                     f"{offline_exc.message} ({failed_label}: {words})",
                 ) from None
             note = f"{failed_label}: {words} - translated offline"
-            result.notes.append(note)
+            notes.append(note)
             if exc.kind in _PAUSING_KINDS:
                 with self._pause_lock:
                     self._online_paused_until = time.monotonic() + ONLINE_PAUSE_SECONDS
@@ -495,34 +505,114 @@ def _chunks(pending: list[str], whole_post: int, first: int) -> list[list[str]]:
     return chunks
 
 
-def _prepared_ahead(
+@dataclass
+class _Answer:
+    """What the engine made of a chunk: an output per sentence (the prepared text itself where
+    nothing needed a model), which sentences went to it, the engine the chunk started with and
+    the one that answered (the offline one after a failure), and the notes that failure left."""
+
+    outputs: list[str]
+    sent: set[int]
+    first: Engine
+    engine: Engine
+    notes: list[str]
+
+
+def _pipelined(
     chunks: list[list[str]],
     prepare: Callable[[list[str]], list[Protected]],
+    run: Callable[[list[str], list[Protected]], _Answer],
     cancel: CancelToken | None,
-) -> Generator[tuple[list[str], list[Protected]], None, None]:
-    """Each chunk with its prepared sentences, the next chunk prepared while this one is out.
+) -> Generator[tuple[list[str], list[Protected], _Answer], None, None]:
+    """Each chunk with its prepared sentences and its answer, in order; preparing, the engine
+    calls and the caller's work each on a thread of its own, so none waits for another.
 
-    Preparing (the glossary's terms and numbers, the kept Latin words) is Python; an engine
-    call mostly is not (CTranslate2 and the network release the GIL). On a helper thread the
-    next chunk's preparation runs while the engine works on this one instead of after it: at
-    100,000 characters preparing was ~0.45 s of the translator's ~0.65 s beside the engine's
-    ~1.8 s (tiny fixture model). A text of one chunk (a post) is prepared here, no thread.
+    Preparing (the glossary's terms and numbers, the kept Latin words) and what the caller does
+    with an answer (restore the terms, assemble the text, publish it) are Python; an engine
+    call mostly is not (CTranslate2 and the network release the GIL). With the engine called
+    from the caller's thread it stood idle while each chunk was restored and published:
+    ~0.1-0.15 s in all at 100,000 characters (tiny fixture model), now ~0.02 s. The engine
+    thread sends chunk k+1 while the caller shows chunk k and may answer two chunks ahead of
+    it; the prepare thread keeps two chunks ready ahead of the engine. A cancel is checked
+    before every engine call, so it wastes at most the call already out. A text of one chunk
+    (a post) runs here, no thread.
     """
     if len(chunks) <= 1:
         for chunk in chunks:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            yield chunk, prepare(chunk)
+            prepared = prepare(chunk)
+            yield chunk, prepared, run(chunk, prepared)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="companion-prepare") as helper:
-        ahead = helper.submit(prepare, chunks[0])
-        for index, chunk in enumerate(chunks):
+    stop = threading.Event()
+    # Each holds a chunk's result, or the exception that ended the stage (raised by the caller).
+    ready: queue.SimpleQueue[list[Protected] | BaseException] = queue.SimpleQueue()
+    answered: queue.SimpleQueue[tuple[list[Protected], _Answer] | BaseException]
+    answered = queue.SimpleQueue()
+    prepare_room = threading.Semaphore(2)  # prepared chunks the engine has not taken yet
+    engine_room = threading.Semaphore(2)  # answers the caller has not taken yet
+
+    def halted() -> BaseException | None:
+        if cancel is not None and cancel.cancelled:
+            return Cancelled()
+        return _Stopped() if stop.is_set() else None
+
+    def preparing() -> None:
+        for chunk in chunks:
+            prepare_room.acquire()
+            problem = halted()
+            if problem is None:
+                try:
+                    ready.put(prepare(chunk))
+                    continue
+                except BaseException as exc:  # handed to the caller, raised there
+                    problem = exc
+            ready.put(problem)
+            return
+
+    def answering() -> None:
+        for chunk in chunks:
+            prepared = ready.get()
+            prepare_room.release()
+            if isinstance(prepared, BaseException):
+                answered.put(prepared)
+                return
+            engine_room.acquire()
+            problem = halted()  # checked before every call: none starts after a cancel
+            if problem is None:
+                try:
+                    answered.put((prepared, run(chunk, prepared)))
+                    continue
+                except BaseException as exc:  # handed to the caller, raised there
+                    problem = exc
+            answered.put(problem)
+            return
+
+    threads = [
+        threading.Thread(target=preparing, name="companion-prepare", daemon=True),
+        threading.Thread(target=answering, name="companion-engine", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for chunk in chunks:
+            item = answered.get()
+            engine_room.release()
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            prepared = ahead.result()
-            if index + 1 < len(chunks):
-                ahead = helper.submit(prepare, chunks[index + 1])
-            yield chunk, prepared
+            if isinstance(item, BaseException):
+                raise item
+            yield chunk, *item
+    finally:
+        stop.set()
+        prepare_room.release()  # wake a stage waiting for room: it sees the stop and ends
+        engine_room.release()
+        for thread in threads:
+            thread.join()
+
+
+class _Stopped(Exception):
+    """A stage ended because the caller stopped reading (it never sees this)."""
 
 
 def check_input(text: str) -> str:
