@@ -28,12 +28,14 @@ from companion.engines.base import (
 )
 from companion.glossary_api import GlossaryPass, Protected, TermHit
 from companion.text import (
+    ScriptTally,
     Segment,
     clean_input,
-    detect_direction,
+    direction_of,
     has_han,
     has_words,
     is_probably_binary,
+    script_tally,
     split_segments,
 )
 
@@ -213,10 +215,16 @@ class Translator:
 
     @staticmethod
     def _resolve(
-        text: str, source: str, target: str | None, known_latin: Collection[str]
+        text: str,
+        source: str,
+        target: str | None,
+        known_latin: Collection[str],
+        tally: ScriptTally | None = None,
     ) -> tuple[str, str]:
+        """The direction; ``tally`` is the text's :func:`script_tally` when already made."""
         if source == "auto":
-            source, detected_target = detect_direction(text, known_latin)
+            counts = (tally if tally is not None else script_tally(text)).counts(known_latin)
+            source, detected_target = direction_of(counts)
             target = target or detected_target
             if target == source:  # user forced the target to the detected source
                 source = "en" if target == "zh" else "zh"
@@ -250,10 +258,11 @@ class Translator:
         engine can translate (e.g. no pack installed), and ``Cancelled`` when cancelled.
         """
         text = check_input(text)
-        early = self._early_direction(text, source, target)
+        tally = script_tally(text) if source == "auto" else None  # one scan for both asks
+        early = self._early_direction(text, source, target, tally)
         if early is not None:
             self._prefetch_offline(*early)
-        source, target = self.resolve_direction(text, source, target)
+        source, target = self._resolve(text, source, target, self.known_latin, tally)
         result = TranslationResult(source_text=text, source=source, target=target)
         segments = split_segments(text)
         sentences = [s.text for s in segments if s.translatable]
@@ -370,7 +379,7 @@ class Translator:
         )
 
     def _early_direction(
-        self, text: str, source: str, target: str | None
+        self, text: str, source: str, target: str | None, tally: ScriptTally | None = None
     ) -> tuple[str, str] | None:
         """The direction when it is certain without the phrasebook's Latin words, else None.
 
@@ -382,7 +391,7 @@ class Translator:
         if not has_words(text):
             return None  # nothing for a model: no reason to load one
         try:
-            early = self._resolve(text, source, target, ())
+            early = self._resolve(text, source, target, (), tally)
         except InputError:
             return None  # refused below, with the direction's own message
         return early if source != "auto" or early[0] == "zh" else None
