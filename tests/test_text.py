@@ -186,3 +186,34 @@ def test_one_tally_gives_the_counts_for_any_known_words(pieces: list[str], known
         counts = tally.counts(words)
         assert (counts.han, counts.latin_words) == _counts_word_by_word(text, words)
         assert counts == script_counts(text, words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(["好看", "。", "！", " ", "\n", "OK.", "  ", "😂", "，", "a" * 30, "…"]),
+        max_size=40,
+    ),
+    max_chars=st.integers(min_value=1, max_value=60),
+)
+def test_a_sentence_with_nothing_around_it_is_split_as_any_other(
+    pieces: list[str], max_chars: int
+) -> None:
+    """The short cut for a plain sentence gives exactly what the general path gives."""
+    import re
+
+    from companion.text import _SPLIT_RE, Segment, _append_sentence
+
+    text = "".join(pieces)
+    expected: list[Segment] = []
+    for line in re.split(r"(\n+)", text):
+        if line.startswith("\n"):
+            expected.append(Segment(line, False))
+        elif line:
+            pos = 0
+            for match in _SPLIT_RE.finditer(line):
+                _append_sentence(expected, line[pos : match.end()], max_chars)
+                pos = match.end()
+            if pos < len(line):
+                _append_sentence(expected, line[pos:], max_chars)
+    assert split_segments(text, max_chars) == expected
