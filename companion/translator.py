@@ -156,10 +156,27 @@ class SentenceCache:
             self.hits += 1
             return value
 
-    def put(self, key: CacheKey, value: CachedSentence) -> None:
+    def get_many(self, keys: Sequence[CacheKey]) -> list[CachedSentence | None]:
+        """:meth:`get` of each key, under one lock (a long text asks for thousands)."""
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
+            found = [self._items.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    self._items.move_to_end(key)
+            hits = len(found) - found.count(None)
+            self.hits += hits
+            self.misses += len(found) - hits
+            return found
+
+    def put(self, key: CacheKey, value: CachedSentence) -> None:
+        self.put_many([(key, value)])
+
+    def put_many(self, items: Sequence[tuple[CacheKey, CachedSentence]]) -> None:
+        """:meth:`put` of each item in turn, under one lock."""
+        with self._lock:
+            for key, value in items:
+                self._items[key] = value
+                self._items.move_to_end(key)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
 
@@ -291,8 +308,8 @@ class Translator:
 
         # Serve what the cache has first, so repeated text appears at once.
         pending: list[str] = []
-        for sentence in unique:
-            cached = self.cache.get(key(engine.info.name, sentence))
+        known = self.cache.get_many([key(engine.info.name, sentence) for sentence in unique])
+        for sentence, cached in zip(unique, known, strict=True):
             if cached is None:
                 pending.append(sentence)
             else:
@@ -342,6 +359,7 @@ class Translator:
             for number, (chunk, prepared, answer) in enumerate(ready):
                 result.notes.extend(answer.notes)
                 info, first = answer.engine.info, answer.first
+                entries: list[tuple[CacheKey, CachedSentence]] = []
                 for index, (sentence, prep, out) in enumerate(
                     zip(chunk, prepared, answer.outputs, strict=True)
                 ):
@@ -352,9 +370,10 @@ class Translator:
                         sentence, final, info.name, hits, info.label, online
                     )
                     entry = CachedSentence(final, info.name, info.label, online, hits)
-                    self.cache.put(key(info.name, sentence), entry)
+                    entries.append((key(info.name, sentence), entry))
                     if answer.engine is not first:  # a fallback answer serves the next request too
-                        self.cache.put(key(first.info.name, sentence), entry)
+                        entries.append((key(first.info.name, sentence), entry))
+                self.cache.put_many(entries)
                 more = number + 1 < len(chunks)
                 self._publish(result, assembler, sentences, done, on_progress, partial=more)
         result.complete = True

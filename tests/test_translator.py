@@ -452,3 +452,21 @@ def test_a_long_text_is_cut_into_chunks_that_grow_and_a_post_into_one() -> None:
     assert _chunks(sentences[:8], 8, 6) == [sentences[:8]]  # a post: one engine call
     assert _chunks([], 8, 6) == []
     assert [len(c) for c in _chunks(sentences[:9], 0, 1)] == [1, 2, 4, 2]
+
+
+def test_the_cache_asked_for_many_keys_answers_as_asked_for_each() -> None:
+    from companion.translator import CachedSentence, SentenceCache
+
+    def entry(n: int) -> CachedSentence:
+        return CachedSentence(f"t{n}", "offline", "Offline", False)
+
+    def key(n: int) -> tuple[str, str, str, bool, str]:
+        return ("offline", "zh", "en", True, f"s{n}")
+
+    cache = SentenceCache(capacity=3)
+    cache.put_many([(key(n), entry(n)) for n in range(5)])  # the oldest two are dropped
+    assert cache.get_many([key(n) for n in range(5)]) == [None, None, entry(2), entry(3), entry(4)]
+    assert (cache.hits, cache.misses) == (3, 2)
+    assert cache.get_many([key(2)]) == [entry(2)]  # now the most recent: 3 goes next
+    cache.put(key(5), entry(5))
+    assert [cache.get(key(n)) for n in (2, 3, 4, 5)] == [entry(2), None, entry(4), entry(5)]
