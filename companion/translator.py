@@ -10,16 +10,17 @@ falls back to the offline one with a plain-words note.
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from companion.engines.base import (
     LANGUAGE_NAMES,
+    Cancelled,
     CancelToken,
     Engine,
     EngineError,
@@ -27,12 +28,14 @@ from companion.engines.base import (
 )
 from companion.glossary_api import GlossaryPass, Protected, TermHit
 from companion.text import (
+    ScriptTally,
     Segment,
     clean_input,
-    detect_direction,
+    direction_of,
     has_han,
     has_words,
     is_probably_binary,
+    script_tally,
     split_segments,
 )
 
@@ -153,10 +156,27 @@ class SentenceCache:
             self.hits += 1
             return value
 
-    def put(self, key: CacheKey, value: CachedSentence) -> None:
+    def get_many(self, keys: Sequence[CacheKey]) -> list[CachedSentence | None]:
+        """:meth:`get` of each key, under one lock (a long text asks for thousands)."""
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
+            found = [self._items.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    self._items.move_to_end(key)
+            hits = len(found) - found.count(None)
+            self.hits += hits
+            self.misses += len(found) - hits
+            return found
+
+    def put(self, key: CacheKey, value: CachedSentence) -> None:
+        self.put_many([(key, value)])
+
+    def put_many(self, items: Sequence[tuple[CacheKey, CachedSentence]]) -> None:
+        """:meth:`put` of each item in turn, under one lock."""
+        with self._lock:
+            for key, value in items:
+                self._items[key] = value
+                self._items.move_to_end(key)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
 
@@ -212,10 +232,16 @@ class Translator:
 
     @staticmethod
     def _resolve(
-        text: str, source: str, target: str | None, known_latin: Collection[str]
+        text: str,
+        source: str,
+        target: str | None,
+        known_latin: Collection[str],
+        tally: ScriptTally | None = None,
     ) -> tuple[str, str]:
+        """The direction; ``tally`` is the text's :func:`script_tally` when already made."""
         if source == "auto":
-            source, detected_target = detect_direction(text, known_latin)
+            counts = (tally if tally is not None else script_tally(text)).counts(known_latin)
+            source, detected_target = direction_of(counts)
             target = target or detected_target
             if target == source:  # user forced the target to the detected source
                 source = "en" if target == "zh" else "zh"
@@ -249,10 +275,11 @@ class Translator:
         engine can translate (e.g. no pack installed), and ``Cancelled`` when cancelled.
         """
         text = check_input(text)
-        early = self._early_direction(text, source, target)
+        tally = script_tally(text) if source == "auto" else None  # one scan for both asks
+        early = self._early_direction(text, source, target, tally)
         if early is not None:
             self._prefetch_offline(*early)
-        source, target = self.resolve_direction(text, source, target)
+        source, target = self._resolve(text, source, target, self.known_latin, tally)
         result = TranslationResult(source_text=text, source=source, target=target)
         segments = split_segments(text)
         sentences = [s.text for s in segments if s.translatable]
@@ -281,8 +308,8 @@ class Translator:
 
         # Serve what the cache has first, so repeated text appears at once.
         pending: list[str] = []
-        for sentence in unique:
-            cached = self.cache.get(key(engine.info.name, sentence))
+        known = self.cache.get_many([key(engine.info.name, sentence) for sentence in unique])
+        for sentence, cached in zip(unique, known, strict=True):
             if cached is None:
                 pending.append(sentence)
             else:
@@ -303,41 +330,50 @@ class Translator:
             prepared = []
             for sentence in chunk:
                 prepared.append(self._prepare(sentence, source, target, glossary))
-                # Hand the GIL over between sentences: on the helper thread this runs beside
-                # an engine call, which otherwise waits out the 5 ms switch interval to get
-                # the GIL back each time it returns (~0.3 s over a 100,000-character text).
+                # Hand the GIL over between sentences: this runs beside the engine thread,
+                # which otherwise waits out the 5 ms switch interval to get the GIL back each
+                # time an engine call returns (~0.3 s over a 100,000-character text).
                 time.sleep(0)
             return prepared
 
-        # Closed on the way out (a cancel, a failure): the helper thread has ended by then.
-        with contextlib.closing(_prepared_ahead(chunks, prepare, cancel)) as ready:
-            for number, (chunk, prepared) in enumerate(ready):
-                # What still needs a model: a sentence that is all kept words, codes, digits and
-                # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.
-                needed = [i for i, prep in enumerate(prepared) if _needs_engine(prep.text, source)]
-                first = engine
-                outputs = [prep.text for prep in prepared]
-                if needed:
-                    translated, engine = self._run_chunk(
-                        engine, [prepared[i].text for i in needed], source, target, cancel, result
-                    )
-                    for index, out in zip(needed, translated, strict=True):
-                        outputs[index] = out
-                sent = set(needed)
+        current = [engine]  # the engine the next chunk starts with (a fallback changes it)
+
+        def run(chunk: list[str], prepared: list[Protected]) -> _Answer:
+            # What still needs a model: a sentence that is all kept words, codes, digits and
+            # punctuation once prepared ("yyds！", an English line in a Chinese post) does not.
+            needed = [i for i, prep in enumerate(prepared) if _needs_engine(prep.text, source)]
+            first = used = current[0]
+            outputs = [prep.text for prep in prepared]
+            notes: list[str] = []
+            if needed:
+                translated, used = self._run_chunk(
+                    first, [prepared[i].text for i in needed], source, target, cancel, notes
+                )
+                for index, out in zip(needed, translated, strict=True):
+                    outputs[index] = out
+            current[0] = used
+            return _Answer(outputs, set(needed), first, used, notes)
+
+        # Closed on the way out (a cancel, a failure): its threads have ended by then.
+        with contextlib.closing(_pipelined(chunks, prepare, run, cancel)) as ready:
+            for number, (chunk, prepared, answer) in enumerate(ready):
+                result.notes.extend(answer.notes)
+                info, first = answer.engine.info, answer.first
+                entries: list[tuple[CacheKey, CachedSentence]] = []
                 for index, (sentence, prep, out) in enumerate(
-                    zip(chunk, prepared, outputs, strict=True)
+                    zip(chunk, prepared, answer.outputs, strict=True)
                 ):
                     final = prep.restore(out)
                     hits = tuple(prep.hits)
-                    info = engine.info
-                    online = info.online and index in sent  # kept as written: nothing went online
+                    online = info.online and index in answer.sent  # kept as written: not sent
                     done[sentence] = SentenceResult(
                         sentence, final, info.name, hits, info.label, online
                     )
                     entry = CachedSentence(final, info.name, info.label, online, hits)
-                    self.cache.put(key(engine.info.name, sentence), entry)
-                    if engine is not first:  # a fallback answer also serves the next request
-                        self.cache.put(key(first.info.name, sentence), entry)
+                    entries.append((key(info.name, sentence), entry))
+                    if answer.engine is not first:  # a fallback answer serves the next request too
+                        entries.append((key(first.info.name, sentence), entry))
+                self.cache.put_many(entries)
                 more = number + 1 < len(chunks)
                 self._publish(result, assembler, sentences, done, on_progress, partial=more)
         result.complete = True
@@ -362,7 +398,7 @@ class Translator:
         )
 
     def _early_direction(
-        self, text: str, source: str, target: str | None
+        self, text: str, source: str, target: str | None, tally: ScriptTally | None = None
     ) -> tuple[str, str] | None:
         """The direction when it is certain without the phrasebook's Latin words, else None.
 
@@ -374,7 +410,7 @@ class Translator:
         if not has_words(text):
             return None  # nothing for a model: no reason to load one
         try:
-            early = self._resolve(text, source, target, ())
+            early = self._resolve(text, source, target, (), tally)
         except InputError:
             return None  # refused below, with the direction's own message
         return early if source != "auto" or early[0] == "zh" else None
@@ -410,8 +446,10 @@ class Translator:
         source: str,
         target: str,
         cancel: CancelToken | None,
-        result: TranslationResult,
+        notes: list[str],
     ) -> tuple[list[str], Engine]:
+        """``texts`` translated, by ``engine`` or the offline one when it fails; the note
+        saying so is added to ``notes``."""
         try:
             outputs = engine.translate_batch(texts, source, target, cancel)
         except EngineError as exc:
@@ -432,7 +470,7 @@ class Translator:
                     f"{offline_exc.message} ({failed_label}: {words})",
                 ) from None
             note = f"{failed_label}: {words} - translated offline"
-            result.notes.append(note)
+            notes.append(note)
             if exc.kind in _PAUSING_KINDS:
                 with self._pause_lock:
                     self._online_paused_until = time.monotonic() + ONLINE_PAUSE_SECONDS
@@ -495,34 +533,114 @@ def _chunks(pending: list[str], whole_post: int, first: int) -> list[list[str]]:
     return chunks
 
 
-def _prepared_ahead(
+@dataclass
+class _Answer:
+    """What the engine made of a chunk: an output per sentence (the prepared text itself where
+    nothing needed a model), which sentences went to it, the engine the chunk started with and
+    the one that answered (the offline one after a failure), and the notes that failure left."""
+
+    outputs: list[str]
+    sent: set[int]
+    first: Engine
+    engine: Engine
+    notes: list[str]
+
+
+def _pipelined(
     chunks: list[list[str]],
     prepare: Callable[[list[str]], list[Protected]],
+    run: Callable[[list[str], list[Protected]], _Answer],
     cancel: CancelToken | None,
-) -> Generator[tuple[list[str], list[Protected]], None, None]:
-    """Each chunk with its prepared sentences, the next chunk prepared while this one is out.
+) -> Generator[tuple[list[str], list[Protected], _Answer], None, None]:
+    """Each chunk with its prepared sentences and its answer, in order; preparing, the engine
+    calls and the caller's work each on a thread of its own, so none waits for another.
 
-    Preparing (the glossary's terms and numbers, the kept Latin words) is Python; an engine
-    call mostly is not (CTranslate2 and the network release the GIL). On a helper thread the
-    next chunk's preparation runs while the engine works on this one instead of after it: at
-    100,000 characters preparing was ~0.45 s of the translator's ~0.65 s beside the engine's
-    ~1.8 s (tiny fixture model). A text of one chunk (a post) is prepared here, no thread.
+    Preparing (the glossary's terms and numbers, the kept Latin words) and what the caller does
+    with an answer (restore the terms, assemble the text, publish it) are Python; an engine
+    call mostly is not (CTranslate2 and the network release the GIL). With the engine called
+    from the caller's thread it stood idle while each chunk was restored and published:
+    ~0.1-0.15 s in all at 100,000 characters (tiny fixture model), now ~0.02 s. The engine
+    thread sends chunk k+1 while the caller shows chunk k and may answer two chunks ahead of
+    it; the prepare thread keeps two chunks ready ahead of the engine. A cancel is checked
+    before every engine call, so it wastes at most the call already out. A text of one chunk
+    (a post) runs here, no thread.
     """
     if len(chunks) <= 1:
         for chunk in chunks:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            yield chunk, prepare(chunk)
+            prepared = prepare(chunk)
+            yield chunk, prepared, run(chunk, prepared)
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="companion-prepare") as helper:
-        ahead = helper.submit(prepare, chunks[0])
-        for index, chunk in enumerate(chunks):
+    stop = threading.Event()
+    # Each holds a chunk's result, or the exception that ended the stage (raised by the caller).
+    ready: queue.SimpleQueue[list[Protected] | BaseException] = queue.SimpleQueue()
+    answered: queue.SimpleQueue[tuple[list[Protected], _Answer] | BaseException]
+    answered = queue.SimpleQueue()
+    prepare_room = threading.Semaphore(2)  # prepared chunks the engine has not taken yet
+    engine_room = threading.Semaphore(2)  # answers the caller has not taken yet
+
+    def halted() -> BaseException | None:
+        if cancel is not None and cancel.cancelled:
+            return Cancelled()
+        return _Stopped() if stop.is_set() else None
+
+    def preparing() -> None:
+        for chunk in chunks:
+            prepare_room.acquire()
+            problem = halted()
+            if problem is None:
+                try:
+                    ready.put(prepare(chunk))
+                    continue
+                except BaseException as exc:  # handed to the caller, raised there
+                    problem = exc
+            ready.put(problem)
+            return
+
+    def answering() -> None:
+        for chunk in chunks:
+            prepared = ready.get()
+            prepare_room.release()
+            if isinstance(prepared, BaseException):
+                answered.put(prepared)
+                return
+            engine_room.acquire()
+            problem = halted()  # checked before every call: none starts after a cancel
+            if problem is None:
+                try:
+                    answered.put((prepared, run(chunk, prepared)))
+                    continue
+                except BaseException as exc:  # handed to the caller, raised there
+                    problem = exc
+            answered.put(problem)
+            return
+
+    threads = [
+        threading.Thread(target=preparing, name="companion-prepare", daemon=True),
+        threading.Thread(target=answering, name="companion-engine", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for chunk in chunks:
+            item = answered.get()
+            engine_room.release()
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            prepared = ahead.result()
-            if index + 1 < len(chunks):
-                ahead = helper.submit(prepare, chunks[index + 1])
-            yield chunk, prepared
+            if isinstance(item, BaseException):
+                raise item
+            yield chunk, *item
+    finally:
+        stop.set()
+        prepare_room.release()  # wake a stage waiting for room: it sees the stop and ends
+        engine_room.release()
+        for thread in threads:
+            thread.join()
+
+
+class _Stopped(Exception):
+    """A stage ended because the caller stopped reading (it never sees this)."""
 
 
 def check_input(text: str) -> str:

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from companion.text import (
     clean_input,
     detect_direction,
@@ -127,3 +130,90 @@ def test_posts_that_end_sentences_with_emoji_or_spaces_are_split() -> None:
     # English keeps its spaces and emoji inside the sentence.
     assert split_sentences("I love it 😍 so much") == ["I love it 😍 so much"]
     assert split_sentences("太好看了😍") == ["太好看了😍"]
+
+
+def _counts_word_by_word(text: str, known: frozenset[str]) -> tuple[int, int]:
+    """The counts as script_counts made them before the tally: every word asked in turn."""
+    from companion.text import _INITIALISM_RE, _LATIN_WORD_RE, _NOT_LANGUAGE_RE, count_han
+
+    rest = _NOT_LANGUAGE_RE.sub(" ", text)
+    words = 0
+    for match in _LATIN_WORD_RE.finditer(rest):
+        word = match.group()
+        if len(word) == 1 and word not in "IaA":
+            continue
+        if _INITIALISM_RE.fullmatch(word) or word.lower() in known:
+            continue
+        words += 1
+    return count_han(rest), words
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            [
+                "好看",
+                "yyds",
+                "YYDS",
+                "Yyds",
+                " ",
+                "OOTD",
+                "vlog",
+                "I",
+                "a",
+                "M码",
+                "5kg",
+                "https://x.com/yyds",
+                "#vlog#",
+                "@yyds",
+                "don't",
+                "Hello",
+                "，",
+                "\n",
+            ]
+        ),
+        max_size=30,
+    ),
+    known=st.sets(st.sampled_from(["yyds", "vlog", "hello", "i", "don't"])),
+)
+def test_one_tally_gives_the_counts_for_any_known_words(pieces: list[str], known: set[str]) -> None:
+    from companion.text import script_tally
+
+    text = "".join(pieces)
+    tally = script_tally(text)
+    for words in (frozenset(), frozenset(known)):
+        counts = tally.counts(words)
+        assert (counts.han, counts.latin_words) == _counts_word_by_word(text, words)
+        assert counts == script_counts(text, words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(["好看", "。", "！", " ", "\n", "OK.", "  ", "😂", "，", "a" * 30, "…"]),
+        max_size=40,
+    ),
+    max_chars=st.integers(min_value=1, max_value=60),
+)
+def test_a_sentence_with_nothing_around_it_is_split_as_any_other(
+    pieces: list[str], max_chars: int
+) -> None:
+    """The short cut for a plain sentence gives exactly what the general path gives."""
+    import re
+
+    from companion.text import _SPLIT_RE, Segment, _append_sentence
+
+    text = "".join(pieces)
+    expected: list[Segment] = []
+    for line in re.split(r"(\n+)", text):
+        if line.startswith("\n"):
+            expected.append(Segment(line, False))
+        elif line:
+            pos = 0
+            for match in _SPLIT_RE.finditer(line):
+                _append_sentence(expected, line[pos : match.end()], max_chars)
+                pos = match.end()
+            if pos < len(line):
+                _append_sentence(expected, line[pos:], max_chars)
+    assert split_segments(text, max_chars) == expected

@@ -122,17 +122,77 @@ def test_a_post_goes_to_the_engine_in_one_call_and_a_longer_text_streams() -> No
     assert [p.done for p in partials] == [6]
 
 
-def test_cancel_stops_before_the_next_chunk() -> None:
+def test_cancel_stops_the_stream_and_starts_no_more_engine_calls() -> None:
     engine = BracketEngine()
     cancel = CancelToken()
+    partials: list[TranslationResult] = []
 
     def on_progress(partial: TranslationResult) -> None:
+        partials.append(partial)
         cancel.cancel()
 
-    text = "".join(f"第{i}句。" for i in range(20))
+    text = "".join(f"第{i}句。" for i in range(100))  # chunks of 6, 12, 24, 24, 24, 10
     with pytest.raises(Cancelled):
         Translator(engine).translate(text, cancel=cancel, on_progress=on_progress)
-    assert len(engine.calls) == 1
+    # The next chunk may already be with the engine while the first is shown (at most that
+    # one); nothing is sent once the cancel is seen, and nothing more is shown.
+    assert 1 <= len(engine.calls) <= 2 and len(partials) == 1
+
+
+def test_the_next_chunk_is_with_the_engine_while_this_one_is_shown() -> None:
+    import threading
+
+    second_call = threading.Event()
+
+    class NotingEngine(BracketEngine):
+        def translate_batch(self, sentences, source, target, cancel=None):
+            out = super().translate_batch(sentences, source, target, cancel)
+            if len(self.calls) == 2:
+                second_call.set()
+            return out
+
+    seen: list[bool] = []
+
+    def on_progress(partial: TranslationResult) -> None:
+        if not seen:  # the first chunk is shown: the second goes to the engine meanwhile
+            seen.append(second_call.wait(10))
+
+    engine = NotingEngine()
+    text = "".join(f"第{i}句。" for i in range(40))
+    result = Translator(engine).translate(text, on_progress=on_progress)
+    assert seen == [True]
+    assert [len(call) for call in engine.calls] == [6, 12, 22] and result.done == 40
+
+
+def test_a_long_text_falls_back_once_and_keeps_the_note_from_that_chunk_on() -> None:
+    offline, online = BracketEngine(), FailingEngine(ErrorKind.NETWORK)
+    partials: list[TranslationResult] = []
+    text = "".join(f"第{i}句。" for i in range(40))
+    result = Translator(offline, online=online).translate(text, on_progress=partials.append)
+    assert len(online.calls) == 1  # the later chunks start with the offline engine
+    assert [len(call) for call in offline.calls] == [6, 12, 22]
+    assert [len(p.notes) for p in partials] == [1, 1] and len(result.notes) == 1
+    assert result.engine == "offline" and not result.online and result.done == 40
+
+
+def test_a_failure_while_preparing_a_later_chunk_is_raised_and_no_thread_is_left() -> None:
+    import threading
+
+    class BrokenGlossary(OneTermGlossary):
+        def protect(self, sentence: str, source: str, target: str) -> Protected:
+            if sentence == "第30句。":
+                raise ValueError("damaged phrasebook")
+            return super().protect(sentence, source, target)
+
+    engine = BracketEngine()
+    partials: list[TranslationResult] = []
+    text = "".join(f"第{i}句。" for i in range(40))
+    with pytest.raises(ValueError, match="damaged phrasebook"):
+        Translator(engine, glossary=BrokenGlossary()).translate(text, on_progress=partials.append)
+    assert [p.done for p in partials] == [6, 18]  # what came before it was shown, in order
+    assert [len(call) for call in engine.calls] == [6, 12]
+    names = [t.name for t in threading.enumerate()]
+    assert not [n for n in names if n.startswith(("companion-prepare", "companion-engine"))]
 
 
 @pytest.mark.parametrize("kind", [ErrorKind.AUTH, ErrorKind.NETWORK, ErrorKind.RATE_LIMIT])
@@ -377,7 +437,8 @@ def test_a_long_text_prepares_ahead_and_leaves_no_thread_behind() -> None:
     assert result.text.startswith("<offline:第0句。>") and result.done == 30
     with pytest.raises(EngineError):
         Translator(FailsOnSecondCall()).translate(text, chunk_sentences=6)
-    assert not [t for t in threading.enumerate() if t.name.startswith("companion-prepare")]
+    names = [t.name for t in threading.enumerate()]
+    assert not [n for n in names if n.startswith(("companion-prepare", "companion-engine"))]
 
 
 def test_a_long_text_is_cut_into_chunks_that_grow_and_a_post_into_one() -> None:
@@ -391,3 +452,21 @@ def test_a_long_text_is_cut_into_chunks_that_grow_and_a_post_into_one() -> None:
     assert _chunks(sentences[:8], 8, 6) == [sentences[:8]]  # a post: one engine call
     assert _chunks([], 8, 6) == []
     assert [len(c) for c in _chunks(sentences[:9], 0, 1)] == [1, 2, 4, 2]
+
+
+def test_the_cache_asked_for_many_keys_answers_as_asked_for_each() -> None:
+    from companion.translator import CachedSentence, SentenceCache
+
+    def entry(n: int) -> CachedSentence:
+        return CachedSentence(f"t{n}", "offline", "Offline", False)
+
+    def key(n: int) -> tuple[str, str, str, bool, str]:
+        return ("offline", "zh", "en", True, f"s{n}")
+
+    cache = SentenceCache(capacity=3)
+    cache.put_many([(key(n), entry(n)) for n in range(5)])  # the oldest two are dropped
+    assert cache.get_many([key(n) for n in range(5)]) == [None, None, entry(2), entry(3), entry(4)]
+    assert (cache.hits, cache.misses) == (3, 2)
+    assert cache.get_many([key(2)]) == [entry(2)]  # now the most recent: 3 goes next
+    cache.put(key(5), entry(5))
+    assert [cache.get(key(n)) for n in (2, 3, 4, 5)] == [entry(2), None, entry(4), entry(5)]

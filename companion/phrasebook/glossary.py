@@ -476,8 +476,16 @@ def _fill_slot(
 
 def inline(meaning: str) -> str:
     """A meaning as it reads inside a sentence: remarks in brackets left for the pane."""
-    short = re.sub(r"\s*\([^)]*\)", "", meaning).strip()
+    short = _REMARK_RE.sub("", meaning).strip() if "(" in meaning else meaning.strip()
     return short or meaning
+
+
+# Compiled once: a restore runs for every protected sentence of a text (thousands in a long one).
+_REMARK_RE = re.compile(r"\s*\([^)]*\)")
+_ZH_GAP_RE = re.compile(r"\s*([\u3400-\u9fff]+)\s*")
+_SPACES_RE = re.compile(r"\s{2,}")
+_SPACE_BEFORE_MARK_RE = re.compile(r"\s+([,.!?;:])")
+_PM_END_RE = re.compile(r"\b([ap])\.m\.\.")
 
 
 def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
@@ -498,13 +506,13 @@ def _restorer(hits: list[TermHit], to_chinese: bool) -> Callable[[str], str]:
         out = _PLACEHOLDER_RE.sub(put, translated)
         missing = [n for n in meanings if n not in placed]
         if to_chinese:
-            out = re.sub(r"\s*([\u3400-\u9fff]+)\s*", r"\1", out) if placed else out
+            out = _ZH_GAP_RE.sub(r"\1", out) if placed else out
             if missing:
                 out += "（" + "，".join(meanings[n] for n in missing) + "）"
         else:
-            out = re.sub(r"\s{2,}", " ", out).strip()
-            out = re.sub(r"\s+([,.!?;:])", r"\1", out)
-            out = re.sub(r"\b([ap])\.m\.\.", r"\1.m.", out)  # "8 p.m." ending a sentence
+            out = _SPACES_RE.sub(" ", out).strip()
+            out = _SPACE_BEFORE_MARK_RE.sub(r"\1", out)
+            out = _PM_END_RE.sub(r"\1.m.", out)  # "8 p.m." ending a sentence
             if missing:
                 extra = "; ".join(f"{hits[n - 1].term}: {meanings[n]}" for n in missing)
                 out = f"{out} ({extra})" if out else meanings[missing[0]]
