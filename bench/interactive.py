@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.app_env import compile_project, prepare_profile, private_xvfb, profile_vars  # noqa: E402
 from bench.heartbeat import HEARTBEAT_MS, Heartbeat, all_shown, spin  # noqa: E402
 
 LINES = [
@@ -91,31 +92,19 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return measure(args.rounds, os.environ.get("QT_QPA_PLATFORM", "xcb"))
-    # PYTHONDONTWRITEBYTECODE=1 on these machines: compiled first, as an installed app is.
-    import compileall
-
-    compileall.compile_dir(str(REPO / "companion"), quiet=1)
+    compile_project()  # PYTHONDONTWRITEBYTECODE=1 on these machines: as an installed app is
     env = dict(os.environ)
     command = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
-    if args.offscreen or shutil.which("Xvfb") is None:
+    if args.offscreen:
         env["QT_QPA_PLATFORM"] = "offscreen"
         return subprocess.run(command, env=env, check=False).returncode
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    try:
-        env["DISPLAY"] = f":{number}"
-        env["QT_QPA_PLATFORM"] = "xcb"
+    with private_xvfb() as display:
+        if display is None:  # no Xvfb here
+            env["QT_QPA_PLATFORM"] = "offscreen"
+        else:
+            env["DISPLAY"] = display
+            env["QT_QPA_PLATFORM"] = "xcb"
         return subprocess.run(command, env=env, check=False).returncode
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 class Stamps:
@@ -169,26 +158,15 @@ def measure(rounds: int, platform: str) -> int:
 
 
 def _measure(home: Path, rounds: int, platform: str) -> int:
-    for key, sub in (
-        ("COMPANION_HOME", "home"),
-        ("ARGOS_PACKAGES_DIR", "argos"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        (home / sub).mkdir()
-        os.environ[key] = str(home / sub)
+    os.environ.update(profile_vars(home, companion_home=True))
     os.environ["COMPANION_MULTI_INSTANCE"] = "1"
 
     from PySide6.QtWidgets import QApplication
 
-    from companion.packs import install_pack
     from companion.settings import Settings
     from companion.ui.app import build_window
-    from tests.fixture_pack import build_pack
 
-    for pair in (("zh", "en"), ("en", "zh")):
-        install_pack(build_pack(home / "build", *pair))
+    prepare_profile(home / "build")  # the first run done, the tiny fixture packs installed
     # The dictionary's cache file, as after an install (built once, in a child process).
     subprocess.run(
         [sys.executable, "-c", "from companion.dictionary import prepare_dictionary as p; p()"],
@@ -198,7 +176,6 @@ def _measure(home: Path, rounds: int, platform: str) -> int:
     app = QApplication([sys.argv[0]])
     assert app is not None
     settings = Settings()
-    settings.set("first_run_done", True)
     settings.set("hotkey_show", "")  # no key grabbed on the display: the signal is emitted
     settings.set("hotkey_translate_clipboard", "")
     window, desktop = build_window(settings)

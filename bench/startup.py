@@ -20,7 +20,11 @@ Aims (issue 14): first paint <= 1.3x the bare window, idle RSS without a pack <=
 
 ``PYTHONDONTWRITEBYTECODE=1`` is set on these machines, so a source run would recompile the
 project at every start: the project is compiled first (``python -m compileall``), as an
-installed app is.
+installed app is (``bench/app_env.py``, with the throwaway profiles and the private X server).
+
+Every start has a deadline: one that never paints, never gets the key press, crashes or hangs
+stops the bench with a message naming that start and the end of its error output, after the
+table of the rounds done so far.
 
     .venv/bin/python bench/startup.py [--rounds N] [--quick]
 """
@@ -28,26 +32,27 @@ installed app is.
 from __future__ import annotations
 
 import argparse
-import compileall
-import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.app_env import compile_project, private_xvfb, profile_vars  # noqa: E402
+
 AIM_PAINT = 1.3
 AIM_RSS = 1.8
 IDLE_S = 1.0  # no CPU time used for this long: idle
-DEADLINE_S = 60.0
+IDLE_WAIT_S = 15.0  # once usable, idle within this long or noted "never idle" (RSS taken then)
+DEADLINE_S = 60.0  # from the child's start: painted and usable by then, or the bench stops
 
 # The probe: a QApplication subclass put in place of PySide6's before anything creates one,
 # so the app's own run_app() builds it. Its event filter marks the first paint of a main
@@ -58,7 +63,7 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 
-IDLE_S, DEADLINE_S = float(sys.argv[2]), float(sys.argv[3])
+IDLE_S, IDLE_WAIT_S, DEADLINE_S = (float(arg) for arg in sys.argv[2:5])
 report = {}
 stamp = time.perf_counter
 
@@ -108,7 +113,7 @@ class Probe(QObject):
             self.timer = QTimer()
             self.timer.timeout.connect(self.check_idle)
             self.timer.start(100)
-            QTimer.singleShot(int(DEADLINE_S * 1000), self.give_up)
+            QTimer.singleShot(int(IDLE_WAIT_S * 1000), self.give_up)
             return True  # the key is not typed into the app's input
         return False
 
@@ -136,8 +141,14 @@ class Probe(QObject):
             finish()
 
     def give_up(self):
+        # The deadline: say what never happened (the bench stops on the first two).
+        if "first_paint" not in report:
+            say("stuck", "its window was never painted")
+        elif "usable" not in report:
+            say("stuck", "the key press posted at the first paint never reached the text box")
+        else:
+            say("not_idle", True)
         say("idle_rss_kb", rss_kb())
-        say("not_idle", True)
         finish()
 
 
@@ -148,6 +159,8 @@ class ProbeApp(QtWidgets.QApplication):
     def __init__(self, *args):
         super().__init__(*args)
         self.installEventFilter(probe)
+        # Armed here, so a start that never paints or never answers still reports.
+        QTimer.singleShot(int(DEADLINE_S * 1000), probe.give_up)
 
 
 QtWidgets.QApplication = ProbeApp
@@ -190,49 +203,40 @@ sys.exit(app.exec())
 )
 
 
-@contextlib.contextmanager
-def xvfb() -> Iterator[str | None]:
-    """A private X server (the display name), or None when Xvfb is missing."""
-    if shutil.which("Xvfb") is None:
-        yield None
-        return
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}" if number else None
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+class StartFailed(Exception):
+    """A start that gave no figures: which one, and why."""
 
 
-def run_child(code: str, env: dict[str, str]) -> dict[str, float]:
-    """One start: the figures in ms from the Popen, and the idle RSS in MB."""
+def run_child(code: str, env: dict[str, str], what: str) -> dict[str, float]:
+    """One start (``what`` names it in errors): the figures in ms from the Popen, and the
+    idle RSS in MB."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", code, "x", str(IDLE_S), str(DEADLINE_S)],
+        [sys.executable, "-c", code, "x", str(IDLE_S), str(IDLE_WAIT_S), str(DEADLINE_S)],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: whatever it started ends with it
     )
     try:
         out, err = child.communicate(timeout=DEADLINE_S + 30)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        raise SystemExit("startup: a child did not finish") from None
+        os.killpg(child.pid, signal.SIGKILL)
+        out, err = child.communicate()
+        raise StartFailed(
+            f"{what}: no answer {DEADLINE_S + 30:.0f} s after its start (killed); "
+            f"its stderr ended with:\n{err[-3000:]}"
+        ) from None
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if child.returncode != 0 or not lines:
-        raise SystemExit(f"startup: child failed ({child.returncode}):\n{err[-3000:]}")
+        raise StartFailed(f"{what}: exited with {child.returncode}; its stderr:\n{err[-3000:]}")
     report = json.loads(lines[-1])
+    if "stuck" in report:
+        raise StartFailed(
+            f"{what}: {report['stuck']} within {DEADLINE_S:.0f} s; its stderr:\n{err[-3000:]}"
+        )
     figures = {
         key: (report[key] - started) * 1000
         for key in ("first_paint", "usable", "hook")
@@ -255,7 +259,7 @@ def main() -> int:
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
 
-    compileall.compile_dir(str(REPO / "companion"), quiet=1)
+    compile_project()
     work = Path(tempfile.mkdtemp(prefix="companion-startup-"))
     try:
         return bench(work, rounds)
@@ -269,16 +273,7 @@ def profile_env(work: Path, name: str) -> dict[str, str]:
     # The user's own folders, as a user has them (XDG_*): not COMPANION_HOME, which would spare
     # the app the platform-folder lookup a user's start pays.
     env.pop("COMPANION_HOME", None)
-    for key, sub in (
-        ("ARGOS_PACKAGES_DIR", "argos"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_STATE_HOME", "state"),
-    ):
-        folder = work / name / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        env[key] = str(folder)
+    env.update(profile_vars(work / name))
     # The single-instance socket lives in the temporary folder: a private one, so an app that
     # other work on this machine left running is not the one a start hands its arguments to.
     (work / name / "tmp").mkdir(exist_ok=True)
@@ -295,18 +290,13 @@ def prepare_profiles(work: Path) -> dict[str, dict[str, str]]:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from companion.settings import Settings\n"
-        "Settings().set('first_run_done', True)\n"
-        "if sys.argv[1] == 'packs':\n"
-        "    from companion.packs import install_pack\n"
-        "    from tests.fixture_pack import build_pack\n"
-        "    for pair in (('zh', 'en'), ('en', 'zh')):\n"
-        "        install_pack(build_pack(Path(sys.argv[2]), *pair, size='base'))\n"
+        "from bench.app_env import prepare_profile\n"
+        "prepare_profile(Path(sys.argv[1]) if sys.argv[1] else None, size='base')\n"
     )
     for name, env in profiles.items():
-        kind = "packs" if name == "packs" else "none"
+        build = str(work / "build") if name == "packs" else ""
         subprocess.run(
-            [sys.executable, "-c", script, kind, str(work / "build")],
+            [sys.executable, "-c", script, build],
             cwd=REPO,
             env={**env, "QT_QPA_PLATFORM": "offscreen"},
             check=True,
@@ -317,25 +307,40 @@ def prepare_profiles(work: Path) -> dict[str, dict[str, str]]:
 def bench(work: Path, rounds: int) -> int:
     profiles = prepare_profiles(work)
     results: dict[tuple[str, str, str], list[dict[str, float]]] = {}
-    with xvfb() as display:
+    began = time.monotonic()
+    done = 0
+    with private_xvfb() as display:
         platforms: dict[str, dict[str, str]] = {"offscreen": {"QT_QPA_PLATFORM": "offscreen"}}
         if display is not None:
             platforms["Xvfb"] = {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        for _ in range(1):  # one unmeasured start of each: the disk cache warm for all
-            for extra in platforms.values():
-                for env in profiles.values():
-                    run_child(APP, {**env, **extra})
-                    run_child(BARE, {**env, **extra})
-        for round_no in range(rounds):
+        try:
+            # One unmeasured start of each: the disk cache warm for all.
             for platform, extra in platforms.items():
                 for profile, env in profiles.items():
-                    pair = [("app", APP), ("bare", BARE)]
-                    if round_no % 2:
-                        pair.reverse()
-                    for variant, code in pair:
-                        figures = run_child(code, {**env, **extra})
-                        results.setdefault((platform, profile, variant), []).append(figures)
-            print(f"round {round_no + 1}/{rounds} done", flush=True)
+                    for variant, code in (("app", APP), ("bare", BARE)):
+                        what = f"warm-up start, {platform}, {profile}, {variant}"
+                        run_child(code, {**env, **extra}, what)
+            for round_no in range(rounds):
+                for platform, extra in platforms.items():
+                    for profile, env in profiles.items():
+                        pair = [("app", APP), ("bare", BARE)]
+                        if round_no % 2:
+                            pair.reverse()
+                        for variant, code in pair:
+                            what = f"round {round_no + 1}, {platform}, {profile}, {variant}"
+                            figures = run_child(code, {**env, **extra}, what)
+                            results.setdefault((platform, profile, variant), []).append(figures)
+                done = round_no + 1
+                print(
+                    f"round {done}/{rounds} done ({time.monotonic() - began:.0f} s)", flush=True
+                )
+        except StartFailed as exc:
+            if done:
+                print_table(results, done, list(platforms))
+            message = f"startup: stopped after {done} of {rounds} rounds: {exc}"
+            print(message, flush=True)
+            print(message, file=sys.stderr, flush=True)
+            return 2
     print_table(results, rounds, list(platforms))
     failed = 0
     for platform in platforms:
@@ -370,8 +375,8 @@ def print_table(
     print("-" * len(header))
     for platform in platforms:
         for profile in ("no pack", "packs"):
-            app = results[(platform, profile, "app")]
-            bare = results[(platform, profile, "bare")]
+            app = results[(platform, profile, "app")][:rounds]  # the complete rounds only
+            bare = results[(platform, profile, "bare")][:rounds]
             for key, label, aim in (
                 ("first_paint", "first paint", AIM_PAINT),
                 ("usable", "usable", None),
@@ -392,7 +397,7 @@ def print_table(
             hooks = [r["hook"] - r["first_paint"] for r in app if "hook" in r]
             late = f", ran {spread(hooks)} ms after the frame" if hooks else ""
             busy = sum(int(r["not_idle"]) for r in app)
-            note = f"; {busy} start(s) never idle within {DEADLINE_S:.0f} s" if busy else ""
+            note = f"; {busy} start(s) not idle {IDLE_WAIT_S:.0f} s after usable" if busy else ""
             print(
                 f"{'':<10} {'':<8} hook after the first frame in {after} of {len(app)} starts"
                 f"{late}{note}"

@@ -15,9 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # ``--verbose`` may come first (``companion --verbose lookup 好``): the word after it decides.
     first = next((arg for arg in args if arg != "--verbose"), "")
-    from companion import bundle
+    if getattr(sys, "frozen", False):  # an installed build (companion.bundle.is_frozen)
+        from companion import bundle
 
-    if bundle.is_frozen():
         bundle.install_bundled_packs()  # once per build; nothing to do from source
     if first == "--self-test":
         from companion.selftest import main as self_test

@@ -51,7 +51,9 @@ DEFERRED = ("companion.session", "companion.translator", "companion.text",
             # watch, speech and OCR workers of the desktop integration, the OCR check.
             "companion.ui.lens.wiring", "companion.ui.desktop.clipboard_watch",
             "companion.ui.desktop.speech", "companion.ui.desktop.ocr_worker", "companion.ocr",
-            "companion.untrusted")
+            "companion.untrusted",
+            # The records built before the paint are NamedTuples: no dataclass machinery.
+            "dataclasses")
 from companion.settings import Settings
 from companion.ui.app import build_window
 settings = Settings()

@@ -18,16 +18,17 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["warning", "error"]
 
 _log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
+    """One problem to tell the user about (a NamedTuple: the settings import this module
+    before the window's first paint, and a dataclass costs that paint about a millisecond)."""
+
     key: str  # what kind of problem: "database-set-aside", "database-read-only", ...
     message: str  # plain words for the user, one paragraph
     severity: Severity = "warning"

@@ -15,7 +15,7 @@ import weakref
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -648,6 +648,8 @@ class MainWindow(QMainWindow):
         restored = False
         if saved:
             try:
+                from PySide6.QtCore import QByteArray  # only for a saved geometry
+
                 restored = self.restoreGeometry(QByteArray(base64.b64decode(saved)))
             except ValueError:
                 restored = False

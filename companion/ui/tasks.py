@@ -20,8 +20,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -38,8 +37,10 @@ class _Dispatcher(QObject):
     progress = Signal(int, object)
 
 
-@dataclass(frozen=True)
-class _Callbacks:
+class _Callbacks(NamedTuple):
+    """A task's name and callbacks (a NamedTuple: made faster than a dataclass, and the
+    runner is built before the first paint)."""
+
     name: str
     on_done: Callback | None
     on_error: Callback | None

@@ -12,8 +12,7 @@ that grows folds into one entry).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -51,9 +50,9 @@ NOT_PERSISTENT = (
 )
 
 
-@dataclass(frozen=True)
-class SaveOutcome:
-    """What a "Save word" did: the word as kept, whether it was new, whether it is on disk."""
+class SaveOutcome(NamedTuple):
+    """What a "Save word" did: the word as kept, whether it was new, whether it is on disk.
+    (A NamedTuple, not a dataclass: this module is imported before the first paint.)"""
 
     word: SavedWord
     added: bool
@@ -395,6 +394,8 @@ class LearningTabs(QObject):
         typed_before = window.pane.text()
 
         def work() -> tuple[SessionResult, list[tuple[int, int]]]:
+            from dataclasses import replace
+
             from companion.ui.translate.controller import qt_highlights
 
             result = stored_result(entry)
@@ -467,6 +468,8 @@ class LearningTabs(QObject):
         get_words = self.words
 
         def work() -> SaveOutcome:
+            from dataclasses import replace
+
             from companion.learning import enrich
 
             word = replace(item, origin=item.origin or origin)

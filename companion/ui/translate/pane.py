@@ -15,21 +15,10 @@ translation is appended, not re-set, and the term list and highlights are capped
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QFont,
-    QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QResizeEvent,
-    QTextCursor,
-)
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -51,6 +40,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QMimeData, QUrl  # annotations only: no type made at start
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
 
     from companion.glossary_api import TermHit
     from companion.pinyin import Word
@@ -80,12 +70,12 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 SAVE_SHORTCUT = "Ctrl+S"  # "Save to My words" (the window's Edit menu holds the action)
 
 
-@dataclass(frozen=True)
-class PaneSelection:
+class PaneSelection(NamedTuple):
     """Text selected in the input or the translation, for "Save to My words".
 
     ``text`` is the whole text of that box and ``start`` where the selection begins in it
-    (a Python index, not Qt's UTF-16 one), so the sentence around it can be found.
+    (a Python index, not Qt's UTF-16 one), so the sentence around it can be found. A
+    NamedTuple, not a dataclass: the pane is built before the first paint.
     """
 
     box: str  # "input" | "output"
@@ -153,6 +143,10 @@ class ElidedLabel(QLabel):
         return QSize(0, super().minimumSizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.text():
+            return  # nothing to draw (the empty badges of the first frame need no painter)
+        from PySide6.QtGui import QPainter
+
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))  # a style sheet's colour too
         shown = self.fontMetrics().elidedText(
@@ -450,6 +444,8 @@ class TranslationPane(QWidget):
         return self.input.toPlainText()
 
     def set_text(self, text: str) -> None:
+        from PySide6.QtGui import QTextCursor  # with the first text, not before the first paint
+
         self.input.setPlainText(text)
         self.input.moveCursor(QTextCursor.MoveOperation.End)
 
@@ -483,6 +479,8 @@ class TranslationPane(QWidget):
 
     def context_menu(self, box: QPlainTextEdit) -> QMenu:
         """The box's usual menu (copy, select all...) with "Save to My words" on top."""
+        from PySide6.QtGui import QAction, QKeySequence
+
         menu = box.createStandardContextMenu()
         menu.setParent(box, menu.windowFlags())
         chosen = self.selection_in(box)
@@ -587,6 +585,8 @@ class TranslationPane(QWidget):
         if text == self._output_text:
             return
         old = self._output_text
+        from PySide6.QtGui import QTextCursor
+
         # Appending is safe when the shown text ends a line that will not grow past the limit.
         if old and text.startswith(old) and old.endswith("\n"):
             cursor = QTextCursor(self.output.document())
@@ -687,7 +687,7 @@ class TranslationPane(QWidget):
         run = self._highlight_run
         if not self._highlights and not self._highlighted:
             return  # nothing to mark and nothing marked (the empty pane at start)
-        from PySide6.QtGui import QTextCharFormat  # its type is made here, not at start
+        from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor  # made here, not at start
 
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 226, 140, 140))
