@@ -82,6 +82,7 @@ SETS = {
     "fresh 5": REPO / "bench" / "data" / "segmentation-fresh5.tsv",
     "fresh 6": REPO / "bench" / "data" / "segmentation-fresh6.tsv",
     "fresh 7": REPO / "bench" / "data" / "segmentation-fresh7.tsv",
+    "fresh 8": REPO / "bench" / "data" / "segmentation-fresh8.tsv",
 }
 
 Reading = tuple[list[str], list[str]]  # (tokens joining to the text, one syllable per hanzi)
