@@ -44,7 +44,8 @@ table 2 the tiny one so the engine's share is small and the overhead shows). A r
 seldom ends a sentence, so every variant gets the same decoding length cap (Companion's:
 2.5x the input tokens + 10): argos's default of 256 tokens would time decoding noise.
 argos's sentence splitter (minisbd) wants a download: it is given a punctuation splitter.
-Nothing is downloaded.
+Nothing is downloaded. CTranslate2's CT2_* variables are cleared from the children's
+environment (each side runs with its own defaults); the table names the CPU and any cleared.
 
     .venv/bin/python bench/translate.py [--rounds N] [--overhead-rounds N] [--quick]
 """
@@ -225,7 +226,32 @@ def setup_env(work: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO)
     for noisy in ("ARGOS_DEBUG", "COMPANION_DEBUG"):
         env.pop(noisy, None)
+    # CTranslate2's own switches stay out of the children: each side runs with its defaults,
+    # as a user starts it (Companion sets the one it wants itself). A CT2_PACKED_GEMM=0 left
+    # in the shell, or in a process that loaded a model, took argos's int8 weights out of
+    # MKL's packed layout: argos 159 MB instead of 177 MB at its peak, and the ratios
+    # 0.68/0.73 read 0.76/0.82 on the same code.
+    for name in [name for name in env if name.startswith("CT2_")]:
+        DROPPED_ENV.add(f"{name}={env.pop(name)}")
     return env
+
+
+DROPPED_ENV: set[str] = set()
+
+
+def cpu_line() -> str:
+    """The CPU (on an Intel one CTranslate2 runs MKL, which packs argos's int8 weights at load:
+    ~18 MB of argos's peak), and the CT2_* variables kept from the children."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    dropped = ", ".join(sorted(DROPPED_ENV)) or "none set"
+    return f"CPU: {model}; CT2_* variables cleared from the children: {dropped}"
 
 
 def build_in_child(env: dict[str, str], build_dir: Path, size: str) -> None:
@@ -271,6 +297,7 @@ def cold_table(work: Path, rounds: int) -> int:
         f"Cold first translation, new process each, {rounds} interleaved rounds "
         f"(pack: fixture 'base', {pack.size_bytes / 1e6:.0f} MB; {os.cpu_count()} cores)"
     )
+    print(cpu_line())
     print("ms from Popen to the translation, peak RSS MB after it; min/median/max;")
     print("ratio = median of the per-round app/argos ratios")
     header = (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from math import floor
 from typing import Any
 
-from companion.text import HAN_CLASS
+from companion.text import NUMBER_CUE_RE, is_han
 
 __all__ = ["NumberHit", "english_number_spans", "find_numbers", "parse_chinese"]
 
@@ -162,7 +162,6 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _AR = r"\d+(?:\.\d+)?"
 _ARM = rf"{_AR}(?:[十百千万亿]{{1,3}}(?:\d(?![\d.])|[一二三四五六七八九])?|[wWkK](?![A-Za-z]))?"
 _NUM = rf"(?:{_ARM}|[{_CN}几]+)"
-_HAN = re.compile(f"[{HAN_CLASS}]")
 
 _MONEY_CUES = ("花", "买", "卖", "价", "钱", "工资", "月薪", "年薪", "薪", "赚", "挣",
                "收入", "预算", "房租", "租", "才", "只要", "仅", "一共", "总共", "人均", "消费",
@@ -344,7 +343,7 @@ def _money(text: str, m: _Match) -> NumberHit | None:
         if after == "儿":
             return None  # 一块儿 = together
         simple = _is_simple(raw) and raw[0] not in "0123456789"
-        noun_after = bool(after and _HAN.match(after) and after not in _MONEY_NEXT)
+        noun_after = bool(after and is_han(after) and after not in _MONEY_NEXT)
         if (noun_after or simple) and not _has_cue(text, m.start(), _MONEY_CUES):
             return None  # 一块蛋糕 = a piece of cake
     if unit == "毛钱":
@@ -801,7 +800,7 @@ def _compiled(index: int, source: str) -> re.Pattern[str]:
     return pattern
 
 
-_ANY_NUMBER = re.compile(r"[\d０-９" + _CN + "几周星礼拜百¥￥]")
+_ANY_NUMBER = NUMBER_CUE_RE  # in companion.text, so callers can check before importing this
 _TRIGGERS = [frozenset(triggers) for triggers, _source, _make in _RULES]
 
 

@@ -134,3 +134,31 @@ def test_find_numbers_finds_what_it_found_before(text: str) -> None:
 def test_every_kind_of_plain_number_as_before() -> None:
     for text in [*PIECES, "第3天，体重减了5斤", "工资一万二，房租三千", "二十几岁", "5k跑"]:
         assert find_numbers(text) == old_find_numbers(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(texts, st.text(max_size=30)))
+def test_may_have_number_never_rules_out_a_number(text: str) -> None:
+    from companion.text import may_have_number
+
+    if find_numbers(text):
+        assert may_have_number(text)
+    assert may_have_number(text) == old_has_number(text)
+
+
+def test_the_glossary_does_not_import_numbers_for_a_sentence_without_one() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from companion.phrasebook.glossary import _numbers\n"
+        "assert _numbers('今天很好看', '今天很好看') == []\n"
+        "print('companion.numbers' in sys.modules)\n"
+        "print([h.term for h in _numbers('三千块', '三千块')])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "False"
+    assert out[1] == "['三千块']"

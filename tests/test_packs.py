@@ -537,3 +537,30 @@ def test_local_index_file_works(zh_en_pack_file: Path, tmp_path: Path) -> None:
     assert pack.links == ("http://x/a",)
     with pytest.raises(PackError, match="could not read"):
         packs.fetch_index(str(tmp_path / "missing.json"))
+
+
+def test_finding_a_pack_imports_neither_the_downloader_nor_sockets() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from companion.packs import find_pack, list_installed\n"
+        "print(sorted(m for m in ('socket', 'companion.packs.download', 'companion.packs.index',"
+        " 'companion.packs.archive') if m in sys.modules))\n"
+        "import companion.packs as packs\n"
+        "print(packs.install_pack.__module__, packs.PackError.__module__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "companion.packs.archive companion.packs.errors"
+
+
+def test_an_unknown_name_of_the_packs_package_is_an_attribute_error() -> None:
+    import companion.packs as packs
+
+    with pytest.raises(AttributeError):
+        packs.no_such_name  # noqa: B018
+    assert {"find_pack", "install_pack", "download_packs"} <= set(dir(packs))

@@ -33,7 +33,7 @@ from companion.phrasebook.terms import (
     lengths_of,
     usable,
 )
-from companion.text import has_han
+from companion.text import has_han, may_have_number
 
 PLACEHOLDER = "ZQ{n}"
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[Zz]\s?[Qq]\s?-?\s?(\d{1,2})(?!\d)")
@@ -371,6 +371,8 @@ def _non_overlapping(found: list[_Found]) -> list[_Found]:
 
 
 def _numbers(simplified: str, text: str) -> list[TermHit]:
+    if not may_have_number(simplified):
+        return []  # most sentences: companion.numbers is not even imported for them
     from companion.numbers import find_numbers
 
     return [
